@@ -1,0 +1,39 @@
+"""Reading engine input files (YAML, JSON) with errors that name the problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class InputError(ValueError):
+    """Bad engine input. The message names the field (as a dotted path) and the problem."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+def load_document(path: str | Path) -> Any:
+    """Load a YAML or JSON file (chosen by suffix; YAML is a superset, so it is the fallback)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("", f"file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise InputError("", f"{path} is not UTF-8 text") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("", f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InputError("", f"{path} is not valid YAML{where}") from None

@@ -1,0 +1,141 @@
+"""The ``detente`` command: the site (serve, demo, migrate, createuser) and each engine on files.
+
+Site commands set up Django; engine commands never do, so an analyst's script on a file
+does not need a database. Engine commands live next to their engine in
+``detente.analysis.<engine>.command`` and expose ``add_arguments(parser)`` and
+``run(args) -> int``; they are imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+# name -> (module, one-line help). Keep in step with docs/cli.md.
+ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
+    "realism": ("detente.analysis.realism.command", "goal realism: funnel, probability, plan"),
+    "negotiate": ("detente.analysis.negotiation.command", "Pareto frontier and fair packages"),
+    "conditions": ("detente.analysis.conditions.command", "what needs to be true for A to beat B"),
+    "guardrails": ("detente.analysis.guardrails.command", "goal-conflict map and guardrail checks"),
+    "warn": ("detente.analysis.warning.command", "early-warning alerts on a health-check CSV"),
+}
+
+
+def _setup_django(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["DETENTE_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "detente.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    _call("migrate", "--no-input", "-v", "0")
+    from django.core.management import call_command
+
+    call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    _call("migrate", "--no-input", "-v", "0")
+    from detente.demo.build import build_demo, print_logins
+
+    workspace = build_demo(reset=True)
+    print_logins(workspace, f"http://{args.host}:{args.port}/")
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    _call("migrate", "--no-input")
+    return 0
+
+
+def _createuser(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from detente.accounts.commands import create_user_interactively
+
+    return create_user_interactively(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="detente",
+        description="detente: a two-sided workspace for partnerships whose parties want "
+        "different things.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder for the SQLite database and secret key (default: $DETENTE_DATA_DIR or ./data)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    for name, helptext in (("serve", "serve the site"), ("demo", "build the demo and serve it")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", default=8000, type=int)
+        if name == "demo":
+            p.add_argument("--no-serve", action="store_true", help="only build the demo")
+        p.set_defaults(func=_serve if name == "serve" else _demo)
+
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(
+        func=_migrate
+    )
+    p = sub.add_parser("createuser", help="create a user (and optionally an organisation)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", default="")
+    p.add_argument("--organisation", default=None, help="organisation to join (created if new)")
+    p.add_argument("--role", default="admin", choices=["admin", "manager", "member", "readonly"])
+    p.add_argument("--superuser", action="store_true", help="may use the Django admin")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    p.set_defaults(func=_createuser)
+
+    for name, (module, helptext) in ENGINE_COMMANDS.items():
+        p = sub.add_parser(name, help=helptext)
+        p.set_defaults(engine_module=module)
+        # Arguments are added on demand (see main) so unused engines are never imported.
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # Engine subcommands: let the engine module define its own arguments.
+    for i, token in enumerate(argv):
+        if token in ENGINE_COMMANDS:
+            module = importlib.import_module(ENGINE_COMMANDS[token][0])
+            engine_parser = argparse.ArgumentParser(
+                prog=f"detente {token}", description=ENGINE_COMMANDS[token][1]
+            )
+            module.add_arguments(engine_parser)
+            args = engine_parser.parse_args(argv[i + 1 :])
+            return int(module.run(args) or 0)
+        if not token.startswith("-"):
+            break
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
