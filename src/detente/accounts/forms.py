@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from detente.accounts.models import ROLE_RANK, Role, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password2(self) -> str:
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError("The two passwords differ.")
+        password_validation.validate_password(
+            p2, User(email=self.email, full_name=self.cleaned_data.get("full_name", ""))
+        )
+        return p2
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    side = forms.ChoiceField(help_text="The invitee joins this side's organisation.")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        self.fields["side"].choices = [(s.id, str(s)) for s in access.sides]
+        # Nobody hands out more rights than they hold.
+        top = max(ROLE_RANK[Role(r)] for r in access.roles.values())
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= top]
+
+    def clean_side(self) -> Any:
+        side_id = int(self.cleaned_data["side"])
+        return next(s for s in self.access.sides if s.id == side_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        email, side = data.get("email"), data.get("side")
+        if (
+            email
+            and side
+            and User.objects.filter(
+                email__iexact=email, memberships__organisation_id=side.organisation_id
+            ).exists()
+        ):
+            self.add_error("email", f"{email} is already a member of {side.organisation}.")
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'reporting script'."
+    )

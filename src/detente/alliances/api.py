@@ -1,0 +1,471 @@
+"""JSON API routes of the alliance workspace. Each starts with the same access helper as the pages,
+and writes go through the same forms, so the API and the pages refuse the same bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch
+from django.forms import ModelForm
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from detente import audit
+from detente.alliances import services, timeline
+from detente.alliances.forms import (
+    TIMELINE_FORMS,
+    AllianceForm,
+    NewAllianceForm,
+    RecordForm,
+    StakeholderForm,
+    StatusForm,
+)
+from detente.alliances.models import Alliance, Side, Signal, Stakeholder
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.audit.models import AuditEntry
+
+router = Router(tags=["alliances"])
+
+
+# Schemas --------------------------------------------------------------------------------
+
+
+class SideOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    label: str
+
+
+class AllianceOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    kind: str
+    start_date: dt.date
+    status: str
+    sides: list[SideOut]
+
+
+class AllianceIn(Schema):
+    name: str | None = None
+    purpose: str | None = None
+    kind: str | None = None
+    start_date: dt.date | None = None
+
+
+class NewAllianceIn(AllianceIn):
+    my_organisation_id: int
+    partners: list[str] = Field(..., description="Names of the partner organisations.")
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    changed_at: dt.datetime
+
+
+class RecordOut(Schema):
+    id: int
+    side_id: int
+    visibility: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class StakeholderOut(RecordOut):
+    name: str
+    title: str
+    role: str
+    influence: int
+    stance: str
+    email: str
+    phone: str
+    user_id: int | None
+    counterpart_id: int | None
+
+
+class StakeholderIn(Schema):
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    name: str | None = None
+    title: str | None = None
+    role: str | None = None
+    influence: int | None = None
+    stance: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    user_id: int | None = None
+    counterpart_id: int | None = None
+
+
+class EntryOut(RecordOut):
+    kind: str
+    date: dt.date
+    title: str
+    type: str = Field(..., description="Category (history) or kind (signal, interaction).")
+    notes: str
+    severity: int | None = None
+    participant_ids: list[int] | None = None
+    response_requested_at: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+
+
+class EntryIn(Schema):
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    date: dt.date | None = None
+    title: str | None = Field(None, description="History and signals.")
+    subject: str | None = Field(None, description="Interactions.")
+    category: str | None = Field(None, description="History: went_right, went_wrong, broken, owed.")
+    kind: str | None = Field(None, description="Signal or interaction kind.")
+    severity: int | None = Field(None, description="Signals: 1 low, 2 medium, 3 high.")
+    notes: str | None = None
+    participant_ids: list[int] | None = None
+    response_requested_at: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+
+
+class AuditOut(Schema):
+    at: dt.datetime
+    actor: str | None
+    action: str
+    model: str
+    object_id: str
+    object_repr: str
+    before: dict | None
+    after: dict | None
+
+
+class Deleted(Schema):
+    deleted: bool
+
+
+# Helpers --------------------------------------------------------------------------------
+
+# API field name -> form field name, where they differ.
+RENAMES = {
+    "side_id": "owner_side",
+    "user_id": "user",
+    "counterpart_id": "counterpart",
+    "participant_ids": "participants",
+    "my_organisation_id": "my_organisation",
+}
+
+
+def _form_data(form_class: type[ModelForm], instance: Any, payload: Schema) -> dict[str, Any]:
+    """Current values overlaid with the fields the client sent (PATCH semantics)."""
+    data: dict[str, Any] = {}
+    if instance is not None and instance.pk:
+        current = model_to_dict(instance, fields=form_class._meta.fields)
+        for key, value in current.items():
+            if isinstance(value, list):  # many-to-many: model instances -> ids
+                value = [getattr(v, "pk", v) for v in value]
+            data[key] = "" if value is None else value
+    for key, value in payload.dict(exclude_unset=True).items():
+        data[RENAMES.get(key, key)] = "" if value is None else value
+    return data
+
+
+def _save(access: AllianceAccess, form: ModelForm, before: dict | None = None) -> Any:
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return services.save_form(access, form, before=before)
+
+
+def _record_form(
+    form_class: type[RecordForm], access: AllianceAccess, payload: Schema, instance=None
+):
+    data = _form_data(form_class, instance, payload)
+    if instance is None:
+        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("visibility", "joint")
+    if form_class._meta.model is Signal and not data.get("severity"):
+        data["severity"] = Signal.Severity.MEDIUM
+    return form_class(data=data, instance=instance, access=access)
+
+
+def _alliance_out(alliance: Alliance) -> dict[str, Any]:
+    return {
+        "id": alliance.pk,
+        "name": alliance.name,
+        "purpose": alliance.purpose,
+        "kind": alliance.kind,
+        "start_date": alliance.start_date,
+        "status": alliance.status,
+        "sides": [_side_out(s) for s in alliance.sides.all()],
+    }
+
+
+def _side_out(side: Side) -> dict[str, Any]:
+    return {
+        "id": side.pk,
+        "organisation_id": side.organisation_id,
+        "organisation": side.organisation.name,
+        "label": side.label,
+    }
+
+
+def _record_base(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "side_id": record.owner_side_id,
+        "visibility": record.visibility,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _stakeholder_out(s: Stakeholder, visible_ids: set[int]) -> dict[str, Any]:
+    return {
+        **_record_base(s),
+        "name": s.name,
+        "title": s.title,
+        "role": s.role,
+        "influence": s.influence,
+        "stance": s.stance,
+        "email": s.email,
+        "phone": s.phone,
+        "user_id": s.user_id,
+        # A pairing is shown only when the counterpart is visible to the reader.
+        "counterpart_id": s.counterpart_id if s.counterpart_id in visible_ids else None,
+    }
+
+
+def _entry_out(entry: timeline.Entry) -> dict[str, Any]:
+    r: Any = entry.record
+    out = {
+        **_record_base(r),
+        "kind": entry.kind,
+        "date": r.date,
+        "title": getattr(r, "title", None) or getattr(r, "subject", ""),
+        "notes": r.notes,
+    }
+    if entry.kind == "history":
+        out["type"] = r.category
+    else:
+        out["type"] = r.kind
+    if entry.kind == "signal":
+        out["severity"] = r.severity
+    if entry.kind == "interaction":
+        # Prefetched through the visibility rule (timeline.entries).
+        out["participant_ids"] = [p.pk for p in r.participants.all()]
+        out["response_requested_at"] = r.response_requested_at
+        out["responded_at"] = r.responded_at
+    return out
+
+
+def _visible_stakeholder_ids(access: AllianceAccess) -> set[int]:
+    return set(access.records(Stakeholder).values_list("id", flat=True))
+
+
+def _one_entry(access: AllianceAccess, kind: str, pk: int) -> timeline.Entry:
+    model = _kind_model(kind)
+    qs = access.records(model)
+    if kind == "interaction":
+        qs = qs.prefetch_related(Prefetch("participants", queryset=access.records(Stakeholder)))
+    record = qs.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return timeline.Entry(kind, record)
+
+
+def _kind_model(kind: str) -> Any:
+    if kind not in timeline.KINDS:
+        raise Http404
+    return timeline.KINDS[kind]
+
+
+def _entry_payload(kind: str, payload: EntryIn) -> EntryIn:
+    """Map the shared entry schema onto the form of one kind (title vs subject)."""
+    if kind == "interaction" and payload.title is not None and payload.subject is None:
+        payload.subject = payload.title
+        payload.title = None
+    fields = set(TIMELINE_FORMS[kind]._meta.fields) | {"owner_side"}
+    sent = payload.dict(exclude_unset=True)
+    kept = {k: v for k, v in sent.items() if RENAMES.get(k, k) in fields}
+    return EntryIn(**kept)
+
+
+# Routes ---------------------------------------------------------------------------------
+
+
+@router.get("/alliances", response=list[AllianceOut], summary="My alliances")
+def list_alliances(request: HttpRequest) -> list[dict[str, Any]]:
+    alliances = Alliance.objects.for_user(request.user).prefetch_related(
+        Prefetch("sides", queryset=Side.objects.select_related("organisation"))
+    )
+    return [_alliance_out(a) for a in alliances]
+
+
+@router.post("/alliances", response={201: AllianceOut}, summary="Start an alliance")
+def create_alliance(request: HttpRequest, payload: NewAllianceIn) -> tuple[int, dict]:
+    data = _form_data(NewAllianceForm, None, payload)
+    data["partners"] = "\n".join(payload.partners)
+    form = NewAllianceForm(data=data, user=request.user)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    d = form.cleaned_data
+    alliance = services.create_alliance(
+        request.user,
+        name=d["name"],
+        purpose=d["purpose"],
+        kind=d["kind"],
+        start_date=d["start_date"],
+        my_organisation=d["my_organisation"],
+        partner_names=d["partners"],
+    )
+    return 201, _alliance_out(alliance)
+
+
+@router.get("/alliances/{alliance_id}", response=AllianceOut)
+def get_alliance(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _alliance_out(access.alliance)
+
+
+@router.patch("/alliances/{alliance_id}", response=AllianceOut)
+def update_alliance(request: HttpRequest, alliance_id: int, payload: AllianceIn) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    before = audit.snapshot(access.alliance)
+    form = AllianceForm(
+        data=_form_data(AllianceForm, access.alliance, payload), instance=access.alliance
+    )
+    _save(access, form, before)
+    return _alliance_out(access.alliance)
+
+
+@router.post("/alliances/{alliance_id}/status", response=StatusChangeOut)
+def change_status(request: HttpRequest, alliance_id: int, payload: StatusIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = StatusForm(data=payload.dict(), alliance=access.alliance)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return services.change_status(access, form.cleaned_data["status"], form.cleaned_data["reason"])
+
+
+@router.get("/alliances/{alliance_id}/sides", response=list[SideOut])
+def list_sides(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [_side_out(s) for s in access.sides]
+
+
+@router.get("/alliances/{alliance_id}/stakeholders", response=list[StakeholderOut])
+def list_stakeholders(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    stakeholders = list(access.records(Stakeholder))
+    visible = {s.pk for s in stakeholders}
+    return [_stakeholder_out(s, visible) for s in stakeholders]
+
+
+@router.post("/alliances/{alliance_id}/stakeholders", response={201: StakeholderOut})
+def create_stakeholder(request: HttpRequest, alliance_id: int, payload: StakeholderIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    stakeholder = _save(access, _record_form(StakeholderForm, access, payload))
+    return 201, _stakeholder_out(stakeholder, _visible_stakeholder_ids(access))
+
+
+@router.get("/alliances/{alliance_id}/stakeholders/{pk}", response=StakeholderOut)
+def get_stakeholder(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    stakeholder = access.get_record(Stakeholder, pk)
+    return _stakeholder_out(stakeholder, _visible_stakeholder_ids(access))
+
+
+@router.patch("/alliances/{alliance_id}/stakeholders/{pk}", response=StakeholderOut)
+def update_stakeholder(
+    request: HttpRequest, alliance_id: int, pk: int, payload: StakeholderIn
+) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    stakeholder = access.get_record(Stakeholder, pk, write=True)
+    before = audit.snapshot(stakeholder)
+    payload_without_side = StakeholderIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
+    form = _record_form(StakeholderForm, access, payload_without_side, instance=stakeholder)
+    stakeholder = _save(access, form, before)
+    return _stakeholder_out(stakeholder, _visible_stakeholder_ids(access))
+
+
+@router.delete("/alliances/{alliance_id}/stakeholders/{pk}", response=Deleted)
+def delete_stakeholder(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_record(access, access.get_record(Stakeholder, pk, write=True))
+    return {"deleted": True}
+
+
+@router.get("/alliances/{alliance_id}/timeline", response=list[EntryOut])
+def list_timeline(
+    request: HttpRequest, alliance_id: int, kind: str | None = None, since: dt.date | None = None
+) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    if kind is not None:
+        _kind_model(kind)
+    return [_entry_out(e) for e in timeline.entries(access, {"kind": kind, "since": since})]
+
+
+@router.post("/alliances/{alliance_id}/timeline/{kind}", response={201: EntryOut})
+def create_entry(request: HttpRequest, alliance_id: int, kind: str, payload: EntryIn) -> Any:
+    _kind_model(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = _record_form(TIMELINE_FORMS[kind], access, _entry_payload(kind, payload))
+    record = _save(access, form)
+    return 201, _entry_out(_one_entry(access, kind, record.pk))
+
+
+@router.get("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=EntryOut)
+def get_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _entry_out(_one_entry(access, kind, pk))
+
+
+@router.patch("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=EntryOut)
+def update_entry(
+    request: HttpRequest, alliance_id: int, kind: str, pk: int, payload: EntryIn
+) -> dict[str, Any]:
+    model = _kind_model(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    record = access.get_record(model, pk, write=True)
+    before = audit.snapshot(record)
+    sent = _entry_payload(kind, payload).dict(exclude_unset=True, exclude={"side_id"})
+    form = _record_form(TIMELINE_FORMS[kind], access, EntryIn(**sent), instance=record)
+    _save(access, form, before)
+    return _entry_out(_one_entry(access, kind, pk))
+
+
+@router.delete("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=Deleted)
+def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> dict[str, bool]:
+    model = _kind_model(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_record(access, access.get_record(model, pk, write=True))
+    return {"deleted": True}
+
+
+@router.get("/alliances/{alliance_id}/audit", response=list[AuditOut])
+def list_audit(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    entries = (
+        AuditEntry.objects.visible_to(request.user)
+        .filter(alliance=access.alliance)
+        .select_related("actor")[:500]
+    )
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor.email if e.actor else None,
+            "action": e.action,
+            "model": e.model,
+            "object_id": e.object_id,
+            "object_repr": e.object_repr,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in entries
+    ]

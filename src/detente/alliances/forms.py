@@ -1,0 +1,262 @@
+"""Forms for alliances and their records. Every choice of a related object is limited to
+what the user may see, so an id from another alliance or organisation is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
+from detente.alliances.models import (
+    Alliance,
+    HistoryEntry,
+    Interaction,
+    Side,
+    Signal,
+    Stakeholder,
+    Visibility,
+)
+from detente.alliances.visibility import AllianceAccess
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def managed_organisations(user: Any) -> forms.QuerySet:
+    """Organisations in which the user may start an alliance (manager or admin)."""
+    roles = [r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Role.MANAGER]]
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles)
+
+
+class AllianceForm(forms.ModelForm):
+    class Meta:
+        model = Alliance
+        fields = ["name", "purpose", "kind", "start_date"]
+        widgets = {"start_date": DateInput(), "purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class NewAllianceForm(AllianceForm):
+    my_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Your organisation"
+    )
+    partners = forms.CharField(
+        label="Partner organisations",
+        help_text="One name per line. An organisation not yet in detente is created.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["my_organisation"].queryset = managed_organisations(user)
+
+    def clean_partners(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["partners"].splitlines()]
+        names = list(dict.fromkeys(n for n in names if n))
+        if not names:
+            raise forms.ValidationError("Name at least one partner organisation.")
+        for n in names:
+            if len(n) > 200:
+                raise forms.ValidationError(f"'{n[:20]}…' is longer than 200 characters.")
+        return names
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mine = data.get("my_organisation")
+        if mine and mine.name in data.get("partners", []):
+            self.add_error("partners", "Your own organisation cannot also be a partner side.")
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Alliance.Status.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alliance = alliance
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if status == self.alliance.status:
+            raise forms.ValidationError(
+                f"The alliance is already {self.alliance.get_status_display().lower()}."
+            )
+        return status
+
+
+class SideForm(forms.Form):
+    organisation = forms.CharField(
+        max_length=200, help_text="The organisation's name; created if it is new to detente."
+    )
+    label = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args: Any, alliance: Alliance, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alliance = alliance
+
+    def clean_organisation(self) -> str:
+        name = self.cleaned_data["organisation"].strip()
+        if self.alliance.sides.filter(organisation__name=name).exists():
+            raise forms.ValidationError(f"{name} already has a side in this alliance.")
+        return name
+
+
+class RecordForm(forms.ModelForm):
+    """Base form of a joint-or-private record. The owner side is one the user writes for."""
+
+    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        if self.instance.pk is None:
+            sides = access.writable_sides
+            self.fields["owner_side"] = forms.ModelChoiceField(
+                queryset=Side.objects.filter(id__in=[s.id for s in sides]),
+                initial=sides[0] if sides else None,
+                label="Kept by",
+                help_text="The side that keeps this record; a private record is seen only by it.",
+            )
+            self.fields.move_to_end("owner_side", last=False)
+        self.fields["visibility"].widget = forms.RadioSelect(choices=Visibility.choices)
+        self.fields["visibility"].label = "Who sees it"
+
+    @property
+    def owner_side_id(self) -> int | None:
+        if self.instance.pk is not None:
+            return self.instance.owner_side_id
+        side = self.cleaned_data.get("owner_side") if hasattr(self, "cleaned_data") else None
+        return side.id if side else None
+
+    def visible_stakeholders(self) -> forms.QuerySet:
+        return self.access.records(Stakeholder).select_related("owner_side__organisation")
+
+    def save(self, commit: bool = True) -> Any:
+        if self.instance.pk is None:
+            self.instance.owner_side = self.cleaned_data["owner_side"]
+        return super().save(commit=commit)
+
+
+class StakeholderForm(RecordForm):
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "role",
+            "influence",
+            "stance",
+            "email",
+            "phone",
+            "user",
+            "counterpart",
+            "visibility",
+        ]
+        widgets = {"influence": forms.NumberInput(attrs={"min": 1, "max": 5})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        alliance = self.access.alliance
+        self.fields["counterpart"].queryset = self.visible_stakeholders().exclude(
+            pk=self.instance.pk
+        )
+        self.fields["counterpart"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+        # Accounts of people in the alliance's organisations only.
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__sides__alliance=alliance)
+            .distinct()
+        )
+        self.fields["user"].label = "detente account"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        side_id = self.owner_side_id
+        counterpart = data.get("counterpart")
+        if counterpart is not None and side_id is not None:
+            if counterpart.owner_side_id == side_id:
+                self.add_error("counterpart", "A counterpart must be on another side.")
+            elif data.get("visibility") == Visibility.JOINT and counterpart.is_private:
+                self.add_error(
+                    "counterpart", "A joint stakeholder cannot be paired with a private one."
+                )
+        user = data.get("user")
+        if user is not None and side_id is not None:
+            side = next(s for s in self.access.sides if s.id == side_id)
+            if not Membership.objects.filter(
+                user=user, organisation_id=side.organisation_id
+            ).exists():
+                self.add_error("user", "This account does not belong to the side's organisation.")
+        return data
+
+
+class HistoryEntryForm(RecordForm):
+    class Meta:
+        model = HistoryEntry
+        fields = ["date", "category", "title", "notes", "visibility"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class SignalForm(RecordForm):
+    class Meta:
+        model = Signal
+        fields = ["date", "kind", "severity", "title", "notes", "visibility"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class InteractionForm(RecordForm):
+    class Meta:
+        model = Interaction
+        fields = [
+            "date",
+            "kind",
+            "subject",
+            "participants",
+            "response_requested_at",
+            "responded_at",
+            "notes",
+            "visibility",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "response_requested_at": DateTimeInput(),
+            "responded_at": DateTimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "participants": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = self.visible_stakeholders()
+        self.fields["participants"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        asked, answered = data.get("response_requested_at"), data.get("responded_at")
+        if answered and not asked:
+            self.add_error("responded_at", "Give when the response was asked for first.")
+        elif asked and answered and answered < asked:
+            self.add_error("responded_at", "The response cannot come before it was asked for.")
+        if data.get("visibility") == Visibility.JOINT:
+            private = [p.name for p in data.get("participants") or [] if p.is_private]
+            if private:
+                self.add_error(
+                    "participants",
+                    "A joint interaction cannot list private stakeholders: " + ", ".join(private),
+                )
+        return data
+
+
+TIMELINE_FORMS: dict[str, type[RecordForm]] = {
+    "history": HistoryEntryForm,
+    "signal": SignalForm,
+    "interaction": InteractionForm,
+}

@@ -1,0 +1,244 @@
+"""Alliances, their sides, stakeholders and timeline.
+
+Every record that belongs to an alliance derives from ``AllianceRecord``: it is either
+joint (every side sees it) or private to its owner side. What a user may see is decided
+in one place, ``detente.alliances.visibility``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from detente.alliances.visibility import AllianceQuerySet, RecordQuerySet
+
+
+class Alliance(models.Model):
+    class Kind(models.TextChoices):
+        ALLIANCE = "alliance", "Alliance between organisations"
+        INTERNAL = "internal", "Internal alignment between teams"
+
+    class Status(models.TextChoices):
+        FORMING = "forming", "Forming"
+        ACTIVE = "active", "Active"
+        AT_RISK = "at_risk", "At risk"
+        RENEGOTIATING = "renegotiating", "Renegotiating"
+        RESTRUCTURING = "restructuring", "Restructuring"
+        EXITING = "exiting", "Exiting"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(help_text="The shared value proposition, in a sentence or two.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALLIANCE)
+    start_date = models.DateField()
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.FORMING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AllianceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """Every change of an alliance's status, with its date, author and reason."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=15, choices=Alliance.Status.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=Alliance.Status.choices)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class Side(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sides")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="sides"
+    )
+    label = models.CharField(
+        max_length=100, blank=True, help_text="How the alliance calls this side, if not its name."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organisation"], name="one_side_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.organisation.name
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class Visibility(models.TextChoices):
+    JOINT = "joint", "Joint (every side sees it)"
+    PRIVATE = "private", "Private to my side"
+
+
+class AllianceRecord(models.Model):
+    """Base of every record kept in an alliance: joint, or private to its owner side.
+
+    The owner side is the side that keeps the record; only its writers may change it.
+    """
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="+")
+    owner_side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="+")
+    visibility = models.CharField(
+        max_length=7, choices=Visibility.choices, default=Visibility.JOINT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+
+class Stakeholder(AllianceRecord):
+    class Role(models.TextChoices):
+        SPONSOR = "sponsor", "Executive sponsor"
+        ALLIANCE_MANAGER = "alliance_manager", "Alliance manager"
+        OPERATIONAL_LEAD = "operational_lead", "Operational lead"
+        OTHER = "other", "Other"
+
+    class Stance(models.TextChoices):
+        CHAMPION = "champion", "Champion"
+        SUPPORTER = "supporter", "Supporter"
+        NEUTRAL = "neutral", "Neutral"
+        SCEPTIC = "sceptic", "Sceptic"
+        OPPONENT = "opponent", "Opponent"
+
+    name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
+    influence = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 to 5"
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counterpart = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Their opposite number on another side.",
+    )
+
+    class Meta:
+        ordering = ["owner_side_id", "-influence", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HistoryEntry(AllianceRecord):
+    """Relationship history: what went right, what went wrong, what is broken, what is owed."""
+
+    class Category(models.TextChoices):
+        WENT_RIGHT = "went_right", "Went right"
+        WENT_WRONG = "went_wrong", "Went wrong"
+        BROKEN = "broken", "Broken now"
+        OWED = "owed", "Still owed"
+
+    date = models.DateField()
+    category = models.CharField(max_length=10, choices=Category.choices)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Signal(AllianceRecord):
+    """A behavioural signal of possible divergence (seed 001's early-warning indicators)."""
+
+    class Kind(models.TextChoices):
+        RESOURCE_CHANGE = "resource_change", "Request to change resource allocations"
+        MESSAGING_SHIFT = "messaging_shift", "Shift in the partner's messaging"
+        RESPONSIVENESS = "responsiveness", "Falling responsiveness"
+        OVERLAPPING_LAUNCH = "overlapping_launch", "Launch overlapping the alliance's domain"
+        KPI_DISCREPANCY = "kpi_discrepancy", "KPI discrepancy"
+        OTHER = "other", "Other"
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Interaction(AllianceRecord):
+    """A meeting, call or email, with when a response was asked for and when it came."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call"
+        EMAIL = "email", "Email"
+
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(max_length=200)
+    participants = models.ManyToManyField(Stakeholder, blank=True, related_name="interactions")
+    response_requested_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def response_hours(self) -> float | None:
+        if self.response_requested_at and self.responded_at:
+            return (self.responded_at - self.response_requested_at).total_seconds() / 3600
+        return None

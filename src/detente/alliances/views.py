@@ -1,0 +1,346 @@
+"""Pages of the alliance workspace. Every view starts with the access helper."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from detente import audit
+from detente.accounts import invitations
+from detente.accounts.forms import InvitationForm
+from detente.alliances import services, stakeholder_map, timeline
+from detente.alliances.forms import (
+    TIMELINE_FORMS,
+    AllianceForm,
+    NewAllianceForm,
+    SideForm,
+    StakeholderForm,
+    StatusForm,
+)
+from detente.alliances.models import Alliance, Side, Stakeholder
+from detente.alliances.visibility import get_alliance_access
+from detente.audit.models import AuditEntry
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    alliances = list(
+        Alliance.objects.for_user(request.user).prefetch_related(
+            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
+        )
+    )
+    latest = dict(
+        AuditEntry.objects.visible_to(request.user)
+        .filter(alliance_id__in=[a.id for a in alliances])
+        .values_list("alliance_id")
+        .annotate(last=Max("at"))
+        .values_list("alliance_id", "last")
+    )
+    for alliance in alliances:
+        alliance.latest_activity = latest.get(alliance.id)
+    status_counts: dict[str, int] = {}
+    for alliance in alliances:
+        label = alliance.get_status_display()
+        status_counts[label] = status_counts.get(label, 0) + 1
+    return render(
+        request,
+        "alliances/portfolio.html",
+        {"alliances": alliances, "status_counts": status_counts},
+    )
+
+
+@login_required
+def alliance_new(request: HttpRequest) -> HttpResponse:
+    form = NewAllianceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        alliance = services.create_alliance(
+            request.user,
+            name=data["name"],
+            purpose=data["purpose"],
+            kind=data["kind"],
+            start_date=data["start_date"],
+            my_organisation=data["my_organisation"],
+            partner_names=data["partners"],
+        )
+        messages.success(request, f"Alliance '{alliance}' created. Invite your counterparts next.")
+        return redirect("alliance_overview", alliance.pk)
+    return render(request, "alliances/alliance_form.html", {"form": form, "is_new": True})
+
+
+@login_required
+def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    stakeholders = list(access.records(Stakeholder).select_related("owner_side__organisation"))
+    filter_form = timeline.TimelineFilter(request.GET or None, access=access)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    entries = timeline.entries(access, filters)
+    if _is_htmx(request) and request.GET.get("fragment") == "timeline":
+        context = {"access": access, "entries": entries, "filter_form": filter_form}
+        return render(request, "alliances/_timeline.html", context)
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "stakeholders": stakeholders,
+        "map": stakeholder_map.layout(access.sides, stakeholders),
+        "entries": entries,
+        "activity": timeline.monthly_activity(entries if not filters else timeline.entries(access)),
+        "filter_form": filter_form,
+        "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
+    }
+    return render(request, "alliances/overview.html", context)
+
+
+@login_required
+def alliance_edit(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    before = audit.snapshot(access.alliance)
+    form = AllianceForm(request.POST or None, instance=access.alliance)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(access, form, before=before)
+        messages.success(request, "Alliance updated.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request, "alliances/alliance_form.html", {"form": form, "alliance": access.alliance}
+    )
+
+
+@login_required
+def alliance_status(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = StatusForm(request.POST or None, alliance=access.alliance)
+    if request.method == "POST" and form.is_valid():
+        services.change_status(access, form.cleaned_data["status"], form.cleaned_data["reason"])
+        messages.success(request, f"Status is now {access.alliance.get_status_display()}.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Change status"},
+    )
+
+
+@login_required
+def side_add(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    form = SideForm(request.POST or None, alliance=access.alliance)
+    if request.method == "POST" and form.is_valid():
+        from detente.accounts.models import Organisation
+
+        name = form.cleaned_data["organisation"]
+        organisation = Organisation.objects.filter(name=name).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(name=name)
+            audit.log(request.user, "create", organisation, after=audit.snapshot(organisation))
+        services.add_side(request.user, access.alliance, organisation, form.cleaned_data["label"])
+        messages.success(request, f"{name} joined the alliance as a side.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Add a side"},
+    )
+
+
+@login_required
+def invite(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    form = InvitationForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        side = form.cleaned_data["side"]
+        invitations.invite(
+            request.user,
+            email=form.cleaned_data["email"],
+            organisation=side.organisation,
+            role=form.cleaned_data["role"],
+            alliance=access.alliance,
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Invite a person"},
+    )
+
+
+# Stakeholders ---------------------------------------------------------------------------
+
+
+@login_required
+def stakeholder_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = StakeholderForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        stakeholder = services.save_form(access, form)
+        messages.success(request, f"{stakeholder} added.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Add a stakeholder"},
+    )
+
+
+@login_required
+def stakeholder_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    stakeholder = access.get_record(Stakeholder, pk, write=True)
+    before = audit.snapshot(stakeholder)
+    form = StakeholderForm(request.POST or None, instance=stakeholder, access=access)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(access, form, before=before)
+        messages.success(request, f"{stakeholder} updated.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": f"Edit {stakeholder}"},
+    )
+
+
+@login_required
+@require_POST
+def stakeholder_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    stakeholder = access.get_record(Stakeholder, pk, write=True)
+    services.delete_record(access, stakeholder)
+    messages.success(request, f"{stakeholder} removed.")
+    return redirect("alliance_overview", alliance_id)
+
+
+# Timeline -------------------------------------------------------------------------------
+
+
+def _timeline_kind(kind: str) -> type:
+    if kind not in timeline.KINDS:
+        raise Http404("No such kind of timeline entry.")
+    return timeline.KINDS[kind]
+
+
+@login_required
+def entry_new(request: HttpRequest, alliance_id: int, kind: str) -> HttpResponse:
+    _timeline_kind(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = TIMELINE_FORMS[kind](request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(access, form)
+        messages.success(request, f"{timeline.KIND_LABELS[kind]} entry added.")
+        return redirect("alliance_overview", alliance_id)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {
+            "form": form,
+            "alliance": access.alliance,
+            "title": f"New {timeline.KIND_LABELS[kind].lower()} entry",
+        },
+    )
+
+
+@login_required
+def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
+    """Edit a timeline entry; with htmx, in place in the timeline."""
+    model = _timeline_kind(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    record = access.get_record(model, pk, write=True)
+    before = audit.snapshot(record)
+    form = TIMELINE_FORMS[kind](request.POST or None, instance=record, access=access)
+    if request.method == "POST" and form.is_valid():
+        record = services.save_form(access, form, before=before)
+        if _is_htmx(request):
+            entry = timeline.Entry(kind, access.get_record(model, pk))
+            return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
+        messages.success(request, "Entry updated.")
+        return redirect("alliance_overview", alliance_id)
+    context = {"form": form, "alliance": access.alliance, "kind": kind, "record": record}
+    if _is_htmx(request):
+        return render(request, "alliances/_entry_form.html", context)
+    context["title"] = f"Edit {timeline.KIND_LABELS[kind].lower()} entry"
+    return render(request, "alliances/record_form.html", context)
+
+
+@login_required
+def entry_detail(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
+    model = _timeline_kind(kind)
+    access = get_alliance_access(request.user, alliance_id)
+    entry = timeline.Entry(kind, access.get_record(model, pk))
+    return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
+    model = _timeline_kind(kind)
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    record = access.get_record(model, pk, write=True)
+    services.delete_record(access, record)
+    if _is_htmx(request):
+        return HttpResponse("")
+    messages.success(request, "Entry deleted.")
+    return redirect("alliance_overview", alliance_id)
+
+
+@login_required
+def timeline_export(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    """The visible timeline as CSV, through the same rule as the page."""
+    access = get_alliance_access(request.user, alliance_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="alliance-{alliance_id}-timeline.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["date", "kind", "type", "title", "side", "visibility", "notes"])
+    for entry in timeline.entries(access):
+        r = entry.record
+        writer.writerow(
+            [
+                entry.date.isoformat(),
+                entry.kind,
+                _entry_type(entry),
+                getattr(r, "title", None) or getattr(r, "subject", ""),
+                str(r.owner_side),
+                r.visibility,
+                r.notes,
+            ]
+        )
+    return response
+
+
+def _entry_type(entry: timeline.Entry) -> str:
+    r: Any = entry.record
+    if entry.kind == "history":
+        return r.get_category_display()
+    return r.get_kind_display()
+
+
+@login_required
+def audit_log(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    entries = (
+        AuditEntry.objects.visible_to(request.user)
+        .filter(alliance=access.alliance)
+        .select_related("actor")[:200]
+    )
+    return render(
+        request, "alliances/audit.html", {"alliance": access.alliance, "entries": entries}
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search every visible record of the user's alliances."""
+    from detente.alliances.search import search_records
+
+    query = request.GET.get("q", "").strip()
+    results = search_records(request.user, query) if query else []
+    return render(request, "alliances/search.html", {"query": query, "results": results})

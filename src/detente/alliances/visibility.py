@@ -1,0 +1,171 @@
+"""The one visibility rule. Every page, API route, export, search, count and email uses it.
+
+A user belongs to an alliance through a membership in the organisation of one of its
+sides. In that alliance the user sees:
+
+* every *joint* record, and
+* the *private* records whose owner side is one of the user's own sides.
+
+Anyone else gets a 404 (the lookup itself fails, so the existence of an alliance or a
+record is not revealed). A read-only member may look but gets a 403 on any change, and a
+record may be changed only by a writer (member, manager or admin) of its owner side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from detente.accounts.models import ROLE_RANK, Role
+
+if TYPE_CHECKING:
+    from detente.alliances.models import Alliance, Side
+
+JOINT = "joint"
+PRIVATE = "private"
+
+R = TypeVar("R", bound=models.Model)
+
+
+def _my_side_ids(user: Any) -> models.QuerySet:
+    from detente.alliances.models import Side
+
+    return Side.objects.filter(organisation__memberships__user=user).values("id")
+
+
+def _my_alliance_ids(user: Any) -> models.QuerySet:
+    from detente.alliances.models import Side
+
+    return Side.objects.filter(organisation__memberships__user=user).values("alliance_id")
+
+
+class AllianceQuerySet(models.QuerySet):
+    def for_user(self, user: Any) -> AllianceQuerySet:
+        """Alliances in which the user has a side. Anonymous users have none."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(id__in=_my_alliance_ids(user))
+
+
+class RecordQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> RecordQuerySet:
+        """Joint records of the user's alliances, and private records of the user's sides."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(alliance_id__in=_my_alliance_ids(user)).filter(
+            models.Q(visibility=JOINT) | models.Q(owner_side_id__in=_my_side_ids(user))
+        )
+
+
+@dataclass
+class AllianceAccess:
+    """What one user may do in one alliance. Build it with ``get_alliance_access``."""
+
+    alliance: Alliance
+    user: Any
+    roles: dict[int, str] = field(default_factory=dict)  # side id -> the user's role there
+    sides: list[Side] = field(default_factory=list)  # all sides of the alliance
+
+    @property
+    def my_sides(self) -> list[Side]:
+        return [side for side in self.sides if side.id in self.roles]
+
+    @property
+    def my_side(self) -> Side:
+        """The side the user acts for by default (the first one, in practice the only one)."""
+        return self.my_sides[0]
+
+    def role_on(self, side_id: int) -> str | None:
+        return self.roles.get(side_id)
+
+    def can_write_on(self, side_id: int) -> bool:
+        role = self.roles.get(side_id)
+        return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role.MEMBER]
+
+    def can_manage_on(self, side_id: int) -> bool:
+        role = self.roles.get(side_id)
+        return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role.MANAGER]
+
+    @property
+    def can_write(self) -> bool:
+        return any(self.can_write_on(side_id) for side_id in self.roles)
+
+    @property
+    def can_manage(self) -> bool:
+        return any(self.can_manage_on(side_id) for side_id in self.roles)
+
+    @property
+    def side_roles(self) -> list[tuple[Side, str | None]]:
+        """Each side with the user's role label there (None where the user is not on it)."""
+        return [
+            (side, Role(self.roles[side.id]).label if side.id in self.roles else None)
+            for side in self.sides
+        ]
+
+    @property
+    def writable_side_ids(self) -> set[int]:
+        return {side_id for side_id in self.roles if self.can_write_on(side_id)}
+
+    @property
+    def writable_sides(self) -> list[Side]:
+        return [side for side in self.sides if self.can_write_on(side.id)]
+
+    def require_write(self) -> None:
+        if not self.can_write:
+            raise PermissionDenied("Your role in this alliance is read-only.")
+
+    def require_manage(self) -> None:
+        if not self.can_manage:
+            raise PermissionDenied("Only a manager or admin of a side may do this.")
+
+    def records(self, model: type[R]) -> models.QuerySet[R]:
+        """The records of this alliance that the user may see."""
+        return model.objects.visible_to(self.user).filter(alliance=self.alliance)
+
+    def get_record(self, model: type[R], pk: Any, *, write: bool = False) -> R:
+        """A record the user may see (else 404); with ``write``, one the user may change (else 403)."""
+        try:
+            record = self.records(model).get(pk=pk)
+        except (model.DoesNotExist, ValueError, TypeError):
+            raise Http404(f"No such {model._meta.verbose_name}.") from None
+        if write and not self.can_write_on(record.owner_side_id):
+            raise PermissionDenied("Only writers of the side that keeps this record may change it.")
+        return record
+
+
+def get_alliance_access(
+    user: Any, alliance_id: Any, *, write: bool = False, manage: bool = False
+) -> AllianceAccess:
+    """The access helper every view and API route starts with.
+
+    Raises Http404 unless the user is a member of the alliance, and PermissionDenied when
+    ``write`` (or ``manage``) is asked of a read-only member (or of a mere member).
+    """
+    from detente.accounts.models import Membership
+    from detente.alliances.models import Alliance
+
+    try:
+        alliance = Alliance.objects.for_user(user).get(pk=alliance_id)
+    except (Alliance.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such alliance.") from None
+    sides = list(alliance.sides.select_related("organisation"))
+    org_roles = dict(
+        Membership.objects.filter(
+            user=user, organisation_id__in=[s.organisation_id for s in sides]
+        ).values_list("organisation_id", "role")
+    )
+    access = AllianceAccess(
+        alliance=alliance,
+        user=user,
+        roles={s.id: org_roles[s.organisation_id] for s in sides if s.organisation_id in org_roles},
+        sides=sides,
+    )
+    if manage:
+        access.require_manage()
+    elif write:
+        access.require_write()
+    return access

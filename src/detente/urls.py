@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from detente.api.v1 import api
+
+admin.site.site_header = "detente operations"
+admin.site.site_title = "detente admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("detente.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("", include("detente.alliances.urls")),
+]
