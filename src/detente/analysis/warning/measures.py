@@ -1,0 +1,147 @@
+"""The measures the engine knows, and the recorded signal kinds.
+
+Swings are defaults for a stable alliance, in the units of the measure, for ONE side's
+value. They follow the seed's scorecard scales (1-5 scores, percentages); a team with a
+few quarters of its own history should replace them (``Settings.measures`` or
+``detente warn --swing measure=value``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .model import MeasureSpec
+
+DIALOGUE = (
+    "Hold a facilitated dialogue on neutral ground with open questions: what has changed "
+    "in your strategic landscape, and where does the alliance sit among your top three "
+    "priorities?"
+)
+_RESOURCES = (
+    "Review resource commitments against the agreement with both sides' operational "
+    "leads, commitment by commitment."
+)
+_VALUE = (
+    "Re-check the shared value proposition with finance data from both sides before the "
+    "next health check."
+)
+_ENGAGEMENT = (
+    "Call the counterpart directly: ask what competes for their time and whether the "
+    "alliance's contacts are still the right people."
+)
+_METRICS = "Reconcile the KPI definitions and data sources both sides report from."
+
+CATALOGUE: dict[str, MeasureSpec] = {
+    m.name: m
+    for m in (
+        MeasureSpec(
+            "alignment",
+            "strategic goal alignment",
+            True,
+            0.2,
+            (3.5, 3.0, 2.5),
+            1,
+            5,
+            next_step=DIALOGUE,
+        ),
+        MeasureSpec(
+            "satisfaction",
+            "partner satisfaction",
+            True,
+            0.2,
+            (3.5, 3.0, 2.5),
+            1,
+            5,
+            next_step=DIALOGUE,
+        ),
+        MeasureSpec(
+            "adherence",
+            "resource commitment adherence",
+            True,
+            3.0,
+            (90, 85, 75),
+            0,
+            100,
+            unit="%",
+            next_step=_RESOURCES,
+        ),
+        MeasureSpec(
+            "roi",
+            "joint project ROI",
+            True,
+            2.0,
+            (5, 0, -5),
+            None,
+            None,
+            unit="%",
+            next_step=_VALUE,
+        ),
+        MeasureSpec(
+            "response_rate",
+            "health-check response rate",
+            True,
+            8.0,
+            (60, 45, 30),
+            0,
+            100,
+            unit="%",
+            next_step=_ENGAGEMENT,
+        ),
+        MeasureSpec(
+            "response_days",
+            "days to answer the partner's requests",
+            False,
+            1.0,
+            (5, 8, 12),
+            0,
+            None,
+            next_step=_ENGAGEMENT,
+        ),
+        MeasureSpec(
+            "overdue",
+            "overdue commitments",
+            False,
+            1.0,
+            (3, 5, 8),
+            0,
+            None,
+            next_step=_RESOURCES,
+        ),
+        MeasureSpec(
+            "kpi_gap",
+            "discrepancy between the sides' KPI figures",
+            False,
+            2.0,
+            (5, 10, 20),
+            0,
+            None,
+            unit="%",
+            next_step=_METRICS,
+        ),
+    )
+}
+
+# The team's own survey dimensions (trust, communication, governance, ...) are 1-5 scores.
+_SURVEY_DIMENSION = CATALOGUE["alignment"]
+
+SIGNAL_KINDS: dict[str, str] = {
+    "resource_change_requests": "request to change the agreed resource allocation",
+    "messaging_shifts": "shift in the partner's strategic messaging",
+    "overlapping_launches": "launch by the partner overlapping the alliance's domain",
+}
+SIGNAL_NEXT_STEP = (
+    "Raise it openly at the next health check and ask what it means for the partner's "
+    "priorities; record the answer on the alliance's timeline."
+)
+ESCALATION = (
+    " If a dialogue does not settle it, take the first step of the agreement's dispute ladder."
+)
+
+
+def spec_for(name: str, overrides: dict[str, MeasureSpec] | None = None) -> MeasureSpec:
+    """The spec of a measure; an unknown name is read as a 1-5 survey dimension."""
+    if overrides and name in overrides:
+        return overrides[name]
+    if name in CATALOGUE:
+        return CATALOGUE[name]
+    return replace(_SURVEY_DIMENSION, name=name, label=name.replace("_", " "))

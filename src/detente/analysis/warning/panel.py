@@ -1,0 +1,310 @@
+"""From rows (alliance, period, side, measure, value) to arrays the rules can scan.
+
+Rows are kept as columns, never as one object per row, so a portfolio of millions of
+rows is grouped with numpy sorts instead of Python loops. Every series is stored as its
+observed points only: a skipped quarter drops out instead of leaving a hole, which keeps
+the null model (independent noise around a constant level) exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..files import InputError
+from .measures import SIGNAL_KINDS, spec_for
+from .model import COMBINED_SIDES, MeasureSpec, Observation, Signal
+from .periods import period_ordinal
+
+
+@dataclass
+class Table:
+    """Input rows as columns. ``rows`` are the file's row numbers, for error messages."""
+
+    alliance: np.ndarray  # str
+    period: np.ndarray  # str
+    side: np.ndarray  # str
+    measure: np.ndarray  # str
+    value: np.ndarray  # float
+    rows: np.ndarray | None = None
+
+    @classmethod
+    def from_observations(cls, observations: Iterable[Observation]) -> Table:
+        obs = list(observations)
+        return cls(
+            alliance=np.array([o.alliance for o in obs], dtype=object),
+            period=np.array([o.period for o in obs], dtype=object),
+            side=np.array([o.side for o in obs], dtype=object),
+            measure=np.array([o.measure for o in obs], dtype=object),
+            value=np.array([o.value for o in obs], dtype=float),
+        )
+
+    def where(self, i: int) -> str:
+        """How to name row i in a message: the file row, or the observation's identity."""
+        if self.rows is not None:
+            return f"row {int(self.rows[i])}"
+        return (
+            f"observation {i} ({self.alliance[i]}, {self.period[i]}, {self.side[i]}, "
+            f"{self.measure[i]})"
+        )
+
+
+@dataclass
+class SeriesGroup:
+    """Series of the same length L, one per row: y is the value turned so that lower is
+    worse, var the null variance of each point, ordinal the period of each point."""
+
+    alliance: np.ndarray  # (n,) alliance index
+    measure: np.ndarray  # (n,) measure index
+    y: np.ndarray  # (n, L)
+    var: np.ndarray  # (n, L)
+    ordinal: np.ndarray  # (n, L)
+    raw: np.ndarray  # (n, L) the values as entered (mean over sides)
+
+
+@dataclass
+class Panel:
+    alliances: list[str]
+    measures: list[str]
+    specs: list[MeasureSpec]
+    period_kind: str
+    health: list[SeriesGroup]  # mean over sides, per alliance and measure
+    gaps: list[SeriesGroup]  # first side minus second side, two-sided alliances only
+    gap_sides: dict[int, tuple[str, str]]  # alliance index -> (first side, second side)
+    measures_per_alliance: np.ndarray  # monitored measures per alliance
+    gap_measures_per_alliance: np.ndarray
+    signals: list[Signal]
+    alliance_periods: int  # alliance-periods after each alliance's first (tests run there)
+
+
+def _codes(column: np.ndarray) -> tuple[list[str], np.ndarray]:
+    names, inverse = np.unique(column.astype(str), return_inverse=True)
+    return [str(n) for n in names], inverse.ravel()
+
+
+def _check_text(table: Table, column: np.ndarray, name: str) -> None:
+    empty = np.flatnonzero(np.char.str_len(column.astype(str)) == 0)
+    if empty.size:
+        raise InputError(f"{table.where(int(empty[0]))}, {name}", "is empty")
+
+
+def _split_signals(
+    table: Table, alliances: np.ndarray, sides: np.ndarray
+) -> tuple[np.ndarray, list[Signal]]:
+    """Rows whose measure is a signal kind become Signals (value = how many were logged)."""
+    is_signal = np.isin(table.measure.astype(str), list(SIGNAL_KINDS))
+    signals: list[Signal] = []
+    for i in np.flatnonzero(is_signal):
+        count = table.value[i]
+        if count < 0 or count != int(count):
+            raise InputError(
+                f"{table.where(int(i))}, value",
+                f"{count:g} is not a count of recorded {table.measure[i]}",
+            )
+        kind = str(table.measure[i])
+        side = "" if sides[i] in COMBINED_SIDES else str(sides[i])
+        signals.extend(
+            Signal(str(alliances[i]), str(table.period[i]).strip(), kind, side)
+            for _ in range(int(count))
+        )
+    return ~is_signal, signals
+
+
+def _series_groups(
+    alliance: np.ndarray,
+    measure: np.ndarray,
+    ordinal: np.ndarray,
+    y: np.ndarray,
+    var: np.ndarray,
+    raw: np.ndarray,
+) -> list[SeriesGroup]:
+    """Cut points (sorted by alliance, measure, ordinal) into series grouped by length."""
+    if alliance.size == 0:
+        return []
+    order = np.lexsort((ordinal, measure, alliance))
+    alliance, measure, ordinal = alliance[order], measure[order], ordinal[order]
+    y, var, raw = y[order], var[order], raw[order]
+    new_series = np.r_[True, (alliance[1:] != alliance[:-1]) | (measure[1:] != measure[:-1])]
+    starts = np.flatnonzero(new_series)
+    lengths = np.diff(np.r_[starts, alliance.size])
+    groups = []
+    for length in np.unique(lengths):
+        first = starts[lengths == length]
+        index = first[:, None] + np.arange(length)[None, :]
+        groups.append(
+            SeriesGroup(
+                alliance=alliance[first],
+                measure=measure[first],
+                y=y[index],
+                var=var[index],
+                ordinal=ordinal[index],
+                raw=raw[index],
+            )
+        )
+    return groups
+
+
+def build_panel(
+    table: Table,
+    extra_signals: Sequence[Signal] = (),
+    overrides: dict[str, MeasureSpec] | None = None,
+) -> Panel:
+    if table.value.size == 0 and not extra_signals:
+        raise InputError("", "no observations to scan")
+    for name in ("alliance", "period", "side", "measure"):
+        _check_text(table, getattr(table, name), name)
+    alliance_text = np.char.strip(table.alliance.astype(str))
+    side_text = np.char.lower(np.char.strip(table.side.astype(str)))
+    table.measure = np.char.lower(np.char.strip(table.measure.astype(str)))
+
+    bad = np.flatnonzero(~np.isfinite(table.value))
+    if bad.size:
+        raise InputError(f"{table.where(int(bad[0]))}, value", "must be a finite number")
+
+    keep, signals = _split_signals(table, alliance_text, side_text)
+    signals.extend(extra_signals)
+
+    # Period labels repeat a lot: parse each distinct label once.
+    labels, label_index = _codes(table.period)
+    kinds, ordinals = [], []
+    for label in labels:
+        try:
+            kind, ordinal = period_ordinal(label)
+        except ValueError as exc:
+            i = int(np.flatnonzero(label_index == labels.index(label))[0])
+            raise InputError(f"{table.where(i)}, period", str(exc)) from None
+        kinds.append(kind)
+        ordinals.append(ordinal)
+    if len(set(kinds)) > 1:
+        i = int(np.flatnonzero(np.array(kinds)[label_index] != kinds[0])[0])
+        raise InputError(
+            f"{table.where(i)}, period",
+            f"{table.period[i]!r} mixes months and quarters in one file",
+        )
+    period_kind = kinds[0] if kinds else "quarter"
+    ordinal = np.array(ordinals, dtype=np.int64)[label_index] if labels else label_index
+
+    rows = np.flatnonzero(keep)
+    if rows.size == 0:
+        # Only recorded signals: nothing to measure, the signal rule still applies.
+        empty: list[SeriesGroup] = []
+        return Panel([], [], [], period_kind, empty, [], {}, np.zeros(0), np.zeros(0), signals, 0)
+    alliances, a = _codes(alliance_text[rows])
+    measures, m = _codes(table.measure[rows])
+    specs = [spec_for(name, overrides) for name in measures]
+    side_names, s = _codes(side_text[rows])
+    p = ordinal[rows]
+    value = table.value[rows]
+
+    # Values outside the measure's range (a 7 on a 1-5 scale) are typing mistakes.
+    for j, spec in enumerate(specs):
+        vals = value[m == j]
+        low = spec.low if spec.low is not None else -np.inf
+        high = spec.high if spec.high is not None else np.inf
+        outside = np.flatnonzero((vals < low) | (vals > high))
+        if outside.size:
+            i = int(rows[np.flatnonzero(m == j)[outside[0]]])
+            span = (
+                f"{spec.low:g} to {spec.high:g}"
+                if spec.high is not None
+                else (f"at least {spec.low:g}")
+            )
+            raise InputError(
+                f"{table.where(i)}, value",
+                f"{table.value[i]:g} is outside {span} for {spec.name}",
+            )
+
+    # One value per alliance, period, side and measure.
+    order = np.lexsort((s, p, m, a))
+    same = (
+        (a[order][1:] == a[order][:-1])
+        & (m[order][1:] == m[order][:-1])
+        & (p[order][1:] == p[order][:-1])
+        & (s[order][1:] == s[order][:-1])
+    )
+    if same.any():
+        k = int(np.flatnonzero(same)[0])
+        first, second = sorted((int(rows[order[k]]), int(rows[order[k + 1]])))
+        raise InputError(
+            table.where(second),
+            f"repeats the alliance, period, side and measure of {table.where(first)}",
+        )
+
+    # A value given for both sides at once weighs as two sides' answers.
+    combined = np.array([name in COMBINED_SIDES for name in side_names], dtype=bool)
+    weight = np.where(combined[s], 2.0, 1.0)
+
+    # Mean over sides per (alliance, measure, period).
+    n_periods_key = int(p.max() - p.min() + 1)
+    p0 = p - p.min()
+    cell_key = (a.astype(np.int64) * len(measures) + m) * n_periods_key + p0
+    cells, cell = np.unique(cell_key, return_inverse=True)
+    weight_sum = np.bincount(cell, weights=weight)
+    mean = np.bincount(cell, weights=weight * value) / weight_sum
+    cell_a = cells // (len(measures) * n_periods_key)
+    cell_m = (cells // n_periods_key) % len(measures)
+    cell_p = cells % n_periods_key + p.min()
+    swing = np.array([spec.swing for spec in specs])
+    direction = np.array([1.0 if spec.higher_is_better else -1.0 for spec in specs])
+    health = _series_groups(
+        cell_a,
+        cell_m,
+        cell_p,
+        mean * direction[cell_m],
+        swing[cell_m] ** 2 / weight_sum,
+        mean,
+    )
+
+    # Perception gap: only alliances with exactly two named sides have one gap to watch.
+    named = ~combined[s]
+    pair_key = np.unique(a[named].astype(np.int64) * len(side_names) + s[named])
+    pair_a, pair_s = pair_key // len(side_names), pair_key % len(side_names)
+    sides_per_alliance = np.bincount(pair_a, minlength=len(alliances))
+    gap_sides: dict[int, tuple[str, str]] = {}
+    first_side = np.full(len(alliances), -1)
+    second_side = np.full(len(alliances), -1)
+    for k in np.flatnonzero(sides_per_alliance == 2):
+        own = np.sort(pair_s[pair_a == k])
+        first_side[k], second_side[k] = own
+        gap_sides[int(k)] = (side_names[own[0]], side_names[own[1]])
+    side_value = np.full((cells.size, 2), np.nan)
+    is_first = s == first_side[a]
+    is_second = s == second_side[a]
+    side_value[cell[is_first], 0] = value[is_first]
+    side_value[cell[is_second], 1] = value[is_second]
+    both = np.isfinite(side_value).all(axis=1)
+    gap = side_value[both, 0] - side_value[both, 1]
+    gaps = _series_groups(
+        cell_a[both],
+        cell_m[both],
+        cell_p[both],
+        gap,
+        2 * swing[cell_m[both]] ** 2,
+        gap,
+    )
+
+    measures_per_alliance = np.bincount(
+        np.unique(cell_a * len(measures) + cell_m) // len(measures),
+        minlength=len(alliances),
+    )
+    gap_cells = np.unique(cell_a[both] * len(measures) + cell_m[both])
+    gap_measures_per_alliance = np.bincount(gap_cells // len(measures), minlength=len(alliances))
+    periods_per_alliance = np.bincount(
+        np.unique(cell_a * n_periods_key + (cell_p - p.min())) // n_periods_key,
+        minlength=len(alliances),
+    )
+    return Panel(
+        alliances=alliances,
+        measures=measures,
+        specs=specs,
+        period_kind=period_kind,
+        health=health,
+        gaps=gaps,
+        gap_sides=gap_sides,
+        measures_per_alliance=measures_per_alliance,
+        gap_measures_per_alliance=gap_measures_per_alliance,
+        signals=signals,
+        alliance_periods=int(np.maximum(periods_per_alliance - 1, 0).sum()),
+    )
