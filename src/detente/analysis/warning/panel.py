@@ -104,7 +104,7 @@ def _split_signals(
                 f"{count:g} is not a count of recorded {table.measure[i]}",
             )
         kind = str(table.measure[i])
-        side = "" if sides[i] in COMBINED_SIDES else str(sides[i])
+        side = "" if str(sides[i]).lower() in COMBINED_SIDES else str(sides[i])
         signals.extend(
             Signal(str(alliances[i]), str(table.period[i]).strip(), kind, side)
             for _ in range(int(count))
@@ -156,7 +156,7 @@ def build_panel(
     for name in ("alliance", "period", "side", "measure"):
         _check_text(table, getattr(table, name), name)
     alliance_text = np.char.strip(table.alliance.astype(str))
-    side_text = np.char.lower(np.char.strip(table.side.astype(str)))
+    side_text = np.char.strip(table.side.astype(str))
     table.measure = np.char.lower(np.char.strip(table.measure.astype(str)))
 
     bad = np.flatnonzero(~np.isfinite(table.value))
@@ -233,7 +233,7 @@ def build_panel(
         )
 
     # A value given for both sides at once weighs as two sides' answers.
-    combined = np.array([name in COMBINED_SIDES for name in side_names], dtype=bool)
+    combined = np.array([name.lower() in COMBINED_SIDES for name in side_names], dtype=bool)
     weight = np.where(combined[s], 2.0, 1.0)
 
     # Mean over sides per (alliance, measure, period).
