@@ -52,8 +52,9 @@ class Robustness:
 
 def _groups(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Representative rows of u and, for each option, the index of its group."""
-    reps, inverse = np.unique(np.round(u, 12), axis=0, return_inverse=True)
-    return reps, inverse.reshape(-1)
+    # Rounding only decides who ties; the representatives keep their unrounded values.
+    _, first, inverse = np.unique(np.round(u, 12), axis=0, return_index=True, return_inverse=True)
+    return u[first], inverse.reshape(-1)
 
 
 def _split(group_share: np.ndarray, inverse: np.ndarray) -> np.ndarray:
