@@ -272,14 +272,30 @@ def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
     a, o, m, z, before, after = (np.concatenate(x) for x in zip(*broad_parts, strict=True))
     span = int(o.max() - o.min() + 1)
     key = a.astype(np.int64) * span + (o - o.min())
-    keys, inverse = np.unique(key, return_inverse=True)
+    # Dense counting when the alliance x period grid is small (the usual case): a
+    # bincount is far cheaper than sorting millions of keys.
+    if len(panel.alliances) * span <= 50_000_000:
+        count_all = np.bincount(key, minlength=len(panel.alliances) * span)
+        keys = np.flatnonzero(count_all)
+        position = np.zeros(count_all.size, dtype=np.int64)
+        position[keys] = np.arange(keys.size)
+        inverse = position[key]
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
     count = np.bincount(inverse)
     combined = np.bincount(inverse, weights=z) / np.sqrt(count)
     p = normal_lower_tail(combined)
     level = np.where(count >= 2, _severity(p / _alpha(panel, settings, "broad", None), settings), 0)
     out = []
-    for j in np.flatnonzero(level):
-        members = np.flatnonzero(inverse == j)
+    hits = np.flatnonzero(level)
+    is_hit = np.zeros(keys.size, dtype=bool)
+    is_hit[hits] = True
+    chosen = np.flatnonzero(is_hit[inverse])
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in chosen:
+        members_of[int(inverse[i])].append(int(i))
+    for j in hits:
+        members = members_of[int(j)]
         moves = [(int(m[i]), float(before[i]), float(after[i])) for i in members]
         out.append(
             _Finding(

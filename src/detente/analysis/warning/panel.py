@@ -8,7 +8,7 @@ the null model (independent noise around a constant level) exact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,34 +79,68 @@ class Panel:
     alliance_periods: int  # alliance-periods after each alliance's first (tests run there)
 
 
-def _codes(column: np.ndarray) -> tuple[list[str], np.ndarray]:
-    names, inverse = np.unique(column.astype(str), return_inverse=True)
-    return [str(n) for n in names], inverse.ravel()
+def _factorize(column: np.ndarray) -> tuple[list[object], np.ndarray]:
+    """(distinct values, code of each row), in first-seen order.
+
+    A dict pass is several times faster than sorting millions of strings with np.unique.
+    """
+    index: dict[object, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(x, len(index)) for x in column.tolist()), np.int64, len(column)
+    )
+    return list(index), codes
 
 
-def _check_text(table: Table, column: np.ndarray, name: str) -> None:
-    empty = np.flatnonzero(np.char.str_len(column.astype(str)) == 0)
-    if empty.size:
-        raise InputError(f"{table.where(int(empty[0]))}, {name}", "is empty")
+def _codes(
+    table: Table, column: np.ndarray, name: str, clean: Callable[[str], str] = str.strip
+) -> tuple[list[str], np.ndarray]:
+    """Sorted distinct cleaned values and each row's code; an empty value is an error."""
+    raw, codes = _factorize(column)
+    cleaned = [clean(str(x)) for x in raw]
+    if "" in cleaned:
+        empty = [i for i, x in enumerate(cleaned) if x == ""]
+        row = int(np.flatnonzero(np.isin(codes, empty))[0])
+        raise InputError(f"{table.where(row)}, {name}", "is empty")
+    names = sorted(set(cleaned))
+    position = {n: i for i, n in enumerate(names)}
+    remap = np.array([position[x] for x in cleaned], dtype=np.int64)
+    return names, remap[codes]
+
+
+def _measure_name(text: str) -> str:
+    return text.strip().lower()
+
+
+def _dense(names: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Drop names no row uses any more, so that codes stay 0..len-1."""
+    used, inverse = np.unique(codes, return_inverse=True)
+    return [names[i] for i in used], inverse.ravel()
 
 
 def _split_signals(
-    table: Table, alliances: np.ndarray, sides: np.ndarray
+    table: Table,
+    alliance_names: list[str],
+    alliance_code: np.ndarray,
+    side_names: list[str],
+    side_code: np.ndarray,
+    measure_names: list[str],
+    measure_code: np.ndarray,
 ) -> tuple[np.ndarray, list[Signal]]:
     """Rows whose measure is a signal kind become Signals (value = how many were logged)."""
-    is_signal = np.isin(table.measure.astype(str), list(SIGNAL_KINDS))
+    kinds = [i for i, name in enumerate(measure_names) if name in SIGNAL_KINDS]
+    is_signal = np.isin(measure_code, kinds)
     signals: list[Signal] = []
     for i in np.flatnonzero(is_signal):
         count = table.value[i]
+        kind = measure_names[measure_code[i]]
         if count < 0 or count != int(count):
             raise InputError(
-                f"{table.where(int(i))}, value",
-                f"{count:g} is not a count of recorded {table.measure[i]}",
+                f"{table.where(int(i))}, value", f"{count:g} is not a count of recorded {kind}"
             )
-        kind = str(table.measure[i])
-        side = "" if str(sides[i]).lower() in COMBINED_SIDES else str(sides[i])
+        side = side_names[side_code[i]]
+        side = "" if side.lower() in COMBINED_SIDES else side
         signals.extend(
-            Signal(str(alliances[i]), str(table.period[i]).strip(), kind, side)
+            Signal(alliance_names[alliance_code[i]], str(table.period[i]).strip(), kind, side)
             for _ in range(int(count))
         )
     return ~is_signal, signals
@@ -153,21 +187,21 @@ def build_panel(
 ) -> Panel:
     if table.value.size == 0 and not extra_signals:
         raise InputError("", "no observations to scan")
-    for name in ("alliance", "period", "side", "measure"):
-        _check_text(table, getattr(table, name), name)
-    alliance_text = np.char.strip(table.alliance.astype(str))
-    side_text = np.char.strip(table.side.astype(str))
-    table.measure = np.char.lower(np.char.strip(table.measure.astype(str)))
+    alliance_names, alliance_code = _codes(table, table.alliance, "alliance")
+    side_names, side_code = _codes(table, table.side, "side")
+    measure_names, measure_code = _codes(table, table.measure, "measure", _measure_name)
+    # Period labels repeat a lot: parse each distinct label once.
+    labels, label_index = _codes(table, table.period, "period")
 
     bad = np.flatnonzero(~np.isfinite(table.value))
     if bad.size:
         raise InputError(f"{table.where(int(bad[0]))}, value", "must be a finite number")
 
-    keep, signals = _split_signals(table, alliance_text, side_text)
+    keep, signals = _split_signals(
+        table, alliance_names, alliance_code, side_names, side_code, measure_names, measure_code
+    )
     signals.extend(extra_signals)
 
-    # Period labels repeat a lot: parse each distinct label once.
-    labels, label_index = _codes(table.period)
     kinds, ordinals = [], []
     for label in labels:
         try:
@@ -191,10 +225,11 @@ def build_panel(
         # Only recorded signals: nothing to measure, the signal rule still applies.
         empty: list[SeriesGroup] = []
         return Panel([], [], [], period_kind, empty, [], {}, np.zeros(0), np.zeros(0), signals, 0)
-    alliances, a = _codes(alliance_text[rows])
-    measures, m = _codes(table.measure[rows])
+    # Re-code over the kept rows so that codes are dense.
+    alliances, a = _dense(alliance_names, alliance_code[rows])
+    measures, m = _dense(measure_names, measure_code[rows])
     specs = [spec_for(name, overrides) for name in measures]
-    side_names, s = _codes(side_text[rows])
+    side_names, s = _dense(side_names, side_code[rows])
     p = ordinal[rows]
     value = table.value[rows]
 
