@@ -117,7 +117,7 @@ def test_it_finds_every_one_weight_flip_a_fine_sweep_finds(problem: Problem) -> 
     result = analyse(problem, pairs="all")
     u = ref_normalised(problem)
     names = [c.name for c in problem.considerations]
-    grid = np.linspace(0, 1, 4001)
+    grid = np.linspace(0, 1, 1001)
     for pc in result.flips:
         party = next(p for p in problem.parties if p.name == pc.party)
         w = [party.weights[c] for c in names]
@@ -147,7 +147,7 @@ def test_it_finds_every_ratio_flip_a_log_sweep_finds(problem: Problem) -> None:
     result = analyse(problem, pairs="all")
     u = ref_normalised(problem)
     names = [c.name for c in problem.considerations]
-    ratios = np.exp(np.linspace(np.log(1e-3), np.log(1e3), 6001))
+    ratios = np.exp(np.linspace(np.log(1e-3), np.log(1e3), 1501))
     for pc in result.flips:
         party = next(p for p in problem.parties if p.name == pc.party)
         shares = np.array([party.weights[c] for c in names])
@@ -212,7 +212,7 @@ def test_it_finds_every_value_flip_a_sweep_of_that_value_finds(problem: Problem)
             lo = min(e.low for e in c.values.values())
             hi = max(e.high for e in c.values.values())
             span = hi - lo
-            grid = np.linspace(vf.threshold - span, vf.threshold + span, 2000)  # centre off-grid
+            grid = np.linspace(vf.threshold - span, vf.threshold + span, 500)  # centre off-grid
             margins = np.array(
                 [
                     ref_margin(ref_normalised(problem, (j, vf.option, v)), w, pc.a, pc.b)

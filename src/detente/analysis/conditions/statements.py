@@ -50,7 +50,9 @@ def _conditions_for(pc: PairConditions, target: str, hide: bool, scale_span: dic
     """Conditions under which `target` (a or b of the pair) wins for this party, closest first."""
     toward_a = target == pc.a
     parts = []
-    weights = sorted(pc.weights, key=lambda w: abs(w.threshold_share - w.share_now))
+    # A flip at a share within a point of 0% or 100% is exact but not a useful condition.
+    weights = [w for w in pc.weights if 0.01 <= w.threshold_share <= 0.99]
+    weights.sort(key=lambda w: abs(w.threshold_share - w.share_now))
     for w in weights[:MAX_WEIGHT_CONDITIONS]:
         at_least = (w.a_wins_when == "above") == toward_a
         now = "" if hide else f" (now {pct(w.share_now)})"
@@ -95,10 +97,10 @@ def _span(scale_span: dict, v) -> float:
 
 
 def _plausible(value: float, scale: tuple[float, float]) -> bool:
-    """Within the scale widened by its own span on each side: far-off thresholds are exact
+    """Within the scale widened by half its span on each side: far-off thresholds are exact
     but say nothing useful in a sentence (the JSON still has them)."""
     lo, hi = scale
-    return lo - (hi - lo) <= value <= hi + (hi - lo)
+    return lo - (hi - lo) / 2 <= value <= hi + (hi - lo) / 2
 
 
 def _settler_sentence(s: Settler, scale: tuple[float, float]) -> str | None:
