@@ -205,12 +205,12 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
     length = group.y.shape[1]
     if length < settings.trend_min_points:
         return []
-    s = rolling_mann_kendall_s(group.y, settings.trend_window)
+    s, ties = rolling_mann_kendall_s(group.y, settings.trend_window)
     alpha = _alpha(panel, settings, "decline", panel.measures_per_alliance)[group.alliance]
     out = []
     for t in range(settings.trend_min_points - 1, length):
         n = min(t + 1, settings.trend_window)
-        p = mann_kendall_p_lower(s[:, t], n)
+        p = mann_kendall_p_lower(s[:, t], n, ties[:, t])
         level = _severity(p / alpha, settings)
         for r in np.flatnonzero(level):
             out.append(

@@ -49,46 +49,59 @@ def mann_kendall_lower_tail_table(n: int) -> np.ndarray:
     return np.cumsum(prob)
 
 
-def mann_kendall_p_lower(s: np.ndarray, n: int) -> np.ndarray:
-    """Exact one-sided p-value P(S <= s) of Mann-Kendall's S for a window of n points.
+def mann_kendall_p_lower(s: np.ndarray, n: int, ties: np.ndarray | int = 0) -> np.ndarray:
+    """One-sided p-value P(S <= s) of Mann-Kendall's S for a window of n points.
 
-    With ties this is the no-ties distribution, which is wider than the tied one, so the
-    p-value errs on the side of fewer alarms (the tests check this by enumeration).
+    Without ties it is exact. With ``ties`` tied pairs it is the bound
+    P(S' <= s + ties), S' having the no-ties law: breaking ties at random turns S into S'
+    (a uniformly random ordering on a stable series) and moves it by at most ``ties``.
+    The bound errs towards fewer alarms; the tests check it by enumeration.
     """
     table = mann_kendall_lower_tail_table(n)
     total_pairs = n * (n - 1) // 2
-    index = np.clip(np.asarray(s, dtype=np.int64) + total_pairs, 0, 2 * total_pairs)
+    shifted = np.asarray(s, dtype=np.int64) + np.asarray(ties, dtype=np.int64)
+    index = np.clip(shifted + total_pairs, 0, 2 * total_pairs)
     return table[index]
 
 
 def mann_kendall_s(window: np.ndarray) -> np.ndarray:
     """S of each row of a 2-D array (one window per row)."""
+    return mann_kendall_s_ties(window)[0]
+
+
+def mann_kendall_s_ties(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(S, number of tied pairs) of each row."""
     n = window.shape[-1]
     s = np.zeros(window.shape[:-1], dtype=np.int64)
+    ties = np.zeros(window.shape[:-1], dtype=np.int64)
     for lag in range(1, n):
-        s += np.sign(window[..., lag:] - window[..., :-lag]).sum(axis=-1).astype(np.int64)
-    return s
+        sign = np.sign(window[..., lag:] - window[..., :-lag])
+        s += sign.sum(axis=-1).astype(np.int64)
+        ties += (sign == 0).sum(axis=-1)
+    return s, ties
 
 
-def rolling_mann_kendall_s(y: np.ndarray, window: int) -> np.ndarray:
-    """S over the trailing window ending at each position, for each row of ``y``.
+def rolling_mann_kendall_s(y: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(S, tied pairs) over the trailing window ending at each position, per row of ``y``.
 
     Column t uses points max(0, t - window + 1) .. t. O(rows * length * window).
     """
     rows, length = y.shape
     s = np.zeros((rows, length), dtype=np.int64)
+    ties = np.zeros((rows, length), dtype=np.int64)
     t = np.arange(length)
     for lag in range(1, min(window, length)):
         # Pair (i, i + lag) lies in the window ending at t when t - window + 1 <= i and
         # i + lag <= t.
-        pair = np.sign(y[:, lag:] - y[:, :-lag]).astype(np.int64)  # indexed by i
-        cumulative = np.zeros((rows, length - lag + 1), dtype=np.int64)
-        cumulative[:, 1:] = np.cumsum(pair, axis=1)
+        sign = np.sign(y[:, lag:] - y[:, :-lag]).astype(np.int64)  # indexed by i
         first = np.maximum(0, t - window + 1)
         last = t - lag
         valid = first <= last
-        s[:, valid] += cumulative[:, last[valid] + 1] - cumulative[:, first[valid]]
-    return s
+        for pair, total in ((sign, s), (sign == 0, ties)):
+            cumulative = np.zeros((rows, length - lag + 1), dtype=np.int64)
+            cumulative[:, 1:] = np.cumsum(pair, axis=1)
+            total[:, valid] += cumulative[:, last[valid] + 1] - cumulative[:, first[valid]]
+    return s, ties
 
 
 def sen_slope(values: np.ndarray) -> float:
