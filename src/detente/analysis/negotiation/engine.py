@@ -42,12 +42,12 @@ def _frontier_outcomes(problem: Problem, frontier: Frontier, max_ties: int) -> l
     points = frontier.points
     # Along the first party's utility, then the next parties' (lexsort: last key first).
     order = np.lexsort(tuple(points[:, p] for p in reversed(range(points.shape[1]))))
-    first = frontier.first_packages()
+    first = frontier.first_packages().tolist()  # plain ints: fast tuple indexing
     outcomes = []
     for point in order:
         ties = frontier.count(int(point))
         if ties == 1 or max_ties <= 1:
-            packages = [_named(problem, list(first[point]))]
+            packages = [_named(problem, first[point])]
         else:
             packages = [_named(problem, p) for p in frontier.packages(int(point), max_ties)]
         outcomes.append(_outcome(problem, frontier.tables, points[point], packages, ties))
