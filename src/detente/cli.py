@@ -76,6 +76,14 @@ def _createuser(args: argparse.Namespace) -> int:
     return create_user_interactively(args)
 
 
+def _manage(args: argparse.Namespace) -> int:
+    _setup_django(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["detente manage", *args.django_args])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="detente",
@@ -110,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     p.set_defaults(func=_createuser)
+
+    p = sub.add_parser(
+        "manage", help="run a Django management command (collectstatic, createsuperuser, …)"
+    )
+    p.add_argument("django_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_manage)
 
     for name, (module, helptext) in ENGINE_COMMANDS.items():
         p = sub.add_parser(name, help=helptext)
