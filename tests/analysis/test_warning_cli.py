@@ -1,0 +1,69 @@
+"""`detente warn FILE [--json]`: the example runs, bad files get a clear message and exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detente.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "warning" / "portfolio.csv"
+HEADER = "alliance,period,side,measure,value\n"
+
+
+def test_it_prints_the_seed_alliance_alerts_from_the_example(capsys):
+    assert main(["warn", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "4.5 → 4.0 → 3.2" in out and "Next step:" in out
+    assert "Northwind" not in out  # the healthy alliance raises nothing
+
+
+def test_its_json_lists_alerts_with_the_documented_fields(capsys):
+    assert main(["warn", str(EXAMPLE), "--json", "--min-severity", "warning"]) == 0
+    alerts = json.loads(capsys.readouterr().out)
+    assert alerts
+    for alert in alerts:
+        assert {"alliance", "period", "measure", "severity", "rule", "evidence"} <= set(alert)
+        assert alert["severity"] in ("warning", "alert")
+
+
+def test_latest_shows_only_each_alliances_last_period(capsys):
+    assert main(["warn", str(EXAMPLE), "--json", "--latest"]) == 0
+    assert {a["period"] for a in json.loads(capsys.readouterr().out)} == {"2026Q3"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("X,2026Q1,A,alignment,4\nX,2026Q2,A,alignment,high\n",
+         "row 3, value: 'high' is not a number"),
+        ("X,2026Q1,A,alignment,4\nX,2026-Q5,A,alignment,4\n", "row 3, period: '2026-Q5'"),
+        ("X,2026Q1,A,alignment,7\n", "row 2, value: 7 is outside 1 to 5 for alignment"),
+        ("X,2026Q1,A,alignment,4\nX,2026Q1,A,alignment,3\n",
+         "row 3: repeats the alliance, period, side and measure of row 2"),
+        (",2026Q1,A,alignment,4\n", "row 2, alliance: is empty"),
+        ("X,2026Q1,A,overdue_commitments,4\nX,2026Q1,A,messaging_shifts,1.5\n",
+         "row 3, value: 1.5 is not a count"),
+    ],
+)
+def test_a_bad_row_is_named_with_its_column_and_exits_2(tmp_path, capsys, body, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    assert main(["warn", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_a_missing_column_is_named(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("alliance,period,side,value\nX,2026Q1,A,4\n", encoding="utf-8")
+    assert main(["warn", str(path)]) == 2
+    assert "header: missing column measure" in capsys.readouterr().err
+
+
+def test_a_missing_file_is_named(tmp_path, capsys):
+    assert main(["warn", str(tmp_path / "nope.csv")]) == 2
+    assert "file not found" in capsys.readouterr().err
