@@ -117,12 +117,20 @@ def thin(dist: Distribution, stage: Stage) -> Distribution:
     if stage.rate is not None and stage.rate == 1:
         return dist
     top = dist.offset + len(dist.pmf) - 1
-    cells = len(dist.pmf) * (top + 1)
+    first, last = 0, top
+    if stage.rate is not None:
+        # Bernstein's inequality: a binomial lies more than 12 sd + 40 from its mean with
+        # probability far below TAIL, so those columns need not be computed.
+        rate = float(stage.rate)
+        reach = 12 * np.sqrt(top * rate * (1 - rate)) + 40
+        first = max(0, int(dist.offset * rate - reach))
+        last = min(top, int(top * rate + reach) + 1)
+    cells = len(dist.pmf) * (last - first + 1)
     if cells > MAX_CELLS:
         raise TooLargeForExact(f"{cells} transition entries at stage {stage.name}")
-    columns = np.arange(top + 1)
-    out = np.zeros(top + 1)
-    rows_per_block = max(1, 2_000_000 // (top + 1))
+    columns = np.arange(first, last + 1)
+    out = np.zeros(last + 1)
+    rows_per_block = max(1, 2_000_000 // len(columns))
     for start in range(0, len(dist.pmf), rows_per_block):
         weights = dist.pmf[start : start + rows_per_block]
         n = np.arange(dist.offset + start, dist.offset + start + len(weights))[:, None]
@@ -131,7 +139,7 @@ def thin(dist: Distribution, stage: Stage) -> Distribution:
         else:
             a, b = stage.beta
             block = stats.betabinom.pmf(columns[None, :], n, a, b)
-        out += weights @ block
+        out[first:] += weights @ block
     return _trim(0, out)
 
 

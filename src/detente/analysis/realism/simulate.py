@@ -120,6 +120,7 @@ def scaled(activity: np.ndarray, pace: float) -> np.ndarray:
 def tail(targets: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """P(Binomial(n, p) >= t), elementwise; 1 when t <= 0."""
     targets, n, p = np.broadcast_arrays(targets, n, p)
-    out = special.bdtrc(np.maximum(targets - 1, 0).astype(float), n.astype(float), p)
+    # Integer k and n: scipy deprecates (and warns loudly about) float counts here.
+    out = special.bdtrc(np.maximum(targets - 1, 0).astype(np.int64), n.astype(np.int64), p)
     # bdtrc(k, n, p) = P(X > k) is 0 for k >= n, and P(X >= 0) = 1 needs the special case.
     return np.where(targets <= 0, 1.0, np.where(targets > n, 0.0, out))
