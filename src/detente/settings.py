@@ -26,6 +26,10 @@ INSTALLED_APPS = [
     "detente.accounts",
     "detente.alliances",
     "detente.audit",
+    "detente.objectives",
+    "detente.commitments",
+    "detente.agreements",
+    "detente.differences",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,8 @@ urlpatterns = [
     path("accounts/", include("detente.accounts.urls")),
     path("api/v1/", api.urls),
     path("", include("detente.alliances.urls")),
+    path("", include("detente.objectives.urls")),
+    path("", include("detente.commitments.urls")),
+    path("", include("detente.agreements.urls")),
+    path("", include("detente.differences.urls")),
 ]

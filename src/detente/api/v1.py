@@ -2,7 +2,11 @@
 
 from ninja import NinjaAPI
 
+from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
+from detente.commitments.api import router as commitments_router
+from detente.differences.api import router as differences_router
+from detente.objectives.api import router as objectives_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
 
@@ -17,3 +21,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", alliances_router)
+api.add_router("/", objectives_router)
+api.add_router("/", commitments_router)
+api.add_router("/", agreements_router)
+api.add_router("/", differences_router)

@@ -6,6 +6,7 @@ the timeline and its charts always look current.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -27,6 +28,14 @@ from detente.alliances.models import (
 )
 
 DEMO_PASSWORD = "detente-demo"
+
+# Modules with a ``build(ws: Workspace)`` function, run in this order after the workspace.
+DEMO_PARTS = [
+    "detente.demo.objectives",
+    "detente.demo.commitments",
+    "detente.demo.agreements",
+    "detente.demo.differences",
+]
 
 ORGANISATIONS = {
     "InnovateTech": Organisation.Kind.COMPANY,
@@ -123,6 +132,9 @@ def build_demo(reset: bool = True) -> Workspace:
     _ride_hailing(ws)
     _competitor(ws)
     _internal(ws)
+    # Each capability adds its part of the demo (agreement, KPIs, commitments, differences).
+    for part in DEMO_PARTS:
+        importlib.import_module(part).build(ws)
     return ws
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DifferencesConfig(AppConfig):
+    name = "detente.differences"
+    label = "differences"
