@@ -33,8 +33,12 @@ def write_csv(table, path: Path) -> None:
     lines += [
         f"{a},{p},{s},{m},{v:.3f}"
         for a, p, s, m, v in zip(
-            table.alliance.tolist(), table.period.tolist(), table.side.tolist(),
-            table.measure.tolist(), table.value.tolist(), strict=True,
+            table.alliance.tolist(),
+            table.period.tolist(),
+            table.side.tolist(),
+            table.measure.tolist(),
+            table.value.tolist(),
+            strict=True,
         )
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -61,18 +65,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "portfolio.csv"
         write_csv(table, path)
-        print(f"{n:,} alliances x {q} quarters x 6 measures x 2 sides = "
-              f"{len(table.value):,} rows ({path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"{n:,} alliances x {q} quarters x 6 measures x 2 sides = "
+            f"{len(table.value):,} rows ({path.stat().st_size / 1e6:.0f} MB)"
+        )
         table, t_read = timed("read CSV", read_portfolio, path)
     panel, t_group = timed("group into series", build_panel, table)
-    alerts, t_scan = timed("scan (all rules, every quarter, evidence)", scan_panel, panel,
-                           settings)
-    raised = {(a.alliance, a.period) for a in alerts
-              if a.rule in STATISTICAL and a.severity != "watch"}
+    alerts, t_scan = timed("scan (all rules, every quarter, evidence)", scan_panel, panel, settings)
+    raised = {
+        (a.alliance, a.period) for a in alerts if a.rule in STATISTICAL and a.severity != "watch"
+    }
     rate = len(raised) / panel.alliance_periods
     se = np.sqrt(rate * (1 - rate) / panel.alliance_periods)
-    print(f"false-alarm rate on stable alliances: {rate:.4f} ± {se:.4f} per alliance-quarter"
-          f" (budget {settings.false_alarm_rate})")
+    print(
+        f"false-alarm rate on stable alliances: {rate:.4f} ± {se:.4f} per alliance-quarter"
+        f" (budget {settings.false_alarm_rate})"
+    )
 
     # Peer: ruptures Pelt, one call per monitored series (mean over the two sides).
     try:
@@ -88,21 +96,30 @@ def main() -> None:
             ruptures.Pelt(model="l2", min_size=1, jump=1).fit(row).predict(pen=3 * np.var(row))
         per_series = (time.perf_counter() - start) / len(sample)
         total = per_series * len(y)
-        print(f"{'ruptures Pelt loop, last quarter only':<44} {total:8.2f} s "
-              f"(extrapolated from {len(sample)} of {len(y):,} series)")
-        print(f"speed-up of the scan over the Pelt loop: {total / t_scan:.0f}x "
-              "(the scan also re-checks every earlier quarter)")
+        print(
+            f"{'ruptures Pelt loop, last quarter only':<44} {total:8.2f} s "
+            f"(extrapolated from {len(sample)} of {len(y):,} series)"
+        )
+        print(
+            f"speed-up of the scan over the Pelt loop: {total / t_scan:.0f}x "
+            "(the scan also re-checks every earlier quarter)"
+        )
 
     # Power: every alliance gets a 2-SD drop in alignment over its last 4 quarters.
     drop_n = min(n, 2000)
     dropped = portfolio(rng, drop_n, q, drop=Drop("alignment", 2.0, 4))
     alerts = scan_panel(build_panel(dropped), settings)
     last4 = set(np.unique(dropped.period)[-4:])
-    caught = {a.alliance for a in alerts
-              if a.period in last4 and a.rule in STATISTICAL and a.severity != "watch"}
+    caught = {
+        a.alliance
+        for a in alerts
+        if a.period in last4 and a.rule in STATISTICAL and a.severity != "watch"
+    }
     power = len(caught) / drop_n
-    print(f"power, 2-SD drop seen for 4 quarters: {power:.3f} ± "
-          f"{np.sqrt(power * (1 - power) / drop_n):.3f} ({drop_n:,} alliances)")
+    print(
+        f"power, 2-SD drop seen for 4 quarters: {power:.3f} ± "
+        f"{np.sqrt(power * (1 - power) / drop_n):.3f} ({drop_n:,} alliances)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,15 +37,21 @@ def test_latest_shows_only_each_alliances_last_period(capsys):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("X,2026Q1,A,alignment,4\nX,2026Q2,A,alignment,high\n",
-         "row 3, value: 'high' is not a number"),
+        (
+            "X,2026Q1,A,alignment,4\nX,2026Q2,A,alignment,high\n",
+            "row 3, value: 'high' is not a number",
+        ),
         ("X,2026Q1,A,alignment,4\nX,2026-Q5,A,alignment,4\n", "row 3, period: '2026-Q5'"),
         ("X,2026Q1,A,alignment,7\n", "row 2, value: 7 is outside 1 to 5 for alignment"),
-        ("X,2026Q1,A,alignment,4\nX,2026Q1,A,alignment,3\n",
-         "row 3: repeats the alliance, period, side and measure of row 2"),
+        (
+            "X,2026Q1,A,alignment,4\nX,2026Q1,A,alignment,3\n",
+            "row 3: repeats the alliance, period, side and measure of row 2",
+        ),
         (",2026Q1,A,alignment,4\n", "row 2, alliance: is empty"),
-        ("X,2026Q1,A,overdue_commitments,4\nX,2026Q1,A,messaging_shifts,1.5\n",
-         "row 3, value: 1.5 is not a count"),
+        (
+            "X,2026Q1,A,overdue_commitments,4\nX,2026Q1,A,messaging_shifts,1.5\n",
+            "row 3, value: 1.5 is not a count",
+        ),
     ],
 )
 def test_a_bad_row_is_named_with_its_column_and_exits_2(tmp_path, capsys, body, message):
