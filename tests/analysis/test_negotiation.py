@@ -410,6 +410,47 @@ def test_more_than_two_parties_beyond_the_limit_get_a_clear_message() -> None:
     assert "1,000,000" in err.value.problem and "2,097,152" in err.value.problem
 
 
+def constant_sum_problem(issues: int, options: int) -> Problem:
+    """Three parties whose scores add up to 1 on every option: every package is optimal."""
+    rng = np.random.default_rng(5)
+    listed = tuple(Issue(f"i{k}", tuple(f"o{j}" for j in range(options))) for k in range(issues))
+    a = rng.integers(0, 51, (issues, options))
+    b = rng.integers(0, 51, (issues, options))
+    tables = {"A": a, "B": b, "C": 100 - a - b}
+    return Problem(
+        ("A", "B", "C"),
+        listed,
+        {
+            party: Preferences(
+                {i.name: 1.0 for i in listed},
+                {
+                    i.name: {o: int(t[k, j]) / 100 for j, o in enumerate(i.options)}
+                    for k, i in enumerate(listed)
+                },
+            )
+            for party, t in tables.items()
+        },
+    )
+
+
+def test_a_many_party_frontier_of_nearly_every_package_is_still_exact() -> None:
+    problem = constant_sum_problem(3, 5)
+    result = solve(problem)
+    assert {o.exact for o in result.frontier} == pareto(list(all_packages(problem)))
+
+
+def test_a_many_party_frontier_too_large_to_compute_gets_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from detente.analysis.negotiation import frontier
+
+    monkeypatch.setattr(frontier, "MAX_MULTIPARTY_COMPARISONS", 2_000)
+    with pytest.raises(InputError) as err:
+        solve(constant_sum_problem(4, 6))
+    assert err.value.field == "parties"
+    assert "too large to compute exactly" in err.value.problem
+
+
 def test_constraints_that_forbid_everything_are_reported() -> None:
     problem = TWO_PARTY[0]
     issue = problem.issues[0]

@@ -28,6 +28,11 @@ from .tables import Tables
 
 # An exact frontier larger than this is no use to a negotiator and would exhaust memory.
 MAX_FRONTIER_POINTS = 2_000_000
+# With three or more parties each survivor is compared with the remaining candidates.
+# Near-constant-sum preferences make almost every package Pareto-optimal, and the work
+# grows with frontier x candidates; past this many comparisons we stop with a message
+# rather than run for minutes. The budget covers the whole computation, all merges.
+MAX_MULTIPARTY_COMPARISONS = 100_000_000
 _EXACT_FLOAT_COUNT = 2**52
 
 
@@ -65,7 +70,7 @@ def _filter_two(candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[kept_sorted], point_of_group[group[kept_sorted]]
 
 
-def _filter_many(candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _filter_many(candidates: np.ndarray, budget: list[int]) -> tuple[np.ndarray, np.ndarray]:
     unique, inverse = np.unique(candidates, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     # A vector can only be beaten by one with a strictly larger sum, so in decreasing
@@ -78,6 +83,15 @@ def _filter_many(candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     while i < len(ranked):
         kept.append(i)
         rest = np.flatnonzero(alive[i + 1 :]) + i + 1
+        budget[0] -= len(ranked) - i
+        if budget[0] < 0:
+            raise InputError(
+                "parties",
+                f"with more than two parties the frontier of this file is too large to "
+                f"compute exactly (over {len(kept):,} points part-way), usually because "
+                "the parties' preferences nearly cancel out so most packages are "
+                "Pareto-optimal; negotiate pair by pair or reduce the options",
+            )
         beaten = np.all(ranked[rest] <= ranked[i], axis=1)
         alive[rest[beaten]] = False
         survivors = rest[~beaten]
@@ -91,13 +105,13 @@ def _filter_many(candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keep, point[keep]
 
 
-def _merge(previous: Level, values: np.ndarray) -> Level:
+def _merge(previous: Level, values: np.ndarray, budget: list[int]) -> Level:
     n, m = len(previous.points), len(values)
     candidates = (previous.points[:, None, :] + values[None, :, :]).reshape(n * m, -1)
     if candidates.shape[1] == 2:
         keep, point = _filter_two(candidates)
     else:
-        keep, point = _filter_many(candidates)
+        keep, point = _filter_many(candidates, budget)
     parent, option = keep // m, keep % m
     order = np.lexsort((parent, option, point))
     point, parent, option = point[order], parent[order], option[order]
@@ -184,8 +198,9 @@ def pareto_frontier(tables: Tables, progress: bool = False) -> Frontier:
         from tqdm import tqdm
 
         blocks = tqdm(blocks, desc="merging issues", unit="issue", leave=False)
+    budget = [MAX_MULTIPARTY_COMPARISONS]  # shared by every merge (many-party filter only)
     for number, block in enumerate(blocks, start=1):
-        level = _merge(levels[-1], block.values)
+        level = _merge(levels[-1], block.values, budget)
         if len(level.points) > MAX_FRONTIER_POINTS:
             raise InputError(
                 "issues",
