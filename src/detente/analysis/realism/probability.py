@@ -12,7 +12,7 @@ from . import exact
 from .inputs import Plan
 from .simulate import Simulation
 
-PILOT_TRIALS = 8_000
+PILOT_TRIALS = 4_000
 
 
 @dataclass
@@ -71,16 +71,14 @@ def build_outcomes(plan: Plan, days: int, seed: int, progress: bool = False) -> 
             pass  # fall through to simulation
     history = np.asarray(plan.history)
     pilot_trials = min(PILOT_TRIALS, plan.max_trials)
-    pilot = Simulation(plan.activity, history, plan.conversion, pilot_trials, seed)
-    _, stderr = pilot.survival(np.array([plan.target]), days)
+    simulation = Simulation(plan.activity, history, plan.conversion, pilot_trials, seed, progress)
+    _, stderr = simulation.survival(np.array([plan.target]), days)
     variance = float(stderr[0]) ** 2 * pilot_trials
-    # Trials needed for the requested standard error, with 10% room for the pilot's own noise.
-    needed = math.ceil(1.1 * variance / plan.target_stderr**2)
-    trials = max(pilot_trials, min(plan.max_trials, needed))
-    if trials == pilot_trials:
-        pilot.progress = progress
-        return Outcomes(plan, "monte_carlo", simulation=pilot)
-    simulation = Simulation(plan.activity, history, plan.conversion, trials, seed, progress)
+    # Trials needed for the requested standard error, with 10% room for the pilot's own noise;
+    # the pilot's trials are kept and only the difference is added.
+    needed = min(plan.max_trials, math.ceil(1.1 * variance / plan.target_stderr**2))
+    if needed > pilot_trials:
+        simulation.add_trials(needed - pilot_trials)
     return Outcomes(plan, "monte_carlo", simulation=simulation)
 
 
