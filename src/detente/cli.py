@@ -24,6 +24,13 @@ ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Site commands that need the database: name -> (module, help). Each module exposes
+# ``add_arguments(parser)`` and ``run(args) -> int`` and is imported only when chosen.
+SITE_COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("detente.health.scan_command", "scan the database for early warnings (for cron)"),
+}
+
+
 def _setup_django(data_dir: str | None) -> None:
     if data_dir:
         os.environ["DETENTE_DATA_DIR"] = data_dir
@@ -125,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("django_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=_manage)
 
-    for name, (module, helptext) in ENGINE_COMMANDS.items():
+    for name, (module, helptext) in {**SITE_COMMANDS, **ENGINE_COMMANDS}.items():
         p = sub.add_parser(name, help=helptext)
         p.set_defaults(engine_module=module)
         # Arguments are added on demand (see main) so unused engines are never imported.
@@ -136,6 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # Engine subcommands: let the engine module define its own arguments.
+    data_dir = None
+    if len(argv) >= 2 and argv[0] == "--data-dir":
+        data_dir, argv = argv[1], argv[2:]
+    elif argv and argv[0].startswith("--data-dir="):
+        data_dir, argv = argv[0].split("=", 1)[1], argv[1:]
+    if argv and argv[0] in SITE_COMMANDS:
+        _setup_django(data_dir)
+        module = importlib.import_module(SITE_COMMANDS[argv[0]][0])
+        site_parser = argparse.ArgumentParser(
+            prog=f"detente {argv[0]}", description=SITE_COMMANDS[argv[0]][1]
+        )
+        module.add_arguments(site_parser)
+        return int(module.run(site_parser.parse_args(argv[1:])) or 0)
+    if data_dir is not None:
+        argv = ["--data-dir", data_dir, *argv]
     for i, token in enumerate(argv):
         if token in ENGINE_COMMANDS:
             module = importlib.import_module(ENGINE_COMMANDS[token][0])

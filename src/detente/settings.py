@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "detente.commitments",
     "detente.agreements",
     "detente.differences",
+    "detente.health",
 ]
 
 MIDDLEWARE = [

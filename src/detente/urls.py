@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("detente.commitments.urls")),
     path("", include("detente.agreements.urls")),
     path("", include("detente.differences.urls")),
+    path("", include("detente.health.urls")),
 ]

@@ -6,6 +6,7 @@ from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
 from detente.commitments.api import router as commitments_router
 from detente.differences.api import router as differences_router
+from detente.health.api import router as health_router
 from detente.objectives.api import router as objectives_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
@@ -25,3 +26,4 @@ api.add_router("/", objectives_router)
 api.add_router("/", commitments_router)
 api.add_router("/", agreements_router)
 api.add_router("/", differences_router)
+api.add_router("/", health_router)

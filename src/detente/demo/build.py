@@ -35,6 +35,7 @@ DEMO_PARTS = [
     "detente.demo.commitments",
     "detente.demo.agreements",
     "detente.demo.differences",
+    "detente.demo.health",
 ]
 
 ORGANISATIONS = {
