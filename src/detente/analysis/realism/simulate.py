@@ -50,28 +50,30 @@ class _Chunk:
             shape = float(history.sum()) + 0.5
             self.rate = activity.gamma(shape, 1.0 / m, size=trials)
             return
-        if model == "bootstrap":
-            weights = activity.standard_exponential((trials, m))
-            weights /= weights.sum(axis=1, keepdims=True)
-        elif model == "resample":
-            weights = np.full((trials, m), 1.0 / m)
-        else:
-            raise ValueError(f"unknown activity model {model}")
         # A day's count is the smallest distinct value v_j whose cumulative weight exceeds a
         # uniform u; equivalently v_1 + sum over j of (v_j - v_{j-1}) [u > F_{j-1}]. With few
         # distinct values this beats a search per draw by a wide margin.
-        order = np.argsort(history, kind="stable")
-        values, first = np.unique(history[order], return_index=True)
-        cumulative = np.cumsum(weights[:, order], axis=1)
+        values, counts = np.unique(history, return_counts=True)
+        if model == "bootstrap":
+            # Dirichlet(1, ..., 1) weights on the days, summed per distinct value, are
+            # Dirichlet(counts): draw that directly (Gamma(count) normalised).
+            weights = activity.standard_gamma(counts.astype(float), size=(trials, len(values)))
+            weights /= weights.sum(axis=1, keepdims=True)
+        elif model == "resample":
+            weights = np.broadcast_to(counts / m, (trials, len(values)))
+        else:
+            raise ValueError(f"unknown activity model {model}")
         self.base = int(values[0])
         self.steps = np.diff(values)
-        self.thresholds = cumulative[:, first[1:] - 1].T.copy()  # (distinct - 1, trials)
+        # float32 uniforms and thresholds: half the memory traffic; a resolution of 2**-24
+        # in a day's probabilities is far below the simulation's own noise.
+        self.thresholds = np.cumsum(weights, axis=1)[:, :-1].T.astype(np.float32)
 
     def day_counts(self, rng: np.random.Generator, days: int) -> np.ndarray:
         """Total activity of ``days`` consecutive working days, per trial."""
         if self.model == "poisson":
             return rng.poisson(self.rate[None, :], size=(days, self.trials)).sum(axis=0)
-        u = rng.random((days, self.trials))
+        u = rng.random((days, self.trials), dtype=np.float32)
         total = np.full(self.trials, self.base * days, dtype=np.int64)
         for step, threshold in zip(self.steps, self.thresholds, strict=True):
             # Summing the comparison as bytes is about twice as fast as counting booleans.
