@@ -48,7 +48,9 @@ def _phase_bounds(plan: Plan, days: list[dt.date]) -> list[int]:
 
 
 def phased_plan(plan: Plan, simulation: Simulation | None, seed: int) -> dict:
-    if simulation is None:
+    if simulation is None or simulation.trials < PHASE_TRIALS:
+        # Reuse the main simulation when it is large enough; the pilot alone (when the
+        # target is hopeless the probability needs no more trials) is too coarse here.
         simulation = Simulation(
             plan.activity, np.asarray(plan.history), plan.conversion, PHASE_TRIALS, seed
         )
