@@ -125,7 +125,7 @@ class RecordForm(forms.ModelForm):
                 label="Kept by",
                 help_text="The side that keeps this record; a private record is seen only by it.",
             )
-            self.fields.move_to_end("owner_side", last=False)
+            self.order_fields(["owner_side"])  # first; form.fields is a plain dict
         self.fields["visibility"].widget = forms.RadioSelect(choices=Visibility.choices)
         self.fields["visibility"].label = "Who sees it"
 
