@@ -1,0 +1,621 @@
+"""The access matrix: every page and every API route, with the status each role gets.
+
+Roles: alice (side-A manager), rita (side-A read-only), bob (side-B manager), bella (side-B
+member), oscar (outsider, in another alliance) and an anonymous visitor. The rule: a
+non-member gets 404, a read-only member 403 on any change, an anonymous visitor is sent
+to sign in (pages, 302) or refused (API, 401). A record private to side A is 404 for side B,
+a joint side-A record may be read by side B but only changed by side A (403).
+
+Each role's request runs in a transaction that is rolled back, so a successful change by
+one role does not alter what the next role meets.
+
+Two tests fail when a route is missing from the tables below: one walks Django's URL
+resolver, the other enumerates the path operations of the ninja API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from detente.accounts import invitations
+from detente.accounts.models import ApiToken, Role
+from detente.api.v1 import api
+
+ROLES = ("alice", "rita", "bob", "bella", "oscar", "anonymous")
+
+# Routes with no matrix of their own: the operators' admin (Django's, guarded by is_staff)
+# and Django's own sign-in, sign-out and password-reset views, which every visitor may
+# open. Sign-in throttling and password reset are tested in test_invitations.py.
+UNMATRIXED_NAMESPACES = {"admin"}
+UNMATRIXED_NAMES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+API_NAMESPACE = "api-1"  # its path operations are in API_ROUTES, the rest in PAGES
+
+
+def statuses(alice: int, rita: int, bob: int, bella: int, oscar: int, anonymous: int) -> dict:
+    return dict(zip(ROLES, (alice, rita, bob, bella, oscar, anonymous), strict=True))
+
+
+# Pages ----------------------------------------------------------------------------------
+
+EVERYONE = statuses(200, 200, 200, 200, 200, 302)
+SIGNED_IN_POST = statuses(302, 302, 302, 302, 302, 302)
+MEMBERS = statuses(200, 200, 200, 200, 404, 302)
+WRITERS = statuses(200, 403, 200, 200, 404, 302)
+WRITERS_POST = statuses(302, 403, 302, 302, 404, 302)
+MANAGERS = statuses(200, 403, 200, 403, 404, 302)
+MANAGERS_POST = statuses(302, 403, 302, 403, 404, 302)
+# A joint record kept by side A: side B may read it, only side A's writers change it.
+A_JOINT_WRITE = statuses(200, 403, 403, 403, 404, 302)
+A_JOINT_WRITE_POST = statuses(302, 403, 403, 403, 404, 302)
+# A record private to side A: side B cannot even find it.
+A_PRIVATE_READ = statuses(200, 200, 404, 404, 404, 302)
+A_PRIVATE_WRITE = statuses(200, 403, 404, 404, 404, 302)
+A_PRIVATE_WRITE_POST = statuses(302, 403, 404, 404, 404, 302)
+B_JOINT_WRITE = statuses(403, 403, 200, 200, 404, 302)
+POST_ONLY = statuses(405, 405, 405, 405, 405, 302)  # login first, then the method check
+NOT_A_KIND = statuses(404, 404, 404, 404, 404, 302)
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[Any], str]
+    expected: dict[str, int]
+    method: str = "GET"
+    data: Callable[[Any, str], dict] | None = None  # form data or JSON body, per role
+    note: str = ""
+
+
+def own_side(cast: Any, who: str) -> Any:
+    return cast.side_b if who in ("bob", "bella") else cast.side_a
+
+
+def own_org(cast: Any, who: str) -> Any:
+    return {"bob": cast.globex, "bella": cast.globex, "oscar": cast.initech}.get(who, cast.acme)
+
+
+def alliance_url(suffix: str = "") -> Callable[[Any], str]:
+    return lambda cast: f"/alliances/{cast.alliance.pk}/{suffix}"
+
+
+def record_url(key: str, pattern: str) -> Callable[[Any], str]:
+    """``pattern`` is formatted with the alliance id ``a`` and the record id ``pk``."""
+    return lambda cast: pattern.format(a=cast.alliance.pk, pk=cast.records[key].pk)
+
+
+ENTRY_FORMS = {
+    "history": {"date": "2025-05-01", "category": "went_right", "title": "Launch went well"},
+    "signal": {"date": "2025-05-01", "kind": "other", "severity": 2, "title": "Odd memo"},
+    "interaction": {"date": "2025-05-01", "kind": "call", "subject": "Weekly call"},
+}
+
+
+def entry_form(kind: str) -> Callable[[Any, str], dict]:
+    return lambda cast, who: {
+        "owner_side": own_side(cast, who).pk,
+        "visibility": "joint",
+        **ENTRY_FORMS[kind],
+    }
+
+
+def stakeholder_form(cast: Any, who: str) -> dict:
+    return {
+        "owner_side": own_side(cast, who).pk,
+        "name": "New Person",
+        "title": "Lead",
+        "role": "other",
+        "influence": 3,
+        "stance": "neutral",
+        "visibility": "joint",
+    }
+
+
+def edited_stakeholder(key: str) -> Callable[[Any, str], dict]:
+    def data(cast: Any, who: str) -> dict:
+        form = stakeholder_form(cast, who)
+        form.pop("owner_side")
+        form["visibility"] = cast.records[key].visibility
+        return form
+
+    return data
+
+
+def edited_entry(kind: str, key: str) -> Callable[[Any, str], dict]:
+    def data(cast: Any, who: str) -> dict:
+        form = entry_form(kind)(cast, who)
+        form.pop("owner_side")
+        form["visibility"] = cast.records[key].visibility
+        return form
+
+    return data
+
+
+def invitation_link(cast: Any) -> str:
+    invitation = invitations.invite(
+        cast.alice,
+        email="newcomer@globex.example",
+        organisation=cast.globex,
+        role=Role.MEMBER,
+        alliance=cast.alliance,
+    )
+    return "/accounts/invitation/" + invitations.make_token(invitation) + "/"
+
+
+def alice_token_revoke_url(cast: Any) -> str:
+    token, _ = ApiToken.issue(cast.alice, "script")
+    return f"/accounts/settings/tokens/{token.pk}/revoke/"
+
+
+ALLIANCE_FORM = {
+    "name": "Renamed alliance",
+    "purpose": "Still rockets.",
+    "kind": "alliance",
+    "start_date": "2025-01-06",
+}
+
+PAGES: dict[str, list[Case]] = {
+    "portfolio": [Case(lambda cast: "/", EVERYONE)],
+    "search": [Case(lambda cast: "/search/?q=History", EVERYONE)],
+    "alliance_new": [
+        Case(lambda cast: "/alliances/new/", EVERYONE),
+        Case(
+            lambda cast: "/alliances/new/",
+            # Only a manager of an organisation may start an alliance for it; the others
+            # get the form back with the refusal next to "Your organisation".
+            statuses(302, 200, 302, 200, 302, 302),
+            "POST",
+            lambda cast, who: {
+                **ALLIANCE_FORM,
+                "my_organisation": own_org(cast, who).pk,
+                "partners": "Hooli",
+            },
+        ),
+    ],
+    "alliance_overview": [
+        Case(alliance_url(), MEMBERS),
+        Case(lambda cast: f"/alliances/{cast.alliance.pk}/?fragment=timeline", MEMBERS),
+    ],
+    "alliance_edit": [
+        Case(alliance_url("edit/"), WRITERS),
+        Case(alliance_url("edit/"), WRITERS_POST, "POST", lambda cast, who: ALLIANCE_FORM),
+    ],
+    "alliance_status": [
+        Case(alliance_url("status/"), WRITERS),
+        Case(
+            alliance_url("status/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"status": "active", "reason": "Kick-off done"},
+        ),
+    ],
+    "side_add": [
+        Case(alliance_url("sides/new/"), MANAGERS),
+        Case(
+            alliance_url("sides/new/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {"organisation": "Hooli", "label": ""},
+        ),
+    ],
+    "invite": [
+        Case(alliance_url("invite/"), MANAGERS),
+        Case(
+            alliance_url("invite/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {
+                "email": "colleague@example.com",
+                "side": own_side(cast, who).pk,
+                "role": "member",
+            },
+        ),
+    ],
+    "audit_log": [Case(alliance_url("audit/"), MEMBERS)],
+    "timeline_export": [Case(alliance_url("timeline.csv"), MEMBERS)],
+    "stakeholder_new": [
+        Case(alliance_url("stakeholders/new/"), WRITERS),
+        Case(alliance_url("stakeholders/new/"), WRITERS_POST, "POST", stakeholder_form),
+    ],
+    "stakeholder_edit": [
+        Case(
+            record_url("a_joint_stakeholder", "/alliances/{a}/stakeholders/{pk}/edit/"),
+            A_JOINT_WRITE,
+            note="a-joint",
+        ),
+        Case(
+            record_url("a_joint_stakeholder", "/alliances/{a}/stakeholders/{pk}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            edited_stakeholder("a_joint_stakeholder"),
+            note="a-joint",
+        ),
+        Case(
+            record_url("a_private_stakeholder", "/alliances/{a}/stakeholders/{pk}/edit/"),
+            A_PRIVATE_WRITE,
+            note="a-private",
+        ),
+        Case(
+            record_url("a_private_stakeholder", "/alliances/{a}/stakeholders/{pk}/edit/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            edited_stakeholder("a_private_stakeholder"),
+            note="a-private",
+        ),
+        Case(
+            record_url("b_joint_stakeholder", "/alliances/{a}/stakeholders/{pk}/edit/"),
+            B_JOINT_WRITE,
+            note="b-joint",
+        ),
+    ],
+    "stakeholder_delete": [
+        Case(
+            record_url("a_joint_stakeholder", "/alliances/{a}/stakeholders/{pk}/delete/"),
+            POST_ONLY,
+            note="a-joint",
+        ),
+        Case(
+            record_url("a_joint_stakeholder", "/alliances/{a}/stakeholders/{pk}/delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            record_url("a_private_stakeholder", "/alliances/{a}/stakeholders/{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],
+    "entry_new": [Case(alliance_url("timeline/nonsense/new/"), NOT_A_KIND, note="bad-kind")],
+    "entry_detail": [
+        Case(record_url("a_joint_history", "/alliances/{a}/timeline/nonsense/{pk}/"), NOT_A_KIND)
+    ],
+    "entry_edit": [],
+    "entry_delete": [],
+    "accept_invitation": [
+        # The signed link is the credential: whoever holds it sees the sign-up form.
+        Case(invitation_link, statuses(200, 200, 200, 200, 200, 200), note="valid"),
+        Case(
+            lambda cast: "/accounts/invitation/not-a-signed-token/",
+            statuses(410, 410, 410, 410, 410, 410),
+            note="tampered",
+        ),
+    ],
+    "account_settings": [
+        Case(lambda cast: "/accounts/settings/", EVERYONE),
+        Case(
+            lambda cast: "/accounts/settings/",
+            EVERYONE,
+            "POST",
+            lambda cast, who: {"name": "reporting script"},
+        ),
+    ],
+    "revoke_token": [
+        Case(alice_token_revoke_url, POST_ONLY),
+        Case(alice_token_revoke_url, statuses(302, 404, 404, 404, 404, 302), "POST"),
+    ],
+    # The API's own pages: the schema and the docs are public, like the API's description.
+    f"{API_NAMESPACE}:openapi-json": [
+        Case(lambda cast: "/api/v1/openapi.json", statuses(200, 200, 200, 200, 200, 200))
+    ],
+    f"{API_NAMESPACE}:openapi-view": [
+        Case(lambda cast: "/api/v1/docs", statuses(200, 200, 200, 200, 200, 200))
+    ],
+    f"{API_NAMESPACE}:api-root": [
+        Case(lambda cast: "/api/v1/", statuses(404, 404, 404, 404, 404, 404))
+    ],
+}
+
+for _kind in ENTRY_FORMS:
+    _entry = "/alliances/{a}/timeline/" + _kind + "/{pk}/"
+    PAGES["entry_new"] += [
+        Case(alliance_url(f"timeline/{_kind}/new/"), WRITERS, note=_kind),
+        Case(
+            alliance_url(f"timeline/{_kind}/new/"),
+            WRITERS_POST,
+            "POST",
+            entry_form(_kind),
+            note=_kind,
+        ),
+    ]
+    PAGES["entry_detail"] += [
+        Case(record_url(f"a_joint_{_kind}", _entry), MEMBERS, note=f"{_kind}-a-joint"),
+        Case(record_url(f"a_private_{_kind}", _entry), A_PRIVATE_READ, note=f"{_kind}-a-private"),
+    ]
+    PAGES["entry_edit"] += [
+        Case(record_url(f"a_joint_{_kind}", _entry + "edit/"), A_JOINT_WRITE, note=f"{_kind}-a"),
+        Case(
+            record_url(f"a_joint_{_kind}", _entry + "edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            edited_entry(_kind, f"a_joint_{_kind}"),
+            note=f"{_kind}-a-joint",
+        ),
+        Case(
+            record_url(f"a_private_{_kind}", _entry + "edit/"),
+            A_PRIVATE_WRITE,
+            note=f"{_kind}-a-private",
+        ),
+        Case(
+            record_url(f"a_private_{_kind}", _entry + "edit/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            edited_entry(_kind, f"a_private_{_kind}"),
+            note=f"{_kind}-a-private",
+        ),
+        Case(record_url(f"b_joint_{_kind}", _entry + "edit/"), B_JOINT_WRITE, note=f"{_kind}-b"),
+    ]
+    PAGES["entry_delete"] += [
+        Case(record_url(f"a_joint_{_kind}", _entry + "delete/"), POST_ONLY, note=_kind),
+        Case(
+            record_url(f"a_joint_{_kind}", _entry + "delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note=f"{_kind}-a-joint",
+        ),
+        Case(
+            record_url(f"a_private_{_kind}", _entry + "delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note=f"{_kind}-a-private",
+        ),
+    ]
+
+
+# API ------------------------------------------------------------------------------------
+
+API_EVERYONE = statuses(200, 200, 200, 200, 200, 401)
+API_MEMBERS = statuses(200, 200, 200, 200, 404, 401)
+API_CREATE = statuses(201, 403, 201, 201, 404, 401)
+API_WRITERS = statuses(200, 403, 200, 200, 404, 401)
+API_A_JOINT_WRITE = statuses(200, 403, 403, 403, 404, 401)
+API_A_PRIVATE_READ = statuses(200, 200, 404, 404, 404, 401)
+API_A_PRIVATE_WRITE = statuses(200, 403, 404, 404, 404, 401)
+API_NOT_A_KIND = statuses(404, 404, 404, 404, 404, 401)
+
+A = "/api/v1/alliances/{a}"
+STAKEHOLDER = A + "/stakeholders/{pk}"
+
+API_ENTRY_BODIES = {
+    "history": {"date": "2025-05-01", "category": "went_right", "title": "Launch went well"},
+    "signal": {"date": "2025-05-01", "kind": "other", "title": "Odd memo"},
+    "interaction": {"date": "2025-05-01", "kind": "call", "title": "Weekly call"},
+}
+
+
+def body(value: dict) -> Callable[[Any, str], dict]:
+    return lambda cast, who: value
+
+
+def api_url(pattern: str, key: str | None = None) -> Callable[[Any], str]:
+    return lambda cast: pattern.format(a=cast.alliance.pk, pk=cast.records[key].pk if key else None)
+
+
+API_ROUTES: dict[tuple[str, str], list[Case]] = {
+    ("GET", "/alliances"): [Case(lambda cast: "/api/v1/alliances", API_EVERYONE)],
+    ("POST", "/alliances"): [
+        Case(
+            lambda cast: "/api/v1/alliances",
+            # Only a manager of an organisation may start an alliance for it (422 names
+            # my_organisation_id for the others).
+            statuses(201, 422, 201, 422, 201, 401),
+            data=lambda cast, who: {
+                **ALLIANCE_FORM,
+                "my_organisation_id": own_org(cast, who).pk,
+                "partners": ["Hooli"],
+            },
+        )
+    ],
+    ("GET", "/alliances/{alliance_id}"): [Case(api_url(A), API_MEMBERS)],
+    ("PATCH", "/alliances/{alliance_id}"): [
+        Case(api_url(A), API_WRITERS, data=body({"name": "Renamed"}))
+    ],
+    ("POST", "/alliances/{alliance_id}/status"): [
+        Case(api_url(A + "/status"), API_WRITERS, data=body({"status": "active", "reason": "Go"}))
+    ],
+    ("GET", "/alliances/{alliance_id}/sides"): [Case(api_url(A + "/sides"), API_MEMBERS)],
+    ("GET", "/alliances/{alliance_id}/stakeholders"): [
+        Case(api_url(A + "/stakeholders"), API_MEMBERS)
+    ],
+    ("POST", "/alliances/{alliance_id}/stakeholders"): [
+        Case(
+            api_url(A + "/stakeholders"),
+            API_CREATE,
+            data=body({"name": "New Person", "role": "other", "influence": 3, "stance": "neutral"}),
+        )
+    ],
+    ("GET", "/alliances/{alliance_id}/stakeholders/{pk}"): [
+        Case(api_url(STAKEHOLDER, "a_joint_stakeholder"), API_MEMBERS, note="a-joint"),
+        Case(api_url(STAKEHOLDER, "a_private_stakeholder"), API_A_PRIVATE_READ, note="a-private"),
+    ],
+    ("PATCH", "/alliances/{alliance_id}/stakeholders/{pk}"): [
+        Case(
+            api_url(STAKEHOLDER, "a_joint_stakeholder"),
+            API_A_JOINT_WRITE,
+            data=body({"title": "CEO"}),
+            note="a-joint",
+        ),
+        Case(
+            api_url(STAKEHOLDER, "a_private_stakeholder"),
+            API_A_PRIVATE_WRITE,
+            data=body({"title": "CEO"}),
+            note="a-private",
+        ),
+    ],
+    ("DELETE", "/alliances/{alliance_id}/stakeholders/{pk}"): [
+        Case(api_url(STAKEHOLDER, "a_joint_stakeholder"), API_A_JOINT_WRITE, note="a-joint"),
+        Case(api_url(STAKEHOLDER, "a_private_stakeholder"), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+    ("GET", "/alliances/{alliance_id}/timeline"): [
+        Case(api_url(A + "/timeline"), API_MEMBERS),
+        Case(api_url(A + "/timeline?kind=signal"), API_MEMBERS, note="filtered"),
+    ],
+    ("POST", "/alliances/{alliance_id}/timeline/{kind}"): [
+        Case(api_url(A + "/timeline/nonsense"), API_NOT_A_KIND, data=body({}), note="bad-kind")
+    ],
+    ("GET", "/alliances/{alliance_id}/timeline/{kind}/{pk}"): [
+        Case(api_url(A + "/timeline/nonsense/{pk}", "a_joint_history"), API_NOT_A_KIND)
+    ],
+    ("PATCH", "/alliances/{alliance_id}/timeline/{kind}/{pk}"): [],
+    ("DELETE", "/alliances/{alliance_id}/timeline/{kind}/{pk}"): [],
+    ("GET", "/alliances/{alliance_id}/audit"): [Case(api_url(A + "/audit"), API_MEMBERS)],
+}
+
+for _kind, _body in API_ENTRY_BODIES.items():
+    _entry = A + "/timeline/" + _kind + "/{pk}"
+    API_ROUTES[("POST", "/alliances/{alliance_id}/timeline/{kind}")].append(
+        Case(api_url(A + "/timeline/" + _kind), API_CREATE, data=body(_body), note=_kind)
+    )
+    API_ROUTES[("GET", "/alliances/{alliance_id}/timeline/{kind}/{pk}")] += [
+        Case(api_url(_entry, f"a_joint_{_kind}"), API_MEMBERS, note=f"{_kind}-a-joint"),
+        Case(api_url(_entry, f"a_private_{_kind}"), API_A_PRIVATE_READ, note=f"{_kind}-a-private"),
+    ]
+    API_ROUTES[("PATCH", "/alliances/{alliance_id}/timeline/{kind}/{pk}")] += [
+        Case(
+            api_url(_entry, f"a_joint_{_kind}"),
+            API_A_JOINT_WRITE,
+            data=body({"notes": "Changed"}),
+            note=f"{_kind}-a-joint",
+        ),
+        Case(
+            api_url(_entry, f"a_private_{_kind}"),
+            API_A_PRIVATE_WRITE,
+            data=body({"notes": "Changed"}),
+            note=f"{_kind}-a-private",
+        ),
+    ]
+    API_ROUTES[("DELETE", "/alliances/{alliance_id}/timeline/{kind}/{pk}")] += [
+        Case(api_url(_entry, f"a_joint_{_kind}"), API_A_JOINT_WRITE, note=f"{_kind}-a-joint"),
+        Case(api_url(_entry, f"a_private_{_kind}"), API_A_PRIVATE_WRITE, note=f"{_kind}-a-private"),
+    ]
+
+
+# Enumerating the routes -----------------------------------------------------------------
+
+
+def site_url_names() -> set[str]:
+    """Every named URL of the site, with its namespace (e.g. ``api-1:list_alliances``)."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                if namespace and inner:
+                    inner = f"{namespace}:{inner}"
+                walk(pattern.url_patterns, inner or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def api_operations() -> dict[tuple[str, str], str]:
+    """(method, path) of every path operation of the API -> the operation's view name."""
+    operations: dict[tuple[str, str], str] = {}
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = "/" + "/".join(part for part in (prefix + path).split("/") if part)
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    operations[(method, full)] = operation.view_func.__name__
+    return operations
+
+
+def test_it_lists_every_page_of_the_site_in_the_matrix() -> None:
+    operation_names = {f"{API_NAMESPACE}:{name}" for name in api_operations().values()}
+    names = {
+        name
+        for name in site_url_names()
+        if name.split(":")[0] not in UNMATRIXED_NAMESPACES and name not in UNMATRIXED_NAMES
+    }
+    names -= operation_names  # checked route by route in the API matrix
+    assert sorted(names - set(PAGES)) == [], "pages missing from the access matrix"
+    assert sorted(set(PAGES) - names) == [], "the matrix lists pages the site does not have"
+    assert all(PAGES.values()), "every page has at least one case"
+
+
+def test_it_skips_only_routes_that_exist() -> None:
+    names = site_url_names()
+    assert names >= UNMATRIXED_NAMES
+    assert any(name.startswith("admin:") for name in names)
+
+
+def test_it_lists_every_api_route_in_the_matrix() -> None:
+    routes = set(api_operations())
+    assert len(routes) >= 17
+    assert sorted(routes - set(API_ROUTES)) == [], "API routes missing from the access matrix"
+    assert sorted(set(API_ROUTES) - routes) == [], "the matrix lists routes the API does not have"
+    assert all(API_ROUTES.values()), "every API route has at least one case"
+
+
+# Running the matrix ---------------------------------------------------------------------
+
+
+def each_role(request: Callable[[str], int]) -> dict[str, int]:
+    got = {}
+    for who in ROLES:
+        with transaction.atomic():
+            got[who] = request(who)
+            transaction.set_rollback(True)
+    return got
+
+
+def page_cases() -> list[Any]:
+    return [
+        pytest.param(case, id=f"{name}-{case.method}-{case.note}".rstrip("-"))
+        for name, cases in PAGES.items()
+        for case in cases
+    ]
+
+
+def api_cases() -> list[Any]:
+    return [
+        pytest.param(method, case, id=f"{method}-{path}-{case.note}".rstrip("-"))
+        for (method, path), cases in API_ROUTES.items()
+        for case in cases
+    ]
+
+
+@pytest.mark.parametrize("case", page_cases())
+def test_it_gives_each_role_the_expected_status_on_every_page(cast: Any, case: Case) -> None:
+    def request(who: str) -> int:
+        client = cast.client(None if who == "anonymous" else who)
+        url = case.url(cast)
+        if case.method == "POST":
+            response = client.post(url, case.data(cast, who) if case.data else {})
+        else:
+            response = client.get(url)
+        if who == "anonymous" and response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/?next=")
+        return response.status_code
+
+    assert each_role(request) == case.expected
+
+
+@pytest.mark.parametrize("method, case", api_cases())
+def test_it_gives_each_role_the_expected_status_on_every_api_route(
+    cast: Any, method: str, case: Case, call: Callable[..., Any]
+) -> None:
+    def request(who: str) -> int:
+        client = cast.api(None if who == "anonymous" else who)
+        data = case.data(cast, who) if case.data else None
+        response = call(client, method, case.url(cast), data)
+        if response.status_code >= 400 and response.status_code != 405:
+            assert response["Content-Type"].startswith("application/json")
+        return response.status_code
+
+    assert each_role(request) == case.expected
