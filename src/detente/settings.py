@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "detente.agreements",
     "detente.differences",
     "detente.health",
+    "detente.goals",
+    "detente.decisions",
+    "detente.negotiation",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,7 @@ urlpatterns = [
     path("", include("detente.agreements.urls")),
     path("", include("detente.differences.urls")),
     path("", include("detente.health.urls")),
+    path("", include("detente.goals.urls")),
+    path("", include("detente.decisions.urls")),
+    path("", include("detente.negotiation.urls")),
 ]

@@ -36,6 +36,9 @@ DEMO_PARTS = [
     "detente.demo.agreements",
     "detente.demo.differences",
     "detente.demo.health",
+    "detente.demo.goals",
+    "detente.demo.decisions",
+    "detente.demo.negotiation",
 ]
 
 ORGANISATIONS = {
