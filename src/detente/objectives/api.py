@@ -1,3 +1,411 @@
-from ninja import Router
+"""API routes for objectives, KPIs and measurements (and the measurement import).
+
+Each route starts with the access helper; writes validate through the same forms as the
+pages, so both refuse the same input with the same messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
+
+from detente import audit
+from detente.alliances import services as alliance_services
+from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base, _record_form, _save
+from detente.alliances.models import Signal
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.objectives import importer, services
+from detente.objectives.charts import kpi_series, visible_measurements
+from detente.objectives.forms import KPIForm, MeasurementForm, ObjectiveForm
+from detente.objectives.models import KPI, Measurement, Objective
+from detente.objectives.views import get_kpi
 
 router = Router(tags=["objectives"])
+A = "/alliances/{alliance_id}"
+
+
+# Schemas --------------------------------------------------------------------------------
+
+
+class ObjectiveOut(RecordOut):
+    title: str
+    description: str
+    scope: str
+    kpi_ids: list[int]
+
+
+class ObjectiveIn(Schema):
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    title: str | None = None
+    description: str | None = None
+    scope: str | None = Field(None, description="shared or side.")
+
+
+class KPIOut(Schema):
+    id: int
+    objective_id: int
+    name: str
+    metric: str
+    unit: str
+    direction: str
+    target: float
+    deadline: dt.date
+    frequency: str
+    tolerance: float
+    tolerance_kind: str
+    agreed_definition: str
+
+
+class KPIIn(Schema):
+    objective_id: int | None = None
+    name: str | None = None
+    metric: str | None = None
+    unit: str | None = None
+    direction: str | None = Field(None, description="higher or lower (is better).")
+    target: float | None = None
+    deadline: dt.date | None = None
+    frequency: str | None = Field(None, description="quarter or month.")
+    tolerance: float | None = None
+    tolerance_kind: str | None = Field(None, description="absolute or percent.")
+    agreed_definition: str | None = None
+
+
+class SeriesLine(Schema):
+    side_id: int
+    side: str
+    values: list[float | None]
+    private: list[bool]
+
+
+class SeriesOut(Schema):
+    kpi_id: int
+    name: str
+    unit: str
+    direction: str
+    target: float
+    deadline: str
+    labels: list[str]
+    series: list[SeriesLine]
+
+
+class MeasurementOut(RecordOut):
+    kpi_id: int
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    value: float
+    notes: str
+    discrepancy_signal_ids: list[int] = Field(
+        default_factory=list, description="Signals this write put on the timeline (that you see)."
+    )
+
+
+class MeasurementIn(Schema):
+    side_id: int | None = Field(None, description="Reporting side; defaults to your side.")
+    visibility: str | None = None
+    kpi_id: int | None = None
+    period: str | None = Field(None, description="A quarter (2026Q1) or a month (2026-03).")
+    value: float | str | None = None
+    notes: str | None = None
+
+
+class ImportRow(Schema):
+    row: int
+    kpi_id: int
+    kpi: str
+    period: str
+    side_id: int
+    side: str
+    value: float
+    visibility: str
+    action: str
+
+
+class SignalRef(Schema):
+    id: int
+    title: str
+    visibility: str
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    rows: list[ImportRow]
+    signals: list[SignalRef]
+
+
+class ImportProblem(Schema):
+    row: int | None
+    column: str
+    field: str
+    message: str
+
+
+class ImportErrors(Schema):
+    errors: list[ImportProblem]
+
+
+# Helpers --------------------------------------------------------------------------------
+
+RENAMES = {"objective_id": "objective", "kpi_id": "kpi"}
+
+
+def _renamed(payload: Schema, schema: type[Schema], exclude: set[str] | None = None) -> Schema:
+    """The payload with API names mapped onto form field names the shared helper understands."""
+    sent = payload.dict(exclude_unset=True, exclude=exclude or set())
+    return schema(**sent)
+
+
+def _data(form_class: Any, instance: Any, payload: Schema) -> dict[str, Any]:
+    data = _form_data(form_class, instance, payload)
+    for api_name, form_name in RENAMES.items():
+        if api_name in data:
+            data[form_name] = data.pop(api_name)
+    return data
+
+
+def _objective_out(o: Objective) -> dict[str, Any]:
+    return {
+        **_record_base(o),
+        "title": o.title,
+        "description": o.description,
+        "scope": o.scope,
+        "kpi_ids": [k.pk for k in o.kpis.all()],
+    }
+
+
+def _kpi_out(k: KPI) -> dict[str, Any]:
+    return {
+        "id": k.pk,
+        "objective_id": k.objective_id,
+        "name": k.name,
+        "metric": k.metric,
+        "unit": k.unit,
+        "direction": k.direction,
+        "target": float(k.target),
+        "deadline": k.deadline,
+        "frequency": k.frequency,
+        "tolerance": float(k.tolerance),
+        "tolerance_kind": k.tolerance_kind,
+        "agreed_definition": k.agreed_definition,
+    }
+
+
+def _measurement_out(m: Measurement, signal_ids: list[int] | None = None) -> dict[str, Any]:
+    return {
+        **_record_base(m),
+        "kpi_id": m.kpi_id,
+        "period": m.period,
+        "period_start": m.period_start,
+        "period_end": m.period_end,
+        "value": float(m.value),
+        "notes": m.notes,
+        "discrepancy_signal_ids": signal_ids or [],
+    }
+
+
+def _visible_signal_ids(access: AllianceAccess, signals: list[Signal]) -> list[int]:
+    return list(
+        access.records(Signal).filter(pk__in=[s.pk for s in signals]).values_list("pk", flat=True)
+    )
+
+
+def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: Any = None) -> Any:
+    data = _data(MeasurementForm, instance, payload)
+    if instance is None:
+        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("visibility", "joint")
+    return MeasurementForm(data=data, instance=instance, access=access)
+
+
+# Objectives -----------------------------------------------------------------------------
+
+
+@router.get(A + "/objectives", response=list[ObjectiveOut])
+def list_objectives(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [_objective_out(o) for o in access.records(Objective).prefetch_related("kpis")]
+
+
+@router.post(A + "/objectives", response={201: ObjectiveOut})
+def create_objective(request: HttpRequest, alliance_id: int, payload: ObjectiveIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    objective = _save(access, _record_form(ObjectiveForm, access, payload))
+    return 201, _objective_out(objective)
+
+
+@router.get(A + "/objectives/{pk}", response=ObjectiveOut)
+def get_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _objective_out(access.get_record(Objective, pk))
+
+
+@router.patch(A + "/objectives/{pk}", response=ObjectiveOut)
+def update_objective(request: HttpRequest, alliance_id: int, pk: int, payload: ObjectiveIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    objective = access.get_record(Objective, pk, write=True)
+    before = audit.snapshot(objective)
+    sent = _renamed(payload, ObjectiveIn, exclude={"side_id"})
+    objective = _save(access, _record_form(ObjectiveForm, access, sent, instance=objective), before)
+    return _objective_out(objective)
+
+
+@router.delete(A + "/objectives/{pk}", response=Deleted)
+def delete_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_objective(access, access.get_record(Objective, pk, write=True))
+    return {"deleted": True}
+
+
+# KPIs -----------------------------------------------------------------------------------
+
+
+@router.get(A + "/kpis", response=list[KPIOut])
+def list_kpis(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    from detente.objectives.forms import visible_kpis
+
+    access = get_alliance_access(request.user, alliance_id)
+    return [_kpi_out(k) for k in visible_kpis(access)]
+
+
+@router.post(A + "/kpis", response={201: KPIOut})
+def create_kpi(request: HttpRequest, alliance_id: int, payload: KPIIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = KPIForm(data=_data(KPIForm, None, payload), access=access)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return 201, _kpi_out(services.save_kpi(access, form))
+
+
+@router.get(A + "/kpis/{pk}", response=KPIOut)
+def get_kpi_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _kpi_out(get_kpi(access, pk))
+
+
+@router.get(A + "/kpis/{pk}/series", response=SeriesOut, summary="Chart data of a KPI")
+def kpi_series_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    """The data the KPI page draws: one line per reporting side, and the target."""
+    access = get_alliance_access(request.user, alliance_id)
+    return kpi_series(access, get_kpi(access, pk))
+
+
+@router.patch(A + "/kpis/{pk}", response=KPIOut)
+def update_kpi(request: HttpRequest, alliance_id: int, pk: int, payload: KPIIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    kpi = get_kpi(access, pk, write=True)
+    before = audit.snapshot(kpi)
+    form = KPIForm(data=_data(KPIForm, kpi, payload), instance=kpi, access=access)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return _kpi_out(services.save_kpi(access, form, before=before))
+
+
+@router.delete(A + "/kpis/{pk}", response=Deleted)
+def delete_kpi(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_kpi(access, get_kpi(access, pk, write=True))
+    return {"deleted": True}
+
+
+# Measurements ---------------------------------------------------------------------------
+
+
+@router.get(A + "/measurements", response=list[MeasurementOut])
+def list_measurements(
+    request: HttpRequest, alliance_id: int, kpi_id: int | None = None, period: str | None = None
+) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    qs = visible_measurements(access)
+    if kpi_id is not None:
+        qs = qs.filter(kpi_id=kpi_id)
+    if period:
+        qs = qs.filter(period=period)
+    return [_measurement_out(m) for m in qs]
+
+
+@router.post(A + "/measurements", response={201: MeasurementOut})
+def create_measurement(request: HttpRequest, alliance_id: int, payload: MeasurementIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = _measurement_form(access, payload)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    measurement, signals = services.save_measurement(access, form)
+    return 201, _measurement_out(measurement, _visible_signal_ids(access, signals))
+
+
+@router.post(
+    A + "/measurements/import",
+    response={200: ImportOut, 422: ImportErrors},
+    summary="Import measurements from CSV or XLSX (all or nothing)",
+)
+def import_measurements(
+    request: HttpRequest,
+    alliance_id: int,
+    file: UploadedFile = File(...),  # noqa: B008 (ninja's declaration style)
+    dry_run: bool = False,
+) -> Any:
+    """Columns kpi, period, value (required), side, visibility, notes. A file with any bad
+    row writes nothing; each problem comes back as row, column and reason. ``dry_run``
+    validates and lists what would be written."""
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    try:
+        if file.size is not None and file.size > importer.MAX_BYTES:
+            content = b"x" * (importer.MAX_BYTES + 1)  # refused by size, unread
+        else:
+            content = file.read()
+        result = importer.import_file(access, file.name or "", content, dry_run=dry_run)
+    except importer.ImportRefused as refused:
+        return 422, {
+            "errors": [
+                {"row": p.row, "column": p.column, "field": p.column, "message": p.message}
+                for p in refused.problems
+            ]
+        }
+    return 200, {
+        "dry_run": result.dry_run,
+        "created": result.created,
+        "updated": result.updated,
+        "rows": result.rows,
+        "signals": [
+            {"id": s.pk, "title": s.title, "visibility": s.visibility} for s in result.signals
+        ],
+    }
+
+
+@router.get(A + "/measurements/{pk}", response=MeasurementOut)
+def get_measurement(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    measurement = visible_measurements(access).filter(pk=pk).first()
+    if measurement is None:
+        measurement = access.get_record(Measurement, -1)  # raises the usual 404
+    return _measurement_out(measurement)
+
+
+@router.patch(A + "/measurements/{pk}", response=MeasurementOut)
+def update_measurement(
+    request: HttpRequest, alliance_id: int, pk: int, payload: MeasurementIn
+) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    measurement = access.get_record(Measurement, pk, write=True)
+    before = audit.snapshot(measurement)
+    sent = _renamed(payload, MeasurementIn, exclude={"side_id"})
+    form = _measurement_form(access, sent, instance=measurement)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    measurement, signals = services.save_measurement(access, form, before=before)
+    return _measurement_out(measurement, _visible_signal_ids(access, signals))
+
+
+@router.delete(A + "/measurements/{pk}", response=Deleted)
+def delete_measurement(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    alliance_services.delete_record(access, access.get_record(Measurement, pk, write=True))
+    return {"deleted": True}

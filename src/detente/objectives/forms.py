@@ -1,0 +1,147 @@
+"""Forms for objectives, KPIs and measurements. Pages, the API and the importer all validate
+through them, so each refuses the same bad input with the same message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from detente.alliances.forms import DateInput, RecordForm
+from detente.alliances.models import Visibility
+from detente.alliances.visibility import AllianceAccess
+from detente.objectives import periods
+from detente.objectives.models import KPI, Measurement, Objective
+
+
+def visible_kpis(access: AllianceAccess) -> forms.QuerySet:
+    """KPIs of the objectives the user may see (a KPI has no visibility of its own)."""
+    return KPI.objects.filter(objective__in=access.records(Objective)).select_related("objective")
+
+
+class ObjectiveForm(RecordForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "scope", "description", "visibility"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == Objective.Scope.SHARED and data.get("visibility") == (
+            Visibility.PRIVATE
+        ):
+            self.add_error(
+                "visibility", "A shared objective is joint; only a side's own objective is private."
+            )
+        if (
+            data.get("visibility") == Visibility.PRIVATE
+            and self.instance.pk
+            and Measurement.objects.filter(kpi__objective=self.instance)
+            .exclude(owner_side_id=self.instance.owner_side_id)
+            .exists()
+        ):
+            # Another side reported on it; hiding the objective would orphan its values.
+            self.add_error(
+                "visibility",
+                "Another side has reported values for this objective's KPIs; it stays joint.",
+            )
+        return data
+
+
+class KPIForm(forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = [
+            "objective",
+            "name",
+            "metric",
+            "unit",
+            "direction",
+            "target",
+            "deadline",
+            "frequency",
+            "tolerance",
+            "tolerance_kind",
+            "agreed_definition",
+        ]
+        widgets = {
+            "deadline": DateInput(),
+            "agreed_definition": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        # Only objectives the user may change: a KPI belongs to its objective's owner side.
+        self.fields["objective"].queryset = access.records(Objective).filter(
+            owner_side_id__in=access.writable_side_ids
+        )
+
+    def clean_tolerance(self) -> Any:
+        tolerance = self.cleaned_data["tolerance"]
+        if tolerance is not None and tolerance < 0:
+            raise forms.ValidationError("The tolerance cannot be negative.")
+        return tolerance
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        frequency = data.get("frequency")
+        if (
+            self.instance.pk
+            and frequency
+            and frequency != self.instance.frequency
+            and self.instance.measurements.exists()
+        ):
+            self.add_error("frequency", "The KPI has measurements; its period kind stays.")
+        return data
+
+
+class MeasurementForm(RecordForm):
+    class Meta:
+        model = Measurement
+        fields = ["kpi", "period", "value", "notes", "visibility"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].queryset = visible_kpis(self.access)
+        self.fields["kpi"].label = "KPI"
+        self.fields["kpi"].label_from_instance = lambda k: f"{k.name} ({k.objective})"
+        self.fields["period"].help_text = "A quarter (2026Q1) or a month (2026-03)."
+        if "owner_side" in self.fields:
+            self.fields["owner_side"].label = "Reported by"
+
+    def clean_period(self) -> str:
+        try:
+            return periods.parse(self.cleaned_data["period"]).label
+        except periods.PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kpi, period = data.get("kpi"), data.get("period")
+        side_id = self.owner_side_id
+        if kpi is not None and period:
+            kind = periods.parse(period).kind
+            if kind != kpi.frequency:
+                example = "2026Q1" if kpi.frequency == periods.QUARTER else "2026-03"
+                self.add_error(
+                    "period",
+                    f"{kpi.name} is measured by {kpi.get_frequency_display().split()[0].lower()} "
+                    f"period; write the period like {example}.",
+                )
+            elif side_id is not None:
+                clash = Measurement.objects.filter(kpi=kpi, owner_side_id=side_id, period=period)
+                if self.instance.pk:
+                    clash = clash.exclude(pk=self.instance.pk)
+                if clash.exists():
+                    self.add_error(
+                        "period", f"Your side already reported {kpi.name} for {period}; edit it."
+                    )
+        if (
+            kpi is not None
+            and kpi.objective.is_private
+            and data.get("visibility") == Visibility.JOINT
+        ):
+            self.add_error("visibility", "A value of a private objective's KPI is private.")
+        return data

@@ -1,0 +1,288 @@
+"""Pages for objectives, KPIs and measurements. Every view starts with the access helper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from detente import audit
+from detente.alliances import services as alliance_services
+from detente.alliances.models import Signal
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.objectives import importer, services
+from detente.objectives.charts import kpi_series, visible_measurements
+from detente.objectives.forms import KPIForm, MeasurementForm, ObjectiveForm, visible_kpis
+from detente.objectives.models import KPI, Measurement, Objective
+
+IMPORT_SALT = "detente.objectives.import"
+
+
+def get_kpi(access: AllianceAccess, pk: Any, *, write: bool = False) -> KPI:
+    """A KPI of an objective the user may see (else 404); with ``write``, one the user may change."""
+    try:
+        kpi = visible_kpis(access).get(pk=pk)
+    except (KPI.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such KPI.") from None
+    if write and not access.can_write_on(kpi.objective.owner_side_id):
+        raise PermissionDenied("Only writers of the side that keeps this objective may change it.")
+    return kpi
+
+
+def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: str) -> HttpResponse:
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": title},
+    )
+
+
+@login_required
+def objectives_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    measurements = visible_measurements(access).select_related("owner_side__organisation")
+    objectives = list(
+        access.records(Objective)
+        .select_related("owner_side__organisation")
+        .prefetch_related(
+            Prefetch(
+                "kpis",
+                queryset=KPI.objects.prefetch_related(
+                    Prefetch("measurements", queryset=measurements.order_by("-period_start"))
+                ),
+            )
+        )
+    )
+    for objective in objectives:
+        for kpi in objective.kpis.all():
+            latest: dict[int, Measurement] = {}
+            for m in kpi.measurements.all():
+                latest.setdefault(m.owner_side_id, m)
+            kpi.latest = [latest[s.pk] for s in access.sides if s.pk in latest]
+    signals = access.records(Signal).filter(kind=Signal.Kind.KPI_DISCREPANCY)[:5]
+    return render(
+        request,
+        "objectives/home.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "shared": [o for o in objectives if o.scope == Objective.Scope.SHARED],
+            "own": [o for o in objectives if o.scope == Objective.Scope.SIDE],
+            "signals": signals,
+        },
+    )
+
+
+# Objectives -------------------------------------------------------------------------------
+
+
+@login_required
+def objective_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = ObjectiveForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        objective = alliance_services.save_form(access, form)
+        messages.success(request, f"Objective '{objective}' added. Give it a KPI next.")
+        return redirect("objectives_home", alliance_id)
+    return _form_page(request, access, form, "New objective")
+
+
+@login_required
+def objective_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    objective = access.get_record(Objective, pk, write=True)
+    before = audit.snapshot(objective)
+    form = ObjectiveForm(request.POST or None, instance=objective, access=access)
+    if request.method == "POST" and form.is_valid():
+        alliance_services.save_form(access, form, before=before)
+        messages.success(request, "Objective updated.")
+        return redirect("objectives_home", alliance_id)
+    return _form_page(request, access, form, f"Edit objective '{objective}'")
+
+
+@login_required
+@require_POST
+def objective_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    objective = access.get_record(Objective, pk, write=True)
+    services.delete_objective(access, objective)
+    messages.success(request, f"Objective '{objective}' and its KPIs deleted.")
+    return redirect("objectives_home", alliance_id)
+
+
+# KPIs -------------------------------------------------------------------------------------
+
+
+@login_required
+def kpi_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    initial = {"objective": request.GET.get("objective")} if request.GET.get("objective") else {}
+    form = KPIForm(request.POST or None, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kpi = services.save_kpi(access, form)
+        messages.success(request, f"KPI '{kpi}' added.")
+        return redirect("kpi_detail", alliance_id, kpi.pk)
+    return _form_page(request, access, form, "New KPI")
+
+
+@login_required
+def kpi_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    kpi = get_kpi(access, pk)
+    measurements = (
+        visible_measurements(access)
+        .filter(kpi=kpi)
+        .select_related("owner_side__organisation")
+        .order_by("-period_start", "owner_side_id")
+    )
+    return render(
+        request,
+        "objectives/kpi_detail.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "kpi": kpi,
+            "measurements": measurements,
+            "series": kpi_series(access, kpi),
+            "can_edit": access.can_write_on(kpi.objective.owner_side_id),
+        },
+    )
+
+
+@login_required
+def kpi_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    kpi = get_kpi(access, pk, write=True)
+    before = audit.snapshot(kpi)
+    form = KPIForm(request.POST or None, instance=kpi, access=access)
+    if request.method == "POST" and form.is_valid():
+        services.save_kpi(access, form, before=before)
+        messages.success(request, "KPI updated.")
+        return redirect("kpi_detail", alliance_id, pk)
+    return _form_page(request, access, form, f"Edit KPI '{kpi}'")
+
+
+@login_required
+@require_POST
+def kpi_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    kpi = get_kpi(access, pk, write=True)
+    services.delete_kpi(access, kpi)
+    messages.success(request, f"KPI '{kpi}' and its measurements deleted.")
+    return redirect("objectives_home", alliance_id)
+
+
+# Measurements -----------------------------------------------------------------------------
+
+
+def _after_measurement(request: HttpRequest, signals: list[Signal], access: AllianceAccess) -> None:
+    visible = access.records(Signal).filter(pk__in=[s.pk for s in signals])
+    for signal in visible:
+        messages.warning(request, f"KPI discrepancy put on the timeline: {signal.title}")
+
+
+@login_required
+def measurement_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    initial = {"kpi": request.GET.get("kpi")} if request.GET.get("kpi") else {}
+    form = MeasurementForm(request.POST or None, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        measurement, signals = services.save_measurement(access, form)
+        messages.success(request, f"{measurement} recorded.")
+        _after_measurement(request, signals, access)
+        return redirect("kpi_detail", alliance_id, measurement.kpi_id)
+    return _form_page(request, access, form, "Report a KPI value")
+
+
+@login_required
+def measurement_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    measurement = access.get_record(Measurement, pk, write=True)
+    before = audit.snapshot(measurement)
+    form = MeasurementForm(request.POST or None, instance=measurement, access=access)
+    if request.method == "POST" and form.is_valid():
+        measurement, signals = services.save_measurement(access, form, before=before)
+        messages.success(request, f"{measurement} updated.")
+        _after_measurement(request, signals, access)
+        return redirect("kpi_detail", alliance_id, measurement.kpi_id)
+    return _form_page(request, access, form, f"Edit {measurement}")
+
+
+@login_required
+@require_POST
+def measurement_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    measurement = access.get_record(Measurement, pk, write=True)
+    kpi_id = measurement.kpi_id
+    alliance_services.delete_record(access, measurement)
+    messages.success(request, f"{measurement} deleted.")
+    return redirect("kpi_detail", alliance_id, kpi_id)
+
+
+@login_required
+def measurement_import(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    """Upload a CSV/XLSX; "Preview" checks it and shows what would be written, "Import"
+    writes it. The preview carries the parsed rows, signed, to the confirming request."""
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    context: dict[str, Any] = {
+        "access": access,
+        "alliance": access.alliance,
+        "columns": importer.COLUMNS,
+        "max_rows": importer.MAX_ROWS,
+        "max_mib": importer.MAX_BYTES // 1024 // 1024,
+        "kpis": visible_kpis(access),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "preview")
+        try:
+            if "token" in request.POST:
+                rows = _unsign_rows(request.POST["token"], access)
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise importer.ImportRefused(
+                        [importer.Problem(None, "", "Choose a .csv or .xlsx file to import.")]
+                    )
+                if upload.size > importer.MAX_BYTES:
+                    content = b"x" * (importer.MAX_BYTES + 1)  # refused by size, unread
+                else:
+                    content = upload.read()
+                context["filename"] = upload.name
+                rows = importer.read_file(upload.name, content)
+            result = importer.import_rows(access, rows, dry_run=action != "import")
+        except importer.ImportRefused as refused:
+            context["problems"] = refused.problems
+            return render(request, "objectives/import.html", context, status=422)
+        context["result"] = result
+        if result.dry_run:
+            context["token"] = signing.dumps(
+                {"a": access.alliance.pk, "rows": rows}, salt=IMPORT_SALT, compress=True
+            )
+        else:
+            messages.success(
+                request,
+                f"Imported {result.created} new and {result.updated} updated values.",
+            )
+            for signal in result.signals:
+                messages.warning(request, f"KPI discrepancy put on the timeline: {signal.title}")
+    return render(request, "objectives/import.html", context)
+
+
+def _unsign_rows(token: str, access: AllianceAccess) -> list[tuple[int, dict[str, str]]]:
+    """The previewed rows; they are validated again before anything is written."""
+    try:
+        data = signing.loads(token, salt=IMPORT_SALT, max_age=3600)
+        if data["a"] != access.alliance.pk:
+            raise signing.BadSignature
+    except (signing.BadSignature, KeyError, TypeError):
+        raise importer.ImportRefused(
+            [importer.Problem(None, "", "The preview has expired; upload the file again.")]
+        ) from None
+    return [(int(n), dict(values)) for n, values in data["rows"]]
