@@ -72,13 +72,15 @@ def build_outcomes(plan: Plan, days: int, seed: int, progress: bool = False) -> 
     history = np.asarray(plan.history)
     pilot_trials = min(PILOT_TRIALS, plan.max_trials)
     simulation = Simulation(plan.activity, history, plan.conversion, pilot_trials, seed, progress)
-    _, stderr = simulation.survival(np.array([plan.target]), days)
-    variance = float(stderr[0]) ** 2 * pilot_trials
-    # Trials needed for the requested standard error, with 10% room for the pilot's own noise;
-    # the pilot's trials are kept and only the difference is added.
-    needed = min(plan.max_trials, math.ceil(1.1 * variance / plan.target_stderr**2))
-    if needed > pilot_trials:
-        simulation.add_trials(needed - pilot_trials)
+    # Size from the variance seen so far, add the missing trials, and check again: the
+    # pilot's trials are kept, so nothing is thrown away. Usually one step is enough.
+    while simulation.trials < plan.max_trials:
+        _, stderr = simulation.survival(np.array([plan.target]), days)
+        if stderr[0] <= plan.target_stderr:
+            break
+        variance = float(stderr[0]) ** 2 * simulation.trials
+        needed = min(plan.max_trials, math.ceil(1.02 * variance / plan.target_stderr**2) + 100)
+        simulation.add_trials(max(needed - simulation.trials, 100))
     return Outcomes(plan, "monte_carlo", simulation=simulation)
 
 
