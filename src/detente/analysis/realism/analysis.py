@@ -32,7 +32,8 @@ def history_warnings(plan: Plan) -> list[str]:
     mean = counts.mean()
     warnings = []
     if mean == 0:
-        return [f"no activity in {m} working days of history: the pace is zero"]
+        short = f" (and {m} days are too few to say)" if m < SHORT_HISTORY_DAYS else ""
+        return [f"no activity in {m} working days of history: the pace is zero{short}"]
     stderr = counts.std(ddof=1) / math.sqrt(m) if m > 1 else float("inf")
     relative = stderr / mean
     pace = f"the pace of {mean:.1f} a day"
