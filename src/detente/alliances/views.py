@@ -27,6 +27,7 @@ from detente.alliances.forms import (
 from detente.alliances.models import Alliance, Side, Stakeholder
 from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
+from detente.commitments import ledger as commitments_ledger
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -98,6 +99,8 @@ def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
         "activity": timeline.monthly_activity(entries if not filters else timeline.entries(access)),
         "filter_form": filter_form,
         "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
+        # One query, through the visibility rule (detente.commitments.ledger).
+        "overdue_commitments": commitments_ledger.overdue(access),
     }
     return render(request, "alliances/overview.html", context)
 

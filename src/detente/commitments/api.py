@@ -1,3 +1,170 @@
-from ninja import Router
+"""API routes of the commitments ledger, and its adherence per side (the chart's data twin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from detente import audit
+from detente.alliances import services
+from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base, _save
+from detente.alliances.models import HistoryEntry, Interaction
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.commitments import ledger
+from detente.commitments.forms import CommitmentForm
+from detente.commitments.models import Commitment
 
 router = Router(tags=["commitments"])
+A = "/alliances/{alliance_id}"
+
+
+class CommitmentOut(RecordOut):
+    owed_by_id: int
+    kind: str
+    title: str
+    description: str
+    due_date: dt.date
+    status: str
+    late: bool = Field(..., description="Derived: open or disputed after the due date.")
+    done_on: dt.date | None
+    evidence: str
+    source_clause: str
+    source_interaction_id: int | None
+    source_history_id: int | None
+
+
+class CommitmentIn(Schema):
+    side_id: int | None = Field(None, description="The side that records it; defaults to yours.")
+    visibility: str | None = None
+    owed_by_id: int | None = Field(None, description="The side that owes it.")
+    kind: str | None = Field(None, description="deliverable, resources or decision.")
+    title: str | None = None
+    description: str | None = None
+    due_date: dt.date | None = None
+    status: str | None = Field(None, description="open, done, waived or disputed.")
+    done_on: dt.date | None = None
+    evidence: str | None = None
+    source_clause: str | None = None
+    source_interaction_id: int | None = None
+    source_history_id: int | None = None
+
+
+class AdherenceSeries(Schema):
+    side_id: int
+    side: str
+    percent: list[float | None]
+    due: list[int]
+    on_time: list[int]
+
+
+class AdherenceOut(Schema):
+    labels: list[str]
+    series: list[AdherenceSeries]
+
+
+RENAMES = {
+    "owed_by_id": "owed_by",
+    "source_interaction_id": "source_interaction",
+    "source_history_id": "source_history",
+}
+
+
+def _form(access: AllianceAccess, payload: CommitmentIn, instance: Any = None) -> CommitmentForm:
+    data = _form_data(CommitmentForm, instance, payload)
+    for api_name, form_name in RENAMES.items():
+        if api_name in data:
+            data[form_name] = data.pop(api_name)
+    if instance is None:
+        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("visibility", "joint")
+        data.setdefault("status", Commitment.Status.OPEN)
+        data.setdefault("kind", Commitment.Kind.DELIVERABLE)
+    return CommitmentForm(data=data, instance=instance, access=access)
+
+
+def _visible_sources(access: AllianceAccess, commitments: list[Commitment]) -> tuple[set, set]:
+    """Ids of the cited sources the reader may see (two queries, whatever the count)."""
+    interactions = access.records(Interaction).filter(
+        pk__in=[c.source_interaction_id for c in commitments if c.source_interaction_id]
+    )
+    history = access.records(HistoryEntry).filter(
+        pk__in=[c.source_history_id for c in commitments if c.source_history_id]
+    )
+    return (
+        set(interactions.values_list("pk", flat=True)),
+        set(history.values_list("pk", flat=True)),
+    )
+
+
+def _out(c: Commitment, access: AllianceAccess, sources: tuple[set, set] | None = None) -> dict:
+    # Name a source only if the reader may see it.
+    interactions, history = sources or _visible_sources(access, [c])
+    return {
+        **_record_base(c),
+        "owed_by_id": c.owed_by_id,
+        "kind": c.kind,
+        "title": c.title,
+        "description": c.description,
+        "due_date": c.due_date,
+        "status": c.status,
+        "late": c.late,
+        "done_on": c.done_on,
+        "evidence": c.evidence,
+        "source_clause": c.source_clause,
+        "source_interaction_id": c.source_interaction_id
+        if c.source_interaction_id in interactions
+        else None,
+        "source_history_id": c.source_history_id if c.source_history_id in history else None,
+    }
+
+
+@router.get(A + "/commitments", response=list[CommitmentOut])
+def list_commitments(
+    request: HttpRequest, alliance_id: int, late: bool | None = None
+) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    commitments = list(ledger.visible(access))
+    if late is not None:
+        commitments = [c for c in commitments if c.late == late]
+    sources = _visible_sources(access, commitments)
+    return [_out(c, access, sources) for c in commitments]
+
+
+@router.post(A + "/commitments", response={201: CommitmentOut})
+def create_commitment(request: HttpRequest, alliance_id: int, payload: CommitmentIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    return 201, _out(_save(access, _form(access, payload)), access)
+
+
+@router.get(A + "/commitments/adherence", response=AdherenceOut, summary="Adherence per side")
+def get_adherence(request: HttpRequest, alliance_id: int, quarters: int = 8) -> dict[str, Any]:
+    """Share of the commitments due in each quarter that were done on time, per owing side."""
+    access = get_alliance_access(request.user, alliance_id)
+    return ledger.adherence_chart(access, quarters=max(1, min(quarters, 40)))
+
+
+@router.get(A + "/commitments/{pk}", response=CommitmentOut)
+def get_commitment(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _out(access.get_record(Commitment, pk), access)
+
+
+@router.patch(A + "/commitments/{pk}", response=CommitmentOut)
+def update_commitment(
+    request: HttpRequest, alliance_id: int, pk: int, payload: CommitmentIn
+) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    commitment = access.get_record(Commitment, pk, write=True)
+    before = audit.snapshot(commitment)
+    sent = CommitmentIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
+    return _out(_save(access, _form(access, sent, instance=commitment), before), access)
+
+
+@router.delete(A + "/commitments/{pk}", response=Deleted)
+def delete_commitment(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_record(access, access.get_record(Commitment, pk, write=True))
+    return {"deleted": True}

@@ -1,0 +1,74 @@
+"""The commitment form, used by the pages and the API alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from detente.alliances.forms import DateInput, RecordForm
+from detente.alliances.models import HistoryEntry, Interaction, Side, Visibility
+from detente.commitments.models import Commitment
+
+
+class CommitmentForm(RecordForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "owed_by",
+            "kind",
+            "title",
+            "description",
+            "due_date",
+            "status",
+            "done_on",
+            "evidence",
+            "source_clause",
+            "source_interaction",
+            "source_history",
+            "visibility",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "done_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        access = self.access
+        # Sides of this alliance only: a side id from another alliance is refused.
+        self.fields["owed_by"].queryset = Side.objects.filter(alliance=access.alliance)
+        self.fields["owed_by"].label = "Owed by"
+        # Sources: visible records of this alliance only (foreign or private ids are refused).
+        self.fields["source_interaction"].queryset = access.records(Interaction)
+        self.fields["source_interaction"].label = "From the meeting or call"
+        self.fields["source_history"].queryset = access.records(HistoryEntry)
+        self.fields["source_history"].label = "From the history entry"
+        self.fields["source_clause"].label = "From the agreement clause"
+        self.fields["done_on"].help_text = "When it was done; needed when the status is done."
+        self.fields[
+            "status"
+        ].help_text = "Late is not a status: an open commitment past its due date shows as late."
+
+    def clean_done_on(self) -> Any:
+        done_on = self.cleaned_data.get("done_on")
+        if done_on and done_on > timezone.localdate():
+            raise forms.ValidationError("A commitment cannot be done in the future.")
+        return done_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status, done_on = data.get("status"), data.get("done_on")
+        if status == Commitment.Status.DONE and not done_on:
+            self.add_error("done_on", "Give the date it was done.")
+        if status and status != Commitment.Status.DONE and done_on:
+            self.add_error("done_on", "Only a done commitment has a done date.")
+        if data.get("visibility") == Visibility.JOINT:
+            for name in ("source_interaction", "source_history"):
+                source = data.get(name)
+                if source is not None and source.is_private:
+                    self.add_error(name, "A joint commitment cannot cite a private record.")
+        return data

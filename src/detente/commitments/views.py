@@ -1,0 +1,128 @@
+"""Pages of the commitments ledger. Every view starts with the access helper."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from detente import audit
+from detente.alliances import services
+from detente.alliances.models import HistoryEntry, Interaction
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.commitments import ledger
+from detente.commitments.forms import CommitmentForm
+from detente.commitments.models import Commitment
+
+STATUS_FILTERS = [("", "Any status"), ("late", "Late")] + list(Commitment.Status.choices)
+
+
+class LedgerFilter(forms.Form):
+    status = forms.ChoiceField(required=False, choices=STATUS_FILTERS)
+    owed_by = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, access: AllianceAccess, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owed_by"].choices = [("", "Owed by any side")] + [
+            (s.pk, f"Owed by {s}") for s in access.sides
+        ]
+
+
+@login_required
+def commitments_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    today = timezone.localdate()
+    filter_form = LedgerFilter(request.GET or None, access=access)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    qs = ledger.visible(access).select_related("source_interaction", "source_history")
+    if filters.get("owed_by"):
+        qs = qs.filter(owed_by_id=filters["owed_by"])
+    status = filters.get("status")
+    if status == "late":
+        qs = qs.filter(status__in=["open", "disputed"], due_date__lt=today)
+    elif status:
+        qs = qs.filter(status=status)
+    commitments = list(qs)
+    # A source is named only if the reader may see it (a joint commitment never cites a
+    # private one, but a source made private later must not leak through the ledger).
+    visible_sources = {
+        "interaction": set(
+            access.records(Interaction)
+            .filter(
+                pk__in=[c.source_interaction_id for c in commitments if c.source_interaction_id]
+            )
+            .values_list("pk", flat=True)
+        ),
+        "history": set(
+            access.records(HistoryEntry)
+            .filter(pk__in=[c.source_history_id for c in commitments if c.source_history_id])
+            .values_list("pk", flat=True)
+        ),
+    }
+    for c in commitments:
+        c.shown_interaction = (
+            c.source_interaction
+            if c.source_interaction_id in visible_sources["interaction"]
+            else None
+        )
+        c.shown_history = (
+            c.source_history if c.source_history_id in visible_sources["history"] else None
+        )
+    return render(
+        request,
+        "commitments/home.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "commitments": commitments,
+            "filter_form": filter_form,
+            "chart": ledger.adherence_chart(access, today),
+            "late_count": sum(1 for c in commitments if c.late),
+        },
+    )
+
+
+@login_required
+def commitment_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = CommitmentForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        commitment = services.save_form(access, form)
+        messages.success(request, f"Commitment '{commitment}' recorded.")
+        return redirect("commitments_home", alliance_id)
+    return _form_page(request, access, form, "New commitment")
+
+
+@login_required
+def commitment_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    commitment = access.get_record(Commitment, pk, write=True)
+    before = audit.snapshot(commitment)
+    form = CommitmentForm(request.POST or None, instance=commitment, access=access)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(access, form, before=before)
+        messages.success(request, "Commitment updated.")
+        return redirect("commitments_home", alliance_id)
+    return _form_page(request, access, form, f"Edit commitment '{commitment}'")
+
+
+@login_required
+@require_POST
+def commitment_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    commitment = access.get_record(Commitment, pk, write=True)
+    services.delete_record(access, commitment)
+    messages.success(request, f"Commitment '{commitment}' deleted.")
+    return redirect("commitments_home", alliance_id)
+
+
+def _form_page(request: HttpRequest, access: AllianceAccess, form, title: str) -> HttpResponse:
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": title},
+    )
