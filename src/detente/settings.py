@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "detente.goals",
     "detente.decisions",
     "detente.negotiation",
+    "detente.conflicts",
 ]
 
 MIDDLEWARE = [

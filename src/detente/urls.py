@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("detente.goals.urls")),
     path("", include("detente.decisions.urls")),
     path("", include("detente.negotiation.urls")),
+    path("", include("detente.conflicts.urls")),
 ]

@@ -15,6 +15,7 @@ SECTIONS = [
     ("Goal realism", "goals_home"),
     ("Decisions", "decisions_home"),
     ("Negotiation", "negotiation_home"),
+    ("Conflicts", "conflicts_home"),
     ("Audit", "audit_log"),
 ]
 

@@ -6,6 +6,7 @@ from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
 from detente.commitments.api import router as commitments_router
 from detente.differences.api import router as differences_router
+from detente.conflicts.api import router as conflicts_router
 from detente.decisions.api import router as decisions_router
 from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
@@ -33,3 +34,4 @@ api.add_router("/", health_router)
 api.add_router("/", goals_router)
 api.add_router("/", decisions_router)
 api.add_router("/", negotiation_router)
+api.add_router("/", conflicts_router)

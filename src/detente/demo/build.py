@@ -39,6 +39,7 @@ DEMO_PARTS = [
     "detente.demo.goals",
     "detente.demo.decisions",
     "detente.demo.negotiation",
+    "detente.demo.conflicts",
 ]
 
 ORGANISATIONS = {

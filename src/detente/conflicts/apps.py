@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConflictsConfig(AppConfig):
+    name = "detente.conflicts"
+    label = "conflicts"
