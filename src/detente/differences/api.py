@@ -1,3 +1,173 @@
-from ninja import Router
+"""JSON API of the differences register; writes go through the page's form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from detente import audit
+from detente.alliances import services
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.differences.forms import DifferenceForm
+from detente.differences.models import Difference
+from detente.differences.views import visible_differences
 
 router = Router(tags=["differences"])
+
+P = "/alliances/{alliance_id}/differences"
+
+
+class DifferenceOut(Schema):
+    id: int
+    side_id: int
+    visibility: str
+    category: str
+    title: str
+    views: dict[str, str] = Field(..., description="Each side's view, by side id.")
+    likelihood: int
+    impact: int
+    score: int
+    management: str
+    owner_id: int | None = Field(..., description="A stakeholder you can see, else null.")
+    review_date: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class DifferenceIn(Schema):
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    category: str | None = None
+    title: str | None = None
+    views: dict[str, str] | None = Field(None, description="Each side's view, by side id.")
+    likelihood: int | None = None
+    impact: int | None = None
+    management: str | None = None
+    owner_id: int | None = None
+    review_date: dt.date | None = None
+
+
+class Deleted(Schema):
+    deleted: bool
+
+
+class _Errors:
+    """Errors shaped like a form's, for a field the form itself does not have."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+
+
+RENAMES = {"side_id": "owner_side", "owner_id": "owner"}
+
+
+def _out(d: Difference) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "side_id": d.owner_side_id,
+        "visibility": d.visibility,
+        "category": d.category,
+        "title": d.title,
+        "views": d.views or {},
+        "likelihood": d.likelihood,
+        "impact": d.impact,
+        "score": d.score,
+        "management": d.management,
+        "owner_id": d.visible_owner.pk if d.visible_owner else None,
+        "review_date": d.review_date,
+        "created_at": d.created_at,
+        "updated_at": d.updated_at,
+    }
+
+
+def _one(access: AllianceAccess, pk: int) -> dict[str, Any]:
+    d = next(x for x in visible_differences(access) if x.pk == pk)
+    return _out(d)
+
+
+def _form(
+    access: AllianceAccess, payload: DifferenceIn, instance: Difference | None
+) -> DifferenceForm:
+    data: dict[str, Any] = {}
+    if instance is not None:
+        data = {
+            "category": instance.category,
+            "title": instance.title,
+            "likelihood": instance.likelihood,
+            "impact": instance.impact,
+            "management": instance.management,
+            "owner": instance.owner_id or "",
+            "review_date": instance.review_date or "",
+            "visibility": instance.visibility,
+        }
+        data |= {f"view_{k}": v for k, v in (instance.views or {}).items()}
+    else:
+        data = {
+            "owner_side": access.writable_sides[0].pk if access.writable_sides else "",
+            "visibility": "joint",
+        }
+    sent = payload.dict(exclude_unset=True)
+    if instance is not None:
+        sent.pop("side_id", None)  # the keeper of a record does not change
+    for key, value in sent.items():
+        if key == "views":
+            sides = {str(s.id) for s in access.sides}
+            unknown = [k for k in (value or {}) if str(k) not in sides]
+            if unknown:
+                raise FormInvalid(
+                    _Errors({f"views.{unknown[0]}": ["No such side in this alliance."]})
+                )
+            for side_id, text in (value or {}).items():
+                data[f"view_{side_id}"] = text or ""
+            continue
+        data[RENAMES.get(key, key)] = "" if value is None else value
+    return DifferenceForm(data=data, instance=instance, access=access)
+
+
+@router.get(P, response=list[DifferenceOut], summary="The differences register")
+def list_differences(request: HttpRequest, alliance_id: int, category: str | None = None) -> list:
+    access = get_alliance_access(request.user, alliance_id)
+    return [_out(d) for d in visible_differences(access, category or "")]
+
+
+@router.post(P, response={201: DifferenceOut}, summary="Add a difference")
+def create_difference(
+    request: HttpRequest, alliance_id: int, payload: DifferenceIn
+) -> tuple[int, dict]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = _form(access, payload, None)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    difference = services.save_form(access, form)
+    return 201, _one(access, difference.pk)
+
+
+@router.get(P + "/{pk}", response=DifferenceOut)
+def get_difference(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _one(access, access.get_record(Difference, pk).pk)
+
+
+@router.patch(P + "/{pk}", response=DifferenceOut)
+def update_difference(
+    request: HttpRequest, alliance_id: int, pk: int, payload: DifferenceIn
+) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    difference = access.get_record(Difference, pk, write=True)
+    before = audit.snapshot(difference)
+    form = _form(access, payload, difference)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    services.save_form(access, form, before=before)
+    return _one(access, pk)
+
+
+@router.delete(P + "/{pk}", response=Deleted)
+def delete_difference(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_record(access, access.get_record(Difference, pk, write=True))
+    return {"deleted": True}

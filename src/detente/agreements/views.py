@@ -1,0 +1,362 @@
+"""Pages of the agreement. Every view starts with the access helper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import formset_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from detente.agreements import completeness, diff, document, ladder, services
+from detente.agreements.forms import (
+    CLAUSE_FORMS,
+    SINGLE_FORMS,
+    NewDraftForm,
+    PartInvalid,
+    VersionForm,
+    WaiverForm,
+)
+from detente.agreements.models import AgreementVersion
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+
+Status = AgreementVersion.Status
+
+
+def _side_names(access: AllianceAccess) -> dict[int, str]:
+    return {s.id: str(s) for s in access.sides}
+
+
+def _versions(access: AllianceAccess) -> list[AgreementVersion]:
+    return list(
+        access.records(AgreementVersion)
+        .select_related("owner_side__organisation", "created_by", "proposed_by")
+        .prefetch_related("signatures__signed_by", "signatures__side__organisation")
+    )
+
+
+def sections(version: AgreementVersion, access: AllianceAccess) -> list[dict[str, Any]]:
+    """The document of a version grouped into the six parts, ready for the template."""
+    doc = document.normalised(version.content)
+    sides = _side_names(access)
+    out = []
+    for title, parts in document.SECTIONS:
+        blocks = []
+        for part in parts:
+            block: dict[str, Any] = {"part": part, "title": document.PARTS[part][0]}
+            if part in document.LIST_PARTS:
+                block["headers"] = [label for _, label in document.LIST_PARTS[part][1]]
+                block["rows"] = document.rows(part, doc, sides)
+            else:
+                block["fields"] = document.single(part, doc, sides)
+            blocks.append(block)
+        out.append({"title": title, "blocks": blocks})
+    return out
+
+
+def _signing(version: AgreementVersion, access: AllianceAccess) -> list[dict[str, Any]]:
+    """Each side with its signature (or None) and whether this user may sign for it now."""
+    signatures = {s.side_id: s for s in version.signatures.all()}
+    return [
+        {
+            "side": side,
+            "signature": signatures.get(side.id),
+            "can_sign": version.status == Status.PROPOSED
+            and side.id not in signatures
+            and access.can_write_on(side.id),
+        }
+        for side in access.sides
+    ]
+
+
+def _gap_rows(version: AgreementVersion, access: AllianceAccess) -> list[dict[str, Any]]:
+    waivers = {w.code: w for w in version.waivers.all()}
+    return [
+        {"gap": g, "waiver": waivers.get(g.code)}
+        for g in completeness.gaps(version.content, access.sides)
+    ]
+
+
+@login_required
+def agreement_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    versions = _versions(access)
+    in_force = next((v for v in versions if v.status == Status.IN_FORCE), None)
+    pending = next((v for v in versions if v.status == Status.PROPOSED), None)
+    drafts = [v for v in versions if v.status == Status.DRAFT]
+    shown = in_force or pending or (drafts[0] if drafts else None)
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "versions": versions,
+        "in_force": in_force,
+        "pending": pending,
+        "pending_signing": _signing(pending, access) if pending else [],
+        "drafts": [
+            {"version": d, "open_gaps": services.open_gaps(d, access.sides)} for d in drafts
+        ],
+        "shown": shown,
+        "sections": sections(shown, access) if shown else [],
+        "ladder": ladder.layout(shown.content) if shown else None,
+    }
+    return render(request, "agreements/home.html", context)
+
+
+@login_required
+def agreement_version(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    version = access.get_record(AgreementVersion, pk)
+    may_edit = version.is_draft and access.can_write_on(version.owner_side_id)
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "version": version,
+        "may_edit": may_edit,
+        "sections": sections(version, access),
+        "signing": _signing(version, access),
+        "gap_rows": _gap_rows(version, access) if version.is_draft else [],
+        "open_gaps": services.open_gaps(version, access.sides) if version.is_draft else [],
+        "ladder": ladder.layout(version.content),
+        "versions": [v for v in _versions(access) if v.pk != version.pk],
+        # Shown only when the reader may see it (a private draft of the other side stays hidden).
+        "based_on": access.records(AgreementVersion).filter(pk=version.based_on_id).first()
+        if version.based_on_id
+        else None,
+    }
+    return render(request, "agreements/version.html", context)
+
+
+@login_required
+def agreement_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    initial: dict[str, Any] = {}
+    source = request.GET.get("from")
+    if source:
+        base = access.get_record(AgreementVersion, source)
+        initial = {"based_on": base.pk, "title": base.title}
+    else:
+        latest = access.records(AgreementVersion).exclude(status=Status.WITHDRAWN).first()
+        if latest:
+            initial = {"based_on": latest.pk, "title": latest.title}
+    form = NewDraftForm(request.POST or None, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        draft = services.create_draft(
+            access,
+            owner_side=d["owner_side"],
+            title=d["title"],
+            summary=d["summary"],
+            visibility=d["visibility"],
+            based_on=d["based_on"],
+        )
+        messages.success(request, f"{draft.label} created. Edit it part by part.")
+        return redirect("agreement_version", alliance_id, draft.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "alliance": access.alliance, "title": "New draft of the agreement"},
+    )
+
+
+def _draft_for_writing(access: AllianceAccess, pk: int) -> AgreementVersion:
+    version = access.get_record(AgreementVersion, pk, write=True)
+    services.require_draft(version)
+    return version
+
+
+@login_required
+def agreement_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = _draft_for_writing(access, pk)
+    form = VersionForm(request.POST or None, instance=version, access=access)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.update_draft(
+            access,
+            version,
+            parts={},
+            title=d["title"],
+            summary=d["summary"],
+            visibility=d["visibility"],
+        )
+        messages.success(request, "Draft updated.")
+        return redirect("agreement_version", alliance_id, pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "alliance": access.alliance,
+            "title": f"Edit {version.label}",
+            "version": version,
+        },
+    )
+
+
+@login_required
+def agreement_part(request: HttpRequest, alliance_id: int, pk: int, part: str) -> HttpResponse:
+    """Edit one part of a draft: a formset of clauses, or one form for a single part."""
+    if part not in document.PARTS:
+        raise Http404("No such part of the agreement.")
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = _draft_for_writing(access, pk)
+    doc = document.normalised(version.content)
+    kwargs = {"sides": access.sides, "objectives": doc["objectives"]}
+    error = ""
+    if part in document.LIST_PARTS:
+        FormSet = formset_factory(CLAUSE_FORMS[part], extra=2, can_delete=True)
+        initial = [dict(c) for c in doc[part]]
+        formset = FormSet(request.POST or None, initial=initial, form_kwargs=kwargs, prefix=part)
+        if request.method == "POST" and formset.is_valid():
+            clauses = [
+                f.clause()
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.update_draft(access, version, parts={part: clauses})
+            except PartInvalid as exc:
+                error = " ".join(m for ms in exc.errors.values() for m in ms)
+            else:
+                messages.success(request, f"{document.PARTS[part][0]} saved.")
+                return redirect("agreement_version", alliance_id, pk)
+        form = None
+    else:
+        initial = dict(doc[part])
+        if part == "exit":
+            initial["triggers"] = "\n".join(initial.get("triggers") or [])
+        form = SINGLE_FORMS[part](request.POST or None, initial=initial)
+        formset = None
+        if request.method == "POST" and form.is_valid():
+            services.update_draft(access, version, parts={part: dict(form.cleaned_data)})
+            messages.success(request, f"{document.PARTS[part][0]} saved.")
+            return redirect("agreement_version", alliance_id, pk)
+    return render(
+        request,
+        "agreements/part_form.html",
+        {
+            "alliance": access.alliance,
+            "version": version,
+            "part": part,
+            "title": document.PARTS[part][0],
+            "formset": formset,
+            "form": form,
+            "error": error,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _refused(request: HttpRequest, exc: services.Refused) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+@require_POST
+def agreement_propose(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = _draft_for_writing(access, pk)
+    try:
+        version = services.propose(access, version)
+    except services.Refused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{version.label} proposed to every side for signature.")
+    return redirect("agreement_version", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def agreement_sign(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = access.get_record(AgreementVersion, pk)
+    side_id = request.POST.get("side") or (
+        access.writable_sides[0].id if access.writable_sides else None
+    )
+    side = next((s for s in access.sides if str(s.id) == str(side_id)), None)
+    if side is None:
+        raise PermissionDenied("Choose a side of this alliance that you may sign for.")
+    try:
+        services.sign(access, version, side)
+    except services.Refused as exc:
+        _refused(request, exc)
+    else:
+        version.refresh_from_db()
+        if version.status == Status.IN_FORCE:
+            messages.success(
+                request, f"Signed for {side}. Every side has signed: {version.label} is in force."
+            )
+        else:
+            messages.success(request, f"Signed for {side}. Waiting for the other side.")
+    return redirect("agreement_version", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def agreement_withdraw(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = access.get_record(AgreementVersion, pk)
+    try:
+        services.withdraw(access, version)
+    except services.Refused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{version.label} withdrawn.")
+    return redirect("agreement_version", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def agreement_waive(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = _draft_for_writing(access, pk)
+    gaps = {g.code: g.message for g in completeness.gaps(version.content, access.sides)}
+    form = WaiverForm(request.POST, gaps=gaps)
+    if form.is_valid():
+        services.waive(access, version, form.cleaned_data["code"], form.cleaned_data["reason"])
+        messages.success(request, f"Waived: {gaps[form.cleaned_data['code']]}.")
+    else:
+        messages.error(request, " ".join(f"{f}: {' '.join(m)}" for f, m in form.errors.items()))
+    return redirect("agreement_version", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def agreement_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    version = _draft_for_writing(access, pk)
+    services.delete_draft(access, version)
+    messages.success(request, "Draft deleted.")
+    return redirect("agreement_home", alliance_id)
+
+
+@login_required
+def agreement_diff(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    versions = _versions(access)
+    a = b = None
+    parts: list[diff.PartDiff] = []
+    if request.GET.get("a") and request.GET.get("b"):
+        a = access.get_record(AgreementVersion, request.GET["a"])
+        b = access.get_record(AgreementVersion, request.GET["b"])
+        parts = diff.diff(a.content, b.content, _side_names(access))
+    elif len(versions) >= 2:
+        # Default: what the newest version changes from the one before it.
+        b, a = versions[0], versions[1]
+        parts = diff.diff(a.content, b.content, _side_names(access))
+    return render(
+        request,
+        "agreements/diff.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "versions": versions,
+            "a": a,
+            "b": b,
+            "parts": parts,
+        },
+    )
