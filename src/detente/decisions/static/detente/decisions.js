@@ -1,0 +1,89 @@
+// Charts of the decision and guardrail pages, drawn with Chart.js from json_script data
+// produced by detente.decisions.analysis (the same data the API returns).
+(function () {
+  if (!window.Chart) return;
+  const colours = ["#2f5d8a", "#d9902f", "#1a7f4b", "#7b4bb7", "#c8423b", "#8aa0b5"];
+  const pct = (x) => Math.round(x * 100) + "%";
+
+  const charts = document.getElementById("decision-charts");
+  if (charts && charts.textContent.trim() && charts.textContent.trim() !== '""') {
+    const data = JSON.parse(charts.textContent);
+    const scores = document.getElementById("scores-chart");
+    if (scores && data.scores) {
+      new Chart(scores, {
+        type: "bar",
+        data: {
+          labels: data.scores.options,
+          datasets: data.scores.parties.map((p, i) => ({
+            label: p.party, backgroundColor: colours[i % colours.length],
+            data: data.scores.options.map((o) => p.scores[o]),
+          })),
+        },
+        options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 1, title: { display: true, text: "score (0 worst, 1 best)" } } },
+          plugins: { legend: { position: "bottom" } } },
+      });
+    }
+    (data.flips || []).forEach((chart, index) => {
+      const canvas = document.getElementById("flip-chart-" + index);
+      if (!canvas) return;
+      const datasets = [];
+      chart.lines.forEach((line, i) => {
+        const colour = colours[i % colours.length];
+        datasets.push({ type: "line", label: line.consideration, data: line.points,
+          borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: 2 });
+        datasets.push({ type: "scatter", label: line.consideration + " flips at " + pct(line.crossing.x),
+          data: [line.crossing], pointStyle: "crossRot", pointRadius: 9, borderColor: colour, borderWidth: 3 });
+        if (line.now) {
+          datasets.push({ type: "scatter", label: line.consideration + " now " + pct(line.now.x),
+            data: [line.now], pointRadius: 5, backgroundColor: colour, borderColor: "#fff" });
+        }
+      });
+      datasets.push({ type: "line", label: "tie", data: [{ x: 0, y: 0 }, { x: 1, y: 0 }],
+        borderColor: "#999", borderDash: [4, 4], pointRadius: 0, borderWidth: 1 });
+      new Chart(canvas, {
+        data: { datasets },
+        options: {
+          maintainAspectRatio: false, parsing: false,
+          scales: {
+            x: { type: "linear", min: 0, max: 1, ticks: { callback: pct },
+              title: { display: true, text: "share of the weight on the consideration" } },
+            y: { title: { display: true, text: "score of " + chart.a + " minus " + chart.b } },
+          },
+          plugins: { legend: { position: "bottom", labels: { boxWidth: 12,
+            filter: (item) => item.text !== "tie" } } },
+        },
+      });
+    });
+  }
+
+  const goals = document.getElementById("guardrail-data");
+  if (goals) {
+    const data = JSON.parse(goals.textContent);
+    (data.guardrails || []).forEach((g, index) => {
+      const canvas = document.getElementById("guardrail-chart-" + index);
+      if (!canvas) return;
+      const n = data.periods.length;
+      const lower = g.band.lower, upper = g.band.upper;
+      const values = g.readings;
+      const finite = values.filter((v) => v !== null);
+      const span = Math.max(...finite, upper ?? -Infinity) - Math.min(...finite, lower ?? Infinity) || 1;
+      const top = upper ?? Math.max(...finite) + span * 0.3;
+      const bottom = lower ?? Math.min(...finite) - span * 0.3;
+      const breached = new Set(g.breaches.map((b) => b.period));
+      new Chart(canvas, {
+        type: "line",
+        data: { labels: data.periods, datasets: [
+          { label: "band top", data: Array(n).fill(top), borderWidth: 0, pointRadius: 0, fill: false },
+          { label: "guardrail band (" + g.bound + ")", data: Array(n).fill(bottom), borderWidth: 0,
+            pointRadius: 0, backgroundColor: "rgba(26,127,75,0.15)", fill: "-1" },
+          { label: g.metric, data: values, borderColor: "#2f5d8a", backgroundColor: "#2f5d8a",
+            pointRadius: data.periods.map((p) => (breached.has(p) ? 6 : 3)),
+            pointBackgroundColor: data.periods.map((p) => (breached.has(p) ? "#c8423b" : "#2f5d8a")),
+            spanGaps: true },
+        ] },
+        options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom",
+          labels: { filter: (item) => item.text !== "band top" } } } },
+      });
+    });
+  }
+})();
