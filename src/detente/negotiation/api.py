@@ -1,3 +1,199 @@
-from ninja import Router
+"""JSON API of the negotiation section: the data twins of its pages.
+
+Each route starts with the access helper (the facilitator's with ``facilitator_access``,
+which goes through it); writes are validated by the same forms as the pages. A side's
+answers carry its own utilities only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.negotiation import proposals, services
+from detente.negotiation.forms import AcceptForm, GrantForm, PreferencesForm, RoundForm
+from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
 
 router = Router(tags=["negotiation"])
+
+P = "/alliances/{alliance_id}/negotiation/rounds"
+Json = dict[str, Any]
+
+
+class RoundIn(Schema):
+    title: str
+    purpose: str = ""
+    issues: dict[str, list[str]] = Field(..., description="{issue key: [options]} in order.")
+
+
+class PreferencesIn(Schema):
+    weights: dict[str, Any] = Field(default_factory=dict, description="{issue: weight ≥ 0}")
+    scores: dict[str, Any] = Field(default_factory=dict, description="{issue: {option: 0..1}}")
+    walk_away: Any = None
+
+
+class AcceptIn(Schema):
+    package: dict[str, str]
+
+
+class GrantIn(Schema):
+    user_id: int
+
+
+def _round_out(access: AllianceAccess, rnd: NegotiationRound) -> Json:
+    return {
+        "id": rnd.pk,
+        "side_id": rnd.owner_side_id,
+        "title": rnd.title,
+        "purpose": rnd.purpose,
+        "status": rnd.status,
+        "issues": [{"name": i.name, "options": list(i.options)} for i in rnd.issues.all()],
+        "agreed_package": rnd.agreed_package,
+        "agreement_version_id": rnd.agreement_version_id,
+        "acceptances": [
+            {"side_id": a.owner_side_id, "package": a.package}
+            for a in access.records(Acceptance).filter(round=rnd)
+        ],
+        "facilitator_grants": [
+            {"id": g.pk, "side_id": g.owner_side_id, "user_id": g.user_id}
+            for g in access.records(FacilitatorGrant).filter(round=rnd)
+        ],
+    }
+
+
+def _refused(exc: services.Refused) -> tuple[int, Json]:
+    return 409, {"detail": str(exc)}
+
+
+@router.get(P, response=list[Json], summary="Negotiation rounds")
+def list_rounds(request: HttpRequest, alliance_id: int) -> list[Json]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [_round_out(access, r) for r in access.records(NegotiationRound)]
+
+
+@router.post(P, response={201: Json, 409: Json}, summary="Open a round")
+def create_round(request: HttpRequest, alliance_id: int, payload: RoundIn) -> tuple[int, Json]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    issues = "\n".join(f"{name}: {', '.join(opts)}" for name, opts in payload.issues.items())
+    form = RoundForm(
+        data={
+            "title": payload.title,
+            "purpose": payload.purpose,
+            "issues": issues,
+            "owner_side": access.writable_sides[0].pk,
+        },
+        access=access,
+    )
+    if not form.is_valid():
+        raise FormInvalid(form)
+    rnd = services.save_round(access, form)
+    return 201, _round_out(access, rnd)
+
+
+@router.get(P + "/{pk}", response=Json, summary="One round: issues, acceptances, grants")
+def get_round(request: HttpRequest, alliance_id: int, pk: int) -> Json:
+    access = get_alliance_access(request.user, alliance_id)
+    return _round_out(access, access.get_record(NegotiationRound, pk))
+
+
+@router.get(P + "/{pk}/preferences", response=Json, summary="My side's preferences")
+def get_preferences(request: HttpRequest, alliance_id: int, pk: int) -> Json:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = services.writable_side(access)
+    prefs = services.my_preferences(access, rnd, side)
+    if prefs is None:
+        return {"side_id": side.pk, "entered": False}
+    return {
+        "side_id": side.pk,
+        "entered": True,
+        "method": prefs.method,
+        "weights": prefs.weights,
+        "scores": prefs.scores,
+        "walk_away": str(prefs.walk_away),
+    }
+
+
+@router.put(
+    P + "/{pk}/preferences",
+    response={200: Json, 409: Json, 422: Json},
+    summary="Set my side's preferences",
+)
+def put_preferences(
+    request: HttpRequest, alliance_id: int, pk: int, payload: PreferencesIn
+) -> tuple[int, Json]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    services.writable_side(access)
+    issues = list(rnd.issues.all())
+    data, errors = PreferencesForm.data_from_json(payload.dict(), issues)
+    form = PreferencesForm(data=data, issues=issues)
+    valid = form.is_valid()
+    if errors or not valid:
+        errors += [
+            {"field": form.api_field(f), "message": str(m)}
+            for f, ms in form.errors.items()
+            for m in ms
+        ]
+        return 422, {"errors": errors}
+    try:
+        prefs = services.save_preferences(access, rnd, form)
+    except services.Refused as exc:
+        return _refused(exc)
+    return 200, {"side_id": prefs.owner_side_id, "entered": True}
+
+
+@router.get(P + "/{pk}/proposals", response=Json, summary="Proposals with my side's utility")
+def get_proposals(request: HttpRequest, alliance_id: int, pk: int) -> Json:
+    access = get_alliance_access(request.user, alliance_id)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    return {
+        "side_id": side.pk,
+        **proposals.side_view(proposals.solve_round(rnd, access.sides), side),
+    }
+
+
+@router.post(
+    P + "/{pk}/accept", response={200: Json, 409: Json}, summary="Accept a proposed package"
+)
+def accept(request: HttpRequest, alliance_id: int, pk: int, payload: AcceptIn) -> tuple[int, Json]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    form = AcceptForm(data={"package": json.dumps(payload.package)})
+    if not form.is_valid():
+        raise FormInvalid(form)
+    try:
+        services.accept(access, rnd, form.cleaned_data["package"])
+    except services.Refused as exc:
+        return _refused(exc)
+    rnd.refresh_from_db()
+    return 200, _round_out(access, rnd)
+
+
+@router.post(
+    P + "/{pk}/facilitators", response={201: Json}, summary="Name the facilitator for my side"
+)
+def grant_facilitator(
+    request: HttpRequest, alliance_id: int, pk: int, payload: GrantIn
+) -> tuple[int, Json]:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    form = GrantForm(data={"user": payload.user_id}, access=access)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    record = services.grant(access, rnd, form.cleaned_data["user"])
+    return 201, {"id": record.pk, "side_id": record.owner_side_id, "user_id": record.user_id}
+
+
+@router.get(
+    P + "/{pk}/facilitator", response=Json, summary="Both utilities and the frontier (facilitator)"
+)
+def facilitator(request: HttpRequest, alliance_id: int, pk: int) -> Json:
+    access, rnd = services.facilitator_access(request.user, alliance_id, pk)
+    return proposals.facilitator_view(proposals.solve_round(rnd, access.sides))

@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from detente.negotiation import views
+
+P = "alliances/<int:alliance_id>/negotiation/"
+R = P + "rounds/<int:pk>/"
+
+urlpatterns = [
+    path(P, views.negotiation_home, name="negotiation_home"),
+    path(P + "rounds/new/", views.negotiation_round_new, name="negotiation_round_new"),
+    path(R, views.negotiation_round, name="negotiation_round"),
+    path(R + "edit/", views.negotiation_round_edit, name="negotiation_round_edit"),
+    path(R + "preferences/", views.negotiation_preferences, name="negotiation_preferences"),
+    path(R + "ranking/", views.negotiation_ranking, name="negotiation_ranking"),
+    path(R + "accept/", views.negotiation_accept, name="negotiation_accept"),
+    path(R + "facilitators/", views.negotiation_grant, name="negotiation_grant"),
+    path(R + "facilitator/", views.negotiation_facilitator, name="negotiation_facilitator"),
+]

@@ -1,0 +1,228 @@
+"""Forms of the negotiation pages; the API validates its input through the same forms."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from detente.alliances.forms import RecordForm
+from detente.alliances.models import Visibility
+from detente.alliances.visibility import AllianceAccess
+from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
+
+ISSUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_ISSUES = 30
+MAX_OPTIONS = 12
+
+ISSUES_HELP = (
+    "One issue a line: its key, a colon, then its options separated by commas, e.g. "
+    "“exclusivity: none, regional, global”."
+)
+
+
+def parse_issues(text: str) -> list[tuple[str, list[str]]]:
+    """``name: option, option`` lines -> [(name, [options])]; ValidationError names the line."""
+    issues: list[tuple[str, list[str]]] = []
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        name, colon, rest = line.partition(":")
+        name = name.strip()
+        if not colon:
+            raise forms.ValidationError(f"Line {number}: write the issue, a colon, then options.")
+        if not ISSUE_NAME.match(name):
+            raise forms.ValidationError(
+                f"Line {number}: '{name[:30]}' is not a key (lower-case letters, digits, _)."
+            )
+        options = [o.strip() for o in rest.split(",") if o.strip()]
+        if len(options) < 2:
+            raise forms.ValidationError(f"Line {number}: give at least two options.")
+        if len(set(options)) != len(options):
+            raise forms.ValidationError(f"Line {number}: an option is listed twice.")
+        if len(options) > MAX_OPTIONS or any(len(o) > 60 for o in options):
+            raise forms.ValidationError(
+                f"Line {number}: at most {MAX_OPTIONS} options of up to 60 characters."
+            )
+        if any(name == n for n, _ in issues):
+            raise forms.ValidationError(f"Line {number}: the issue '{name}' is listed twice.")
+        issues.append((name, options))
+    if not issues:
+        raise forms.ValidationError("Give at least one issue.")
+    if len(issues) > MAX_ISSUES:
+        raise forms.ValidationError(f"At most {MAX_ISSUES} issues.")
+    return issues
+
+
+def issues_text(issues: list[NegotiationIssue]) -> str:
+    return "\n".join(f"{i.name}: {', '.join(i.options)}" for i in issues)
+
+
+class RoundForm(RecordForm):
+    """A round and its issues. A round is always joint: both sides negotiate on it."""
+
+    issues = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), help_text=ISSUES_HELP, label="Issues and options"
+    )
+
+    class Meta:
+        model = NegotiationRound
+        fields = ["title", "purpose", "visibility"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("visibility")
+        self.instance.visibility = Visibility.JOINT
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["issues"] = issues_text(list(self.instance.issues.all()))
+
+    def clean_issues(self) -> list[tuple[str, list[str]]]:
+        return parse_issues(self.cleaned_data["issues"])
+
+
+def _weight_field(issue: NegotiationIssue) -> str:
+    return f"weight__{issue.name}"
+
+
+def _score_field(issue: NegotiationIssue, index: int) -> str:
+    return f"score__{issue.name}__{index}"
+
+
+class PreferencesForm(forms.Form):
+    """A side's weights (≥ 0, not all zero), option scores (0..1) and walk-away value (0..1)."""
+
+    walk_away = forms.DecimalField(
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        max_digits=6,
+        decimal_places=4,
+        label="Walk-away value",
+        help_text="The utility (0 to 1) of your best alternative to a deal. Private to your side.",
+    )
+
+    def __init__(self, *args: Any, issues: list[NegotiationIssue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.issues = issues
+        for issue in issues:
+            self.fields[_weight_field(issue)] = forms.DecimalField(
+                min_value=Decimal(0),
+                max_digits=8,
+                decimal_places=4,
+                label=f"Weight of {issue}",
+                help_text="How much this issue matters to your side (any scale; normalised).",
+            )
+            for index, option in enumerate(issue.options):
+                self.fields[_score_field(issue, index)] = forms.DecimalField(
+                    min_value=Decimal(0),
+                    max_value=Decimal(1),
+                    max_digits=6,
+                    decimal_places=4,
+                    label=f"{issue}: {option}",
+                )
+        self.order_fields([*(f for f in self.fields if f != "walk_away"), "walk_away"])
+
+    @classmethod
+    def initial_from(
+        cls, prefs: SidePreferences | None, issues: list[NegotiationIssue]
+    ) -> dict[str, Any]:
+        if prefs is None:
+            return {}
+        initial: dict[str, Any] = {"walk_away": prefs.walk_away}
+        for issue in issues:
+            if issue.name in prefs.weights:
+                initial[_weight_field(issue)] = prefs.weights[issue.name]
+            scores = prefs.scores.get(issue.name, {})
+            for index, option in enumerate(issue.options):
+                if option in scores:
+                    initial[_score_field(issue, index)] = scores[option]
+        return initial
+
+    @classmethod
+    def data_from_json(
+        cls, payload: dict[str, Any], issues: list[NegotiationIssue]
+    ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        """API body -> form data, and the errors of keys that name no issue or option."""
+        data: dict[str, Any] = {"walk_away": payload.get("walk_away")}
+        errors: list[dict[str, str]] = []
+        weights = payload.get("weights") or {}
+        scores = payload.get("scores") or {}
+        known = {i.name: i for i in issues}
+        for name in weights:
+            if name not in known:
+                errors.append({"field": f"weights.{name}", "message": "No such issue."})
+        for name, options in scores.items():
+            if name not in known:
+                errors.append({"field": f"scores.{name}", "message": "No such issue."})
+            elif isinstance(options, dict):
+                for option in options:
+                    if option not in known[name].options:
+                        errors.append(
+                            {"field": f"scores.{name}.{option}", "message": "No such option."}
+                        )
+        for issue in issues:
+            data[_weight_field(issue)] = weights.get(issue.name)
+            given = scores.get(issue.name) or {}
+            for index, option in enumerate(issue.options):
+                data[_score_field(issue, index)] = (
+                    given.get(option) if isinstance(given, dict) else None
+                )
+        return {k: v for k, v in data.items() if v is not None}, errors
+
+    def api_field(self, field: str) -> str:
+        """The API's name of a form field: weight__x -> weights.x, score__x__0 -> scores.x.<option>."""
+        if field.startswith("weight__"):
+            return "weights." + field.removeprefix("weight__")
+        if field.startswith("score__"):
+            name, _, index = field.removeprefix("score__").rpartition("__")
+            issue = next(i for i in self.issues if i.name == name)
+            return f"scores.{name}.{issue.options[int(index)]}"
+        return field if field != "__all__" else "weights"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        weights = [data.get(_weight_field(i)) for i in self.issues]
+        if all(w is not None for w in weights) and not any(weights):
+            raise forms.ValidationError("The weights must not all be zero.")
+        return data
+
+    def preferences(self) -> tuple[dict[str, str], dict[str, dict[str, str]], Decimal]:
+        """weights, scores (as decimal strings, exact for the engine) and walk-away value."""
+        data = self.cleaned_data
+        weights = {i.name: str(data[_weight_field(i)].normalize()) for i in self.issues}
+        scores = {
+            i.name: {o: str(data[_score_field(i, n)].normalize()) for n, o in enumerate(i.options)}
+            for i in self.issues
+        }
+        return weights, scores, data["walk_away"]
+
+
+class AcceptForm(forms.Form):
+    package = forms.JSONField(help_text="The proposed package: {issue: option}.")
+
+    def clean_package(self) -> dict[str, str]:
+        value = self.cleaned_data["package"]
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise forms.ValidationError("Give the package as {issue: option}.")
+        return value
+
+
+class GrantForm(forms.Form):
+    """A side names the facilitator. Only people in the alliance may be named (a facilitator
+    acts through the same access rule as everyone else)."""
+
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Facilitator")
+
+    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__sides__alliance=access.alliance)
+            .distinct()
+        )

@@ -1,0 +1,294 @@
+"""Actions on negotiation rounds. Each runs in one transaction and writes its audit entries."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from detente import audit
+from detente.alliances.models import Side
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.negotiation import proposals
+from detente.negotiation.forms import PreferencesForm, RoundForm
+from detente.negotiation.models import (
+    Acceptance,
+    FacilitatorGrant,
+    NegotiationIssue,
+    NegotiationRound,
+    SidePreferences,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """An action that cannot be taken now; the message says why (and names no private value)."""
+
+
+# The facilitator rule --------------------------------------------------------------------
+
+
+def is_facilitator(access: AllianceAccess, rnd: NegotiationRound) -> bool:
+    """True when every side of the alliance has granted ``access.user`` this round."""
+    granted = set(
+        access.records(FacilitatorGrant)
+        .filter(round=rnd, user=access.user)
+        .values_list("owner_side_id", flat=True)
+    )
+    return bool(access.sides) and granted >= {s.pk for s in access.sides}
+
+
+def facilitator_access(
+    user: Any, alliance_id: Any, round_id: Any
+) -> tuple[AllianceAccess, NegotiationRound]:
+    """The access helper of the facilitator's page and API route.
+
+    Goes through the alliance's access rule first (a non-member gets 404, a foreign round
+    404), then requires a grant from every side (else 403). The facilitator gains both
+    sides' utilities of this round and nothing else: the weights, scores and every other
+    private record stay behind the usual rule.
+    """
+    access = get_alliance_access(user, alliance_id)
+    rnd = access.get_record(NegotiationRound, round_id)
+    if not is_facilitator(access, rnd):
+        raise PermissionDenied("Only a facilitator granted by every side may see both utilities.")
+    return access, rnd
+
+
+# Rounds ----------------------------------------------------------------------------------
+
+
+def _write_issues(
+    access: AllianceAccess, rnd: NegotiationRound, issues: list[tuple[str, list[str]]]
+) -> None:
+    existing = {i.name: i for i in rnd.issues.all()}
+    wanted = {name for name, _ in issues}
+    for name, issue in existing.items():
+        if name not in wanted:
+            before = audit.snapshot(issue)
+            pk = issue.pk
+            issue.delete()
+            issue.pk = pk
+            audit.log(access.user, "delete", issue, before=before, alliance=access.alliance)
+    for position, (name, options) in enumerate(issues):
+        issue = existing.get(name)
+        if issue is None:
+            issue = NegotiationIssue.objects.create(
+                round=rnd, name=name, options=options, position=position
+            )
+            audit.log(
+                access.user, "create", issue, after=audit.snapshot(issue), alliance=access.alliance
+            )
+        elif issue.options != options or issue.position != position:
+            before = audit.snapshot(issue)
+            issue.options, issue.position = options, position
+            issue.save()
+            audit.log(
+                access.user,
+                "update",
+                issue,
+                before=before,
+                after=audit.snapshot(issue),
+                alliance=access.alliance,
+            )
+
+
+@transaction.atomic
+def save_round(
+    access: AllianceAccess, form: RoundForm, *, before: dict | None = None
+) -> NegotiationRound:
+    is_new = before is None
+    rnd = form.save(commit=False)
+    if is_new:
+        rnd.alliance = access.alliance
+        rnd.created_by = access.user
+    elif not rnd.is_open:
+        raise Refused("This round is closed; its issues can no longer change.")
+    rnd.visibility = "joint"
+    rnd.save()
+    audit.log(
+        access.user, "create" if is_new else "update", rnd, before=before, after=audit.snapshot(rnd)
+    )
+    _write_issues(access, rnd, form.cleaned_data["issues"])
+    # Changed issues invalidate what was accepted on the old ones.
+    for acceptance in access.records(Acceptance).filter(round=rnd):
+        _delete(access, acceptance)
+    return rnd
+
+
+def _delete(access: AllianceAccess, record: Any) -> None:
+    before = audit.snapshot(record)
+    pk = record.pk
+    record.delete()
+    record.pk = pk
+    audit.log(access.user, "delete", record, before=before, alliance=access.alliance)
+
+
+def writable_side(access: AllianceAccess) -> Side:
+    """The side the user writes for (403 for a read-only member)."""
+    sides = access.writable_sides
+    if not sides:
+        raise PermissionDenied("Your role in this alliance is read-only.")
+    return sides[0]
+
+
+def my_preferences(
+    access: AllianceAccess, rnd: NegotiationRound, side: Side
+) -> SidePreferences | None:
+    return access.records(SidePreferences).filter(round=rnd, owner_side=side).first()
+
+
+@transaction.atomic
+def save_preferences(
+    access: AllianceAccess,
+    rnd: NegotiationRound,
+    form: PreferencesForm,
+    method: str = SidePreferences.Method.DIRECT,
+) -> SidePreferences:
+    if not rnd.is_open:
+        raise Refused("This round is closed.")
+    side = writable_side(access)
+    weights, scores, walk_away = form.preferences()
+    prefs = my_preferences(access, rnd, side)
+    before = audit.snapshot(prefs) if prefs else None
+    if prefs is None:
+        prefs = SidePreferences(
+            alliance=access.alliance, owner_side=side, round=rnd, created_by=access.user
+        )
+    prefs.weights, prefs.scores, prefs.walk_away, prefs.method = weights, scores, walk_away, method
+    prefs.save()  # always private (see the model)
+    audit.log(
+        access.user,
+        "create" if before is None else "update",
+        prefs,
+        before=before,
+        after=audit.snapshot(prefs),
+    )
+    # New preferences move every utility: acceptances made on the old ones lapse.
+    for acceptance in access.records(Acceptance).filter(round=rnd):
+        _delete(access, acceptance)
+    return prefs
+
+
+@transaction.atomic
+def grant(access: AllianceAccess, rnd: NegotiationRound, user: Any) -> FacilitatorGrant:
+    """A manager of a side names the facilitator of the round for that side."""
+    access.require_manage()
+    side = next(s for s in access.sides if access.can_manage_on(s.pk))
+    existing = (
+        access.records(FacilitatorGrant).filter(round=rnd, owner_side=side, user=user).first()
+    )
+    if existing:
+        return existing
+    record = FacilitatorGrant.objects.create(
+        alliance=access.alliance,
+        owner_side=side,
+        round=rnd,
+        user=user,
+        visibility="joint",
+        created_by=access.user,
+    )
+    audit.log(access.user, "create", record, after=audit.snapshot(record))
+    return record
+
+
+@transaction.atomic
+def revoke(access: AllianceAccess, rnd: NegotiationRound, grant_id: Any) -> None:
+    record = access.get_record(FacilitatorGrant, grant_id, write=True)
+    if record.round_id != rnd.pk:
+        raise Http404("No such grant.")
+    if not access.can_manage_on(record.owner_side_id):
+        raise PermissionDenied("Only a manager of the side that granted it may revoke it.")
+    _delete(access, record)
+
+
+@transaction.atomic
+def accept(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str]) -> Acceptance:
+    """Record the user's side accepting ``package``; when every side has accepted the same
+    package, the round is agreed and an agreement draft is created from it."""
+    rnd = NegotiationRound.objects.select_for_update().get(pk=rnd.pk)
+    if not rnd.is_open:
+        raise Refused("This round is already closed.")
+    side = writable_side(access)
+    result = proposals.solve_round(rnd, access.sides)
+    if not proposals.is_proposed(result, package):
+        raise Refused("Only one of the packages proposed now can be accepted.")
+    existing = access.records(Acceptance).filter(round=rnd, owner_side=side).first()
+    if existing:
+        _delete(access, existing)
+    acceptance = Acceptance.objects.create(
+        alliance=access.alliance,
+        owner_side=side,
+        round=rnd,
+        package=package,
+        visibility="joint",
+        created_by=access.user,
+    )
+    audit.log(access.user, "create", acceptance, after=audit.snapshot(acceptance))
+    accepted = {
+        a.owner_side_id: proposals.proposal_key(a.package)
+        for a in access.records(Acceptance).filter(round=rnd)
+    }
+    key = proposals.proposal_key(package)
+    if set(accepted) >= {s.pk for s in access.sides} and set(accepted.values()) == {key}:
+        _conclude(access, rnd, package)
+    return acceptance
+
+
+def _conclude(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str]) -> None:
+    before = audit.snapshot(rnd)
+    rnd.status = NegotiationRound.Status.AGREED
+    rnd.agreed_package = package
+    rnd.agreed_at = timezone.now()
+    version = agreement_draft(access, rnd, package)
+    rnd.agreement_version_id = version.pk if version is not None else None
+    rnd.save()
+    audit.log(access.user, "update", rnd, before=before, after=audit.snapshot(rnd))
+
+
+def agreement_draft(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str]) -> Any:
+    """A new draft of the agreement, based on the version in force, with the agreed
+    package written into its scope as one clause per issue (so the diff shows it).
+
+    Returns None when the agreements app offers no draft service in this build.
+    """
+    try:
+        from detente.agreements import document
+        from detente.agreements.models import AgreementVersion
+        from detente.agreements.services import create_draft
+    except ImportError:  # the agreements app is not there yet: the package stays on the round
+        return None
+    in_force = (
+        access.records(AgreementVersion).filter(status=AgreementVersion.Status.IN_FORCE).first()
+    )
+    labels = {i.name: str(i) for i in rnd.issues.all()}
+    draft = create_draft(
+        access,
+        owner_side=writable_side(access),
+        title=f"{rnd.title}: agreed package",
+        summary="Terms agreed in the negotiation round: "
+        + "; ".join(f"{labels.get(k, k)} = {v}" for k, v in package.items())
+        + ".",
+        visibility="joint",
+        based_on=in_force,
+    )
+    content = document.normalised(draft.content)
+    content["scope"] = list(content["scope"]) + [
+        {
+            "key": document.new_key(),
+            "kind": "in",
+            "item": f"{labels.get(name, name)}: {option}",
+            "notes": f"Agreed in negotiation round “{rnd.title}”.",
+        }
+        for name, option in package.items()
+    ]
+    before = audit.snapshot(draft)
+    draft.content = content
+    draft.save()
+    audit.log(access.user, "update", draft, before=before, after=audit.snapshot(draft))
+    return draft

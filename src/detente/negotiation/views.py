@@ -1,0 +1,212 @@
+"""Pages of the negotiation section. Every view starts with the access helper; the
+facilitator's page starts with ``services.facilitator_access``, which goes through it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from detente import audit
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.negotiation import proposals, services
+from detente.negotiation.forms import AcceptForm, GrantForm, PreferencesForm, RoundForm
+from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
+from detente.negotiation.ranking import RankingForm
+
+
+def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, Any]:
+    issues = list(rnd.issues.all())
+    my_side = access.writable_sides[0] if access.writable_sides else access.my_side
+    result = proposals.solve_round(rnd, access.sides)
+    view = proposals.side_view(result, my_side)
+    accepted = list(access.records(Acceptance).filter(round=rnd).select_related("owner_side"))
+    for p in view["proposals"]:
+        p["json"] = json.dumps(p["package"], sort_keys=True)
+        key = proposals.proposal_key(p["package"])
+        p["accepted_by"] = [
+            a.owner_side.name for a in accepted if proposals.proposal_key(a.package) == key
+        ]
+    grants = list(
+        access.records(FacilitatorGrant).filter(round=rnd).select_related("owner_side", "user")
+    )
+    agreement_links = {}
+    if rnd.agreement_version_id:
+        try:
+            agreement_links["draft"] = reverse(
+                "agreement_version", args=[access.alliance.pk, rnd.agreement_version_id]
+            )
+        except NoReverseMatch:
+            pass
+    return {
+        "access": access,
+        "alliance": access.alliance,
+        "round": rnd,
+        "issues": issues,
+        "my_side": my_side,
+        "my_prefs": services.my_preferences(access, rnd, my_side),
+        "view": view,
+        "acceptances": accepted,
+        "grants": grants,
+        "is_facilitator": services.is_facilitator(access, rnd),
+        "grant_form": GrantForm(access=access) if access.can_manage else None,
+        "agreement_links": agreement_links,
+    }
+
+
+@login_required
+def negotiation_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    rounds = list(access.records(NegotiationRound).prefetch_related("issues"))
+    return render(
+        request,
+        "negotiation/home.html",
+        {"access": access, "alliance": access.alliance, "rounds": rounds},
+    )
+
+
+@login_required
+def negotiation_round_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = RoundForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        rnd = services.save_round(access, form)
+        messages.success(request, "Round opened. Each side now enters its preferences.")
+        return redirect("negotiation_round", alliance_id, rnd.pk)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": "New negotiation round"},
+    )
+
+
+@login_required
+def negotiation_round_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk, write=True)
+    before = audit.snapshot(rnd)
+    form = RoundForm(request.POST or None, instance=rnd, access=access)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_round(access, form, before=before)
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Round updated. Check your preferences cover every option.")
+        return redirect("negotiation_round", alliance_id, pk)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": f"Edit {rnd}"},
+    )
+
+
+@login_required
+def negotiation_round(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    rnd = access.get_record(NegotiationRound, pk)
+    return render(request, "negotiation/round.html", _round_context(access, rnd))
+
+
+@login_required
+def negotiation_preferences(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = services.writable_side(access)
+    issues = list(rnd.issues.all())
+    prefs = services.my_preferences(access, rnd, side)
+    form = PreferencesForm(
+        request.POST or None, issues=issues, initial=PreferencesForm.initial_from(prefs, issues)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_preferences(access, rnd, form)
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Preferences of {side} saved. Only {side} can see them.")
+        return redirect("negotiation_round", alliance_id, pk)
+    return render(
+        request,
+        "negotiation/preferences.html",
+        {"form": form, "alliance": access.alliance, "round": rnd, "side": side, "issues": issues},
+    )
+
+
+@login_required
+def negotiation_ranking(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = services.writable_side(access)
+    issues = list(rnd.issues.all())
+    form = RankingForm(request.POST or None, issues=issues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_preferences(access, rnd, form.preferences_form(), method="ranking")
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Scores of {side} estimated from your answers. Check them and adjust if needed.",
+            )
+            return redirect("negotiation_preferences", alliance_id, pk)
+        return redirect("negotiation_round", alliance_id, pk)
+    return render(
+        request,
+        "negotiation/ranking.html",
+        {"form": form, "alliance": access.alliance, "round": rnd, "side": side},
+    )
+
+
+@login_required
+@require_POST
+def negotiation_accept(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "package: " + "; ".join(form.errors.get("package", [])))
+        return redirect("negotiation_round", alliance_id, pk)
+    try:
+        services.accept(access, rnd, form.cleaned_data["package"])
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        rnd.refresh_from_db()
+        if rnd.status == NegotiationRound.Status.AGREED:
+            messages.success(request, "Every side accepted: the package is agreed.")
+        else:
+            messages.success(request, "Your side accepted the package.")
+    return redirect("negotiation_round", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def negotiation_grant(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    form = GrantForm(request.POST, access=access)
+    if form.is_valid():
+        services.grant(access, rnd, form.cleaned_data["user"])
+        messages.success(request, f"Your side named {form.cleaned_data['user']} as facilitator.")
+    else:
+        messages.error(request, "user: " + "; ".join(form.errors.get("user", [])))
+    return redirect("negotiation_round", alliance_id, pk)
+
+
+@login_required
+def negotiation_facilitator(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access, rnd = services.facilitator_access(request.user, alliance_id, pk)
+    data = proposals.facilitator_view(proposals.solve_round(rnd, access.sides))
+    return render(
+        request,
+        "negotiation/facilitator.html",
+        {"access": access, "alliance": access.alliance, "round": rnd, "data": data},
+    )
