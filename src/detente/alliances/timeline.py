@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder, Visibility
 from detente.alliances.visibility import AllianceAccess
@@ -70,6 +70,17 @@ def entries(access: AllianceAccess, filters: dict[str, Any] | None = None) -> li
         result.extend(Entry(kind, record) for record in qs)
     result.sort(key=lambda e: (e.date, e.record.created_at), reverse=True)
     return result
+
+
+def entry(access: AllianceAccess, kind: str, pk: Any) -> Entry:
+    """One visible entry (else 404), its participants through the visibility rule too."""
+    record = access.get_record(KINDS[kind], pk)
+    if kind == "interaction":
+        # A participant the other side has since made private must not be named.
+        prefetch_related_objects(
+            [record], Prefetch("participants", queryset=access.records(Stakeholder))
+        )
+    return Entry(kind, record)
 
 
 def monthly_activity(entries: list[Entry], months: int = 12) -> dict[str, list]:

@@ -263,7 +263,7 @@ def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> Ht
     if request.method == "POST" and form.is_valid():
         record = services.save_form(access, form, before=before)
         if _is_htmx(request):
-            entry = timeline.Entry(kind, access.get_record(model, pk))
+            entry = timeline.entry(access, kind, pk)
             return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
         messages.success(request, "Entry updated.")
         return redirect("alliance_overview", alliance_id)
@@ -276,9 +276,9 @@ def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> Ht
 
 @login_required
 def entry_detail(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
-    model = _timeline_kind(kind)
+    _timeline_kind(kind)
     access = get_alliance_access(request.user, alliance_id)
-    entry = timeline.Entry(kind, access.get_record(model, pk))
+    entry = timeline.entry(access, kind, pk)
     return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
 
 
