@@ -186,6 +186,16 @@ def _record_form(
     form_class: type[RecordForm], access: AllianceAccess, payload: Schema, instance=None
 ):
     data = _form_data(form_class, instance, payload)
+    if instance is not None:
+        # Current links to stakeholders the user cannot see (the other side has made them
+        # private since) are not sent back to the form, which would refuse them and name
+        # their ids; the form keeps them (StakeholderForm.save, InteractionForm._save_m2m).
+        sent = payload.dict(exclude_unset=True)
+        visible = _visible_stakeholder_ids(access)
+        if "counterpart_id" not in sent and data.get("counterpart") not in ("", *visible):
+            data["counterpart"] = ""
+        if "participant_ids" not in sent and "participants" in data:
+            data["participants"] = [pk for pk in data["participants"] if pk in visible]
     if instance is None:
         data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
         data.setdefault("visibility", "joint")

@@ -176,6 +176,16 @@ class StakeholderForm(RecordForm):
             .distinct()
         )
         self.fields["user"].label = "detente account"
+        # A counterpart the other side has since made private is not in the picker; an
+        # edit that leaves the picker empty keeps it rather than removing it unseen.
+        self.hidden_counterpart_id = None
+        if (
+            self.instance.counterpart_id is not None
+            and not self.fields["counterpart"]
+            .queryset.filter(pk=self.instance.counterpart_id)
+            .exists()
+        ):
+            self.hidden_counterpart_id = self.instance.counterpart_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -196,6 +206,11 @@ class StakeholderForm(RecordForm):
             ).exists():
                 self.add_error("user", "This account does not belong to the side's organisation.")
         return data
+
+    def save(self, commit: bool = True) -> Any:
+        if self.cleaned_data.get("counterpart") is None and self.hidden_counterpart_id:
+            self.instance.counterpart_id = self.hidden_counterpart_id
+        return super().save(commit=commit)
 
 
 class HistoryEntryForm(RecordForm):
@@ -237,6 +252,17 @@ class InteractionForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = self.visible_stakeholders()
         self.fields["participants"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+
+    def _save_m2m(self) -> None:
+        # The picker lists only the stakeholders this user may see; the others (another
+        # side's people it has since made private) are not this user's to remove.
+        hidden = []
+        if self.instance.pk is not None:
+            visible = self.visible_stakeholders().values("pk")
+            hidden = list(self.instance.participants.exclude(pk__in=visible))
+        super()._save_m2m()
+        if hidden:
+            self.instance.participants.add(*hidden)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
