@@ -656,6 +656,170 @@ API_ROUTES |= {
     ],
 }
 
+# Negotiation ----------------------------------------------------------------------------
+
+
+def negotiation_round(cast: Any, facilitator: str | None = None) -> Any:
+    """A joint round kept by side A, both sides' preferences entered (made once per role's
+    transaction); with ``facilitator``, every side has named that person."""
+    from detente.negotiation.models import (
+        FacilitatorGrant,
+        NegotiationIssue,
+        NegotiationRound,
+        SidePreferences,
+    )
+
+    cached = getattr(cast, "_negotiation_round", None)
+    if cached is not None and NegotiationRound.objects.filter(pk=cached.pk).exists():
+        return cached
+    rnd = NegotiationRound.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", title="Round"
+    )
+    NegotiationIssue.objects.create(round=rnd, name="share", options=["30", "50"])
+    for side, best in ((cast.side_a, "50"), (cast.side_b, "30")):
+        SidePreferences.objects.create(
+            alliance=cast.alliance,
+            owner_side=side,
+            round=rnd,
+            weights={"share": "1"},
+            scores={"share": {o: "1" if o == best else "0.3" for o in ("30", "50")}},
+            walk_away="0.1",
+        )
+        if facilitator:
+            FacilitatorGrant.objects.create(
+                alliance=cast.alliance,
+                owner_side=side,
+                round=rnd,
+                user=getattr(cast, facilitator),
+            )
+    cast._negotiation_round = rnd
+    return rnd
+
+
+def round_url(suffix: str = "", facilitator: str | None = None) -> Callable[[Any], str]:
+    return lambda cast: (
+        f"/alliances/{cast.alliance.pk}/negotiation/rounds/"
+        f"{negotiation_round(cast, facilitator).pk}/{suffix}"
+    )
+
+
+def api_round_url(suffix: str = "", facilitator: str | None = None) -> Callable[[Any], str]:
+    return lambda cast: (
+        f"/api/v1/alliances/{cast.alliance.pk}/negotiation/rounds/"
+        f"{negotiation_round(cast, facilitator).pk}{suffix}"
+    )
+
+
+def round_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "title": "New round", "issues": "a: x, y"}
+
+
+def preferences_form(cast: Any, who: str) -> dict:
+    return {
+        "weight__share": "1",
+        "score__share__0": "0.2",
+        "score__share__1": "0.9",
+        "walk_away": "0",
+    }
+
+
+def accept_form(cast: Any, who: str) -> dict:
+    negotiation_round(cast)
+    return {"package": '{"share": "50"}'}
+
+
+NO_FACILITATOR = statuses(403, 403, 403, 403, 404, 302)
+RITA_FACILITATES = statuses(403, 200, 403, 403, 404, 302)
+PAGES |= {
+    "negotiation_home": [Case(alliance_url("negotiation/"), MEMBERS)],
+    "negotiation_round_new": [
+        Case(alliance_url("negotiation/rounds/new/"), WRITERS),
+        Case(alliance_url("negotiation/rounds/new/"), WRITERS_POST, "POST", round_form),
+    ],
+    "negotiation_round": [Case(round_url(), MEMBERS)],
+    "negotiation_round_edit": [
+        Case(round_url("edit/"), A_JOINT_WRITE),
+        Case(
+            round_url("edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"title": "Round", "issues": "share: 30, 50"},
+        ),
+    ],
+    "negotiation_preferences": [
+        Case(round_url("preferences/"), WRITERS),
+        Case(round_url("preferences/"), WRITERS_POST, "POST", preferences_form),
+    ],
+    "negotiation_ranking": [Case(round_url("ranking/"), WRITERS)],
+    "negotiation_accept": [
+        Case(round_url("accept/"), POST_ONLY),
+        Case(round_url("accept/"), WRITERS_POST, "POST", accept_form),
+    ],
+    "negotiation_grant": [
+        Case(round_url("facilitators/"), POST_ONLY),
+        Case(
+            round_url("facilitators/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {"user": cast.rita.pk},
+        ),
+    ],
+    "negotiation_facilitator": [
+        Case(round_url("facilitator/"), NO_FACILITATOR, note="not-granted"),
+        Case(round_url("facilitator/", "rita"), RITA_FACILITATES, note="rita-granted"),
+    ],
+}
+
+NR = "/alliances/{alliance_id}/negotiation/rounds"
+API_ROUTES |= {
+    ("GET", NR): [Case(api_url(A + "/negotiation/rounds"), API_MEMBERS)],
+    ("POST", NR): [
+        Case(
+            api_url(A + "/negotiation/rounds"),
+            API_CREATE,
+            data=body({"title": "New round", "issues": {"a": ["x", "y"]}}),
+        )
+    ],
+    ("GET", NR + "/{pk}"): [Case(api_round_url(), API_MEMBERS)],
+    ("GET", NR + "/{pk}/preferences"): [Case(api_round_url("/preferences"), API_WRITERS)],
+    ("PUT", NR + "/{pk}/preferences"): [
+        Case(
+            api_round_url("/preferences"),
+            API_WRITERS,
+            data=body(
+                {"weights": {"share": 1}, "scores": {"share": {"30": 0, "50": 1}}, "walk_away": 0}
+            ),
+        )
+    ],
+    ("GET", NR + "/{pk}/proposals"): [Case(api_round_url("/proposals"), API_MEMBERS)],
+    ("POST", NR + "/{pk}/accept"): [
+        Case(
+            api_round_url("/accept"),
+            API_WRITERS,
+            data=lambda cast, who: negotiation_round(cast) and {"package": {"share": "50"}},
+        )
+    ],
+    ("POST", NR + "/{pk}/facilitators"): [
+        Case(
+            api_round_url("/facilitators"),
+            statuses(201, 403, 201, 403, 404, 401),
+            data=lambda cast, who: {"user_id": cast.rita.pk},
+        )
+    ],
+    ("GET", NR + "/{pk}/facilitator"): [
+        Case(
+            api_round_url("/facilitator"),
+            statuses(403, 403, 403, 403, 404, 401),
+            note="not-granted",
+        ),
+        Case(
+            api_round_url("/facilitator", "rita"),
+            statuses(403, 200, 403, 403, 404, 401),
+            note="rita-granted",
+        ),
+    ],
+}
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add
