@@ -48,8 +48,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         .annotate(last=Max("at"))
         .values_list("alliance_id", "last")
     )
+    # Health-check sparklines and open alerts, in a fixed number of queries.
+    from detente.health.portfolio import summaries
+
+    health = summaries(request.user, alliances)
     for alliance in alliances:
         alliance.latest_activity = latest.get(alliance.id)
+        alliance.health = health[alliance.id]
     status_counts: dict[str, int] = {}
     for alliance in alliances:
         label = alliance.get_status_display()

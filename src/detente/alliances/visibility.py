@@ -43,6 +43,12 @@ def _my_alliance_ids(user: Any) -> models.QuerySet:
     return Side.objects.filter(organisation__memberships__user=user).values("alliance_id")
 
 
+def _side_alliance_ids(side_id: int) -> models.QuerySet:
+    from detente.alliances.models import Side
+
+    return Side.objects.filter(pk=side_id).values("alliance_id")
+
+
 class AllianceQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> AllianceQuerySet:
         """Alliances in which the user has a side. Anonymous users have none."""
@@ -58,6 +64,17 @@ class RecordQuerySet(models.QuerySet):
             return self.none()
         return self.filter(alliance_id__in=_my_alliance_ids(user)).filter(
             models.Q(visibility=JOINT) | models.Q(owner_side_id__in=_my_side_ids(user))
+        )
+
+    def visible_to_side(self, side_id: int | None) -> RecordQuerySet:
+        """What a member of side ``side_id`` sees (joint only when None), for work done on
+        a side's behalf without a signed-in user: a survey answered through a link, the
+        early-warning scan routing alerts."""
+        if side_id is None:
+            return self.filter(visibility=JOINT)
+        side_alliance = _side_alliance_ids(side_id)
+        return self.filter(alliance_id__in=side_alliance).filter(
+            models.Q(visibility=JOINT) | models.Q(owner_side_id=side_id)
         )
 
 

@@ -1,0 +1,52 @@
+"""``detente scan``: the early-warning scan of the database, for cron.
+
+Scans every alliance that is not closed (or the ones named), stores new alerts and
+updates existing ones in place (a re-run adds nothing), emails each new warning to the
+managers of the sides that may see it, sends due survey reminders and daily digests.
+Django is set up by ``detente.cli`` before ``run`` is called.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--alliance", type=int, action="append", metavar="ID", help="scan only this alliance"
+    )
+    parser.add_argument("--no-email", action="store_true", help="store alerts, send no email")
+    parser.add_argument(
+        "--no-reminders", action="store_true", help="do not send due survey reminders"
+    )
+    parser.add_argument(
+        "--digest-now", action="store_true", help="send pending digests even if one went today"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from detente.alliances.models import Alliance
+    from detente.health import services, warning
+    from detente.health.models import Cycle
+
+    alliances = Alliance.objects.exclude(status=Alliance.Status.CLOSED).order_by("id")
+    if args.alliance:
+        alliances = alliances.filter(pk__in=args.alliance)
+        missing = set(args.alliance) - set(alliances.values_list("pk", flat=True))
+        if missing:
+            print(f"detente scan: no open alliance with id {sorted(missing)[0]}", file=sys.stderr)
+            return 2
+    totals = warning.scan_all(alliances, notify=not args.no_email, progress=not args.quiet)
+    reminders = 0
+    if not args.no_reminders and not args.no_email:
+        cycles = Cycle.objects.filter(alliance__in=alliances, closed_at=None)
+        reminders = services.send_reminders(None, services.due_reminders(cycles))
+    digests = 0 if args.no_email else warning.send_digests(force=args.digest_now)
+    print(
+        f"{totals['alliances']} alliance(s) scanned: {totals['created']} new alert(s), "
+        f"{totals['updated']} updated, {totals['unchanged']} unchanged; "
+        f"{reminders} reminder(s) and {digests} digest(s) sent."
+    )
+    return 0

@@ -1,0 +1,37 @@
+"""Small filters for the health pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def chance(p: float | None) -> str:
+    """A p-value in words a manager reads: 'about 1 in 1,600'."""
+    if p is None:
+        return ""
+    if p <= 0:
+        return "practically nil"
+    if p >= 0.5:
+        return f"{p:.0%}"
+    return f"about 1 in {round(1 / p):,}"
+
+
+@register.filter
+def num(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.1f}" if unit == "%" else f"{value:.2f}"
+    return text + unit

@@ -1,0 +1,329 @@
+"""Pages of the health check and the early warnings. Every alliance page starts with the
+access helper; the survey page is the one page without an account: its signed link is
+the credential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from detente.alliances import services as alliance_services
+from detente.alliances.models import Alliance
+from detente.alliances.visibility import get_alliance_access
+from detente.health import portfolio as health_portfolio
+from detente.health import scorecard, services, warning
+from detente.health.forms import (
+    AlertActionForm,
+    AlertPreferenceForm,
+    CycleForm,
+    HealthPlanForm,
+    InviteForm,
+    MeasureForm,
+    SurveyForm,
+)
+from detente.health.models import Alert, AlertPreference, Cycle, SurveyInvitation
+
+
+@login_required
+def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    card = scorecard.build(access)
+    alerts = list(access.records(Alert).order_by("-severity", "-period", "measure")[:200])
+    latest = max((a.period for a in alerts), default=None, key=_ordinal)
+    recent = [a for a in alerts if a.period == latest and a.severity >= Alert.Severity.WARNING]
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "card": card,
+        "rows": scorecard.table(card),
+        "charts": scorecard.chart_data(card),
+        "rate_cycles": [
+            [
+                (s, card.answered.get((c.pk, s.pk), 0), card.invited.get((c.pk, s.pk), 0))
+                for s in card.sides
+            ]
+            for c in card.cycles
+        ],
+        "recent_alerts": recent,
+        "triage": warning.triage(request.user, recent),
+        "labels": {a.pk: warning.label(a) for a in recent},
+    }
+    return render(request, "health/home.html", context)
+
+
+def _ordinal(period: str) -> int:
+    from detente.analysis.warning.periods import period_ordinal
+
+    return period_ordinal(period)[1]
+
+
+@login_required
+def health_settings(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    plan = services.plan_for(access.alliance)
+    form = HealthPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.save_plan(access, form)
+        messages.success(request, "Health-check settings saved.")
+        return redirect("health_home", alliance_id)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Health-check settings"},
+    )
+
+
+@login_required
+def measure_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    form = MeasureForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        measure = alliance_services.save_form(access, form)
+        messages.success(request, f"'{measure}' is now asked in every health check.")
+        return redirect("health_home", alliance_id)
+    return render(
+        request,
+        "alliances/record_form.html",
+        {"form": form, "alliance": access.alliance, "title": "Add a dimension"},
+    )
+
+
+@login_required
+def cycle_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    plan = services.plan_for(access.alliance)
+    form = CycleForm(request.POST or None, access=access, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        cycle = services.create_cycle(access, form)
+        messages.success(request, f"Health check {cycle.period} created. Invite people next.")
+        return redirect("cycle_detail", alliance_id, cycle.pk)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": "New health check"},
+    )
+
+
+@login_required
+def cycle_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    cycle = access.get_record(Cycle, pk)
+    card = scorecard.build(access)
+    invitations = list(access.records(SurveyInvitation).filter(cycle=cycle))
+    measures = []
+    for m in card.measures:
+        cells = [(side, card.cell(cycle, m, side)) for side in card.sides]
+        gap = card.gap(cycle, m)
+        measures.append(
+            {"measure": m, "cells": cells, "gap_note": scorecard.gap_note(gap, card.gap_sides, m)}
+        )
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "cycle": cycle,
+        "card": card,
+        "measures": measures,
+        "rates": [
+            (
+                side,
+                card.invited.get((cycle.pk, side.pk), 0),
+                card.answered.get((cycle.pk, side.pk), 0),
+            )
+            for side in card.sides
+        ],
+        # Names of the people asked are shown to their own side's managers only.
+        "my_invitations": [i for i in invitations if access.can_manage_on(i.owner_side_id)],
+        "due": len(services.due_reminders([cycle])) if access.can_manage else 0,
+    }
+    return render(request, "health/cycle.html", context)
+
+
+@login_required
+def cycle_invite(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    cycle = access.get_record(Cycle, pk)
+    form = InviteForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        side = next(s for s in access.sides if s.pk == form.cleaned_data["side"])
+        created = services.invite(access, cycle, side, form.cleaned_data["people"])
+        skipped = len(form.cleaned_data["people"]) - len(created)
+        note = f" ({skipped} already invited)" if skipped else ""
+        messages.success(request, f"{len(created)} invitation(s) sent{note}.")
+        return redirect("cycle_detail", alliance_id, pk)
+    return render(
+        request,
+        "alliances/simple_form.html",
+        {"form": form, "alliance": access.alliance, "title": f"Invite people to {cycle}"},
+    )
+
+
+@login_required
+@require_POST
+def cycle_remind(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    cycle = access.get_record(Cycle, pk)
+    due = [i for i in services.due_reminders([cycle]) if access.can_manage_on(i.owner_side_id)]
+    sent = services.send_reminders(request.user, due)
+    messages.success(request, f"{sent} reminder(s) sent.")
+    return redirect("cycle_detail", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def cycle_close(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    cycle = access.get_record(Cycle, pk)
+    if cycle.closed_at is None:
+        services.close_cycle(access, cycle)
+        messages.success(request, f"{cycle} closed; its links no longer work.")
+    return redirect("cycle_detail", alliance_id, pk)
+
+
+def health_survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey behind a signed link: no account needed, answerable once."""
+    try:
+        invitation = services.open_survey(token)
+    except services.SurveyLinkError as exc:
+        return render(request, "health/survey_invalid.html", {"reason": str(exc)}, status=410)
+    measures = services.measures_for_side(invitation.alliance, invitation.owner_side_id)
+    form = SurveyForm(request.POST or None, measures=measures)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(invitation, form.answers())
+        except services.SurveyLinkError as exc:
+            return render(request, "health/survey_invalid.html", {"reason": str(exc)}, status=410)
+        return render(request, "health/survey_thanks.html", {"invitation": invitation})
+    plan = services.plan_for(invitation.alliance)
+    return render(
+        request,
+        "health/survey.html",
+        {"invitation": invitation, "form": form, "plan": plan},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+# Alerts ---------------------------------------------------------------------------------
+
+
+@login_required
+def health_alerts(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    alerts = list(access.records(Alert).order_by("-period", "-severity", "measure", "id"))
+    alerts.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.measure))
+    return render(
+        request,
+        "health/alerts.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "alerts": alerts,
+            "triage": warning.triage(request.user, alerts),
+            "labels": {a.pk: warning.label(a) for a in alerts},
+            "action_form": AlertActionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def health_scan(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    result = warning.scan_alliance(access.alliance)
+    messages.success(
+        request,
+        f"Scanned: {len(result.created)} new alert(s), {len(result.updated)} updated, "
+        f"{result.unchanged} unchanged.",
+    )
+    return redirect("health_alerts", alliance_id)
+
+
+def _act(request: HttpRequest, alliance_id: int, pk: int, kind: str) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    alert = access.get_record(Alert, pk)
+    form = AlertActionForm({**request.POST.dict(), "kind": kind})
+    if form.is_valid():
+        d = form.cleaned_data
+        services.act_on_alert(access, alert, kind, d["reason"], d["snoozed_until"])
+        messages.success(request, f"Alert {'acknowledged' if kind == 'ack' else 'snoozed'}.")
+        return redirect("health_alerts", alliance_id)
+    return render(
+        request,
+        "health/alert_action.html",
+        {"alliance": access.alliance, "alert": alert, "form": form, "kind": kind},
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def alert_ack(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    return _act(request, alliance_id, pk, "ack")
+
+
+@login_required
+@require_POST
+def alert_snooze(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    return _act(request, alliance_id, pk, "snooze")
+
+
+@login_required
+def alert_inbox(request: HttpRequest) -> HttpResponse:
+    """Every alert the user may see, across their alliances, newest period first."""
+    alerts = list(
+        Alert.objects.visible_to(request.user)
+        .filter(severity__gte=Alert.Severity.WARNING)
+        .select_related("alliance")
+        .order_by("-last_seen_at")[:300]
+    )
+    alerts.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.alliance.name))
+    triage = warning.triage(request.user, alerts)
+    show = request.GET.get("show", "open")
+    if show != "all":
+        alerts = [a for a in alerts if triage[a.pk].status == "open"]
+    pref = AlertPreference.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "health/inbox.html",
+        {
+            "alerts": alerts,
+            "triage": triage,
+            "labels": {a.pk: warning.label(a) for a in alerts},
+            "show": show,
+            "pref_form": AlertPreferenceForm(instance=pref),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_preferences(request: HttpRequest) -> HttpResponse:
+    pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference(
+        user=request.user
+    )
+    form = AlertPreferenceForm(request.POST, instance=pref)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Alert emails: {pref.get_mode_display().lower()}.")
+    else:
+        messages.error(request, "Choose how you want alert emails.")
+    return redirect("alert_inbox")
+
+
+@login_required
+def health_portfolio_page(request: HttpRequest) -> HttpResponse:
+    alliances = list(Alliance.objects.for_user(request.user))
+    filters = health_portfolio.Filters.from_query(request.GET)
+    rows = health_portfolio.rank(request.user, alliances, filters)
+    context: dict[str, Any] = {
+        "rows": rows,
+        "filters": filters,
+        "statuses": Alliance.Status.choices,
+        "owners": health_portfolio.owners(request.user, alliances),
+        "severities": Alert.Severity.choices,
+    }
+    return render(request, "health/portfolio.html", context)

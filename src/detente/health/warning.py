@@ -1,0 +1,367 @@
+"""The early-warning scan of the database: health-check scores and behavioural signals into
+the pure engine (``detente.analysis.warning``), its alerts stored and routed.
+
+Private data and routing. The engine does not know what is private, so each alliance is
+scanned once on joint data only (those alerts are joint: every side sees them) and once
+per side on joint data plus that side's private data (measures, signals, interactions).
+An alert that only the second scan finds, or finds more severe, needs that side's private
+data: it is stored private to that side and goes to that side only.
+
+Idempotence. Each alert has a key (scope, period, measure, rule, sides); a re-scan
+updates the stored alert in place and never adds a second one, and an alert is emailed
+at most once to each person (``AlertDelivery``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from detente import audit
+from detente.accounts.models import Membership, Role
+from detente.alliances.models import Alliance, Interaction, Side
+from detente.alliances.models import Signal as TimelineSignal
+from detente.analysis import warning as engine
+from detente.analysis.warning.periods import period_ordinal
+from detente.health import scorecard
+from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan
+from detente.health.services import plan_for
+
+SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
+# Timeline signal kinds the engine counts (the others stay on the timeline for people).
+SIGNAL_KINDS = {
+    TimelineSignal.Kind.RESOURCE_CHANGE: "resource_change_requests",
+    TimelineSignal.Kind.MESSAGING_SHIFT: "messaging_shifts",
+    TimelineSignal.Kind.OVERLAPPING_LAUNCH: "overlapping_launches",
+}
+NOTIFY_FROM = Alert.Severity.WARNING  # watches are for the scorecard, not for email
+
+
+def period_of(day: date, plan: HealthPlan) -> str:
+    if plan.period_kind == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass
+class Inputs:
+    observations: list[engine.Observation] = field(default_factory=list)
+    signals: list[engine.Signal] = field(default_factory=list)
+
+
+def inputs(alliance: Alliance, side_id: int | None) -> Inputs:
+    """What the engine reads for one alliance, as a member of ``side_id`` sees it."""
+    plan = plan_for(alliance)
+    name = str(alliance.pk)
+    out = Inputs()
+    card = scorecard.build_for_side(alliance, side_id)
+    for cycle in card.cycles:
+        for side in card.sides:
+            for measure in card.measures:
+                cell = card.cell(cycle, measure, side)
+                if cell.shown and cell.mean is not None:
+                    out.observations.append(
+                        engine.Observation(name, cycle.period, str(side), measure.key, cell.mean)
+                    )
+            rate = card.response_rate(cycle, side)
+            if rate is not None:
+                out.observations.append(
+                    engine.Observation(name, cycle.period, str(side), "response_rate", rate)
+                )
+    days: dict[str, list[float]] = defaultdict(list)
+    interactions = Interaction.objects.visible_to_side(side_id).filter(
+        alliance=alliance, response_requested_at__isnull=False, responded_at__isnull=False
+    )
+    for i in interactions:
+        days[period_of(i.date, plan)].append((i.response_hours or 0.0) / 24)
+    for period, values in days.items():
+        out.observations.append(
+            engine.Observation(name, period, "joint", "response_days", sum(values) / len(values))
+        )
+    signals = TimelineSignal.objects.visible_to_side(side_id).filter(
+        alliance=alliance, kind__in=list(SIGNAL_KINDS)
+    )
+    sides = {s.pk: str(s) for s in card.sides}
+    for s in signals.order_by("date", "id"):
+        out.signals.append(
+            engine.Signal(
+                name, period_of(s.date, plan), SIGNAL_KINDS[s.kind], sides[s.owner_side_id], s.title
+            )
+        )
+    out.observations += _ledger_observations(alliance, side_id, plan)
+    return out
+
+
+def _ledger_observations(
+    alliance: Alliance, side_id: int | None, plan: HealthPlan
+) -> list[engine.Observation]:
+    """Overdue commitments from the commitments ledger, when the alliance keeps one."""
+    try:
+        from detente.commitments.models import Commitment  # noqa: PLC0415
+    except ImportError:
+        return []
+    try:
+        overdue = Commitment.objects.visible_to_side(side_id).filter(alliance=alliance)
+        overdue = [c for c in overdue if getattr(c, "is_overdue", False)]
+    except Exception:  # the ledger's shape is not ours to assume beyond is_overdue
+        return []
+    if not overdue:
+        return []
+    today = period_of(timezone.localdate(), plan)
+    return [engine.Observation(str(alliance.pk), today, "joint", "overdue", float(len(overdue)))]
+
+
+def run_engine(alliance: Alliance, side_id: int | None) -> list[engine.Alert]:
+    data = inputs(alliance, side_id)
+    if not data.observations and not data.signals:
+        return []
+    settings = engine.Settings(false_alarm_rate=plan_for(alliance).false_alarm_rate)
+    return engine.scan(data.observations, data.signals, settings)
+
+
+@dataclass
+class ScanResult:
+    created: list[Alert] = field(default_factory=list)
+    updated: list[Alert] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _signature(a: engine.Alert) -> tuple[str, str, str, str]:
+    return (a.period, a.measure, a.rule, a.side)
+
+
+def scan_alliance(alliance: Alliance, *, notify: bool = True) -> ScanResult:
+    """Scan one alliance, store its alerts (idempotent) and route the new ones."""
+    sides = list(alliance.sides.order_by("id"))
+    found: list[tuple[Side | None, engine.Alert]] = []
+    joint = {_signature(a): a for a in run_engine(alliance, None)}
+    found += [(None, a) for a in joint.values()]
+    for side in sides:
+        for a in run_engine(alliance, side.pk):
+            same = joint.get(_signature(a))
+            if same is None or SEVERITY[a.severity] > SEVERITY[same.severity]:
+                found.append((side, a))
+    result = ScanResult()
+    with transaction.atomic():
+        stored = {a.key: a for a in Alert.objects.select_for_update().filter(alliance=alliance)}
+        for side, a in found:
+            _store(alliance, sides, side, a, stored, result)
+    if notify:
+        latest = _latest_period(found)
+        fresh = [a for a in result.created + result.updated if a.period == latest]
+        route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])
+    return result
+
+
+def _latest_period(found: list[tuple[Side | None, engine.Alert]]) -> str | None:
+    periods = {a.period for _, a in found}
+    return max(periods, key=lambda p: period_ordinal(p)[1]) if periods else None
+
+
+def _store(
+    alliance: Alliance,
+    sides: list[Side],
+    side: Side | None,
+    a: engine.Alert,
+    stored: dict[str, Alert],
+    result: ScanResult,
+) -> None:
+    scope = "joint" if side is None else f"side-{side.pk}"
+    key = "|".join((scope, a.period, a.measure, a.rule, a.side))[:200]
+    values = {
+        "period": a.period,
+        "measure": a.measure,
+        "rule": a.rule,
+        "severity": SEVERITY[a.severity],
+        "sides": a.side,
+        "evidence": a.evidence,
+        "next_step": a.next_step,
+        "p_value": a.p_value,
+        "values": [{"period": p, "value": round(v, 4)} for p, v in a.values],
+    }
+    now = timezone.now()
+    alert = stored.get(key)
+    if alert is None:
+        alert = Alert.objects.create(
+            alliance=alliance,
+            owner_side=side or sides[0],
+            visibility="joint" if side is None else "private",
+            key=key,
+            last_seen_at=now,
+            **values,
+        )
+        audit.log(None, "create", alert, after=audit.snapshot(alert))
+        stored[key] = alert
+        result.created.append(alert)
+        return
+    changed = {k: v for k, v in values.items() if getattr(alert, k) != v}
+    if not changed:
+        Alert.objects.filter(pk=alert.pk).update(last_seen_at=now)
+        result.unchanged += 1
+        return
+    before = audit.snapshot(alert)
+    for k, v in changed.items():
+        setattr(alert, k, v)
+    alert.last_seen_at = now
+    alert.save()
+    audit.log(None, "update", alert, before=before, after=audit.snapshot(alert))
+    result.updated.append(alert)
+
+
+# Routing --------------------------------------------------------------------------------
+
+
+def recipients(alert: Alert) -> list[Any]:
+    """Managers and admins of each side that may see the alert: every side for a joint
+    alert, the owner side only for a private one."""
+    sides = alert.alliance.sides.all() if alert.visibility == "joint" else [alert.owner_side]
+    organisation_ids = [s.organisation_id for s in sides]
+    memberships = Membership.objects.filter(
+        organisation_id__in=organisation_ids,
+        role__in=[Role.MANAGER, Role.ADMIN],
+        user__is_active=True,
+    ).select_related("user")
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def _mode(user: Any) -> str:
+    pref = AlertPreference.objects.filter(user=user).first()
+    return pref.mode if pref else AlertPreference.Mode.IMMEDIATE
+
+
+def route(alliance: Alliance, alerts: Iterable[Alert]) -> int:
+    """Queue each alert for its recipients and email those who want one email per alert."""
+    emailed = 0
+    for alert in alerts:
+        for user in recipients(alert):
+            delivery, created = AlertDelivery.objects.get_or_create(alert=alert, user=user)
+            if not created or delivery.emailed_at is not None:
+                continue
+            if _mode(user) == AlertPreference.Mode.IMMEDIATE:
+                _send(user, [alert], f"{alert.get_severity_display()}: {alliance} — {label(alert)}")
+                delivery.emailed_at = timezone.now()
+                delivery.save(update_fields=["emailed_at"])
+                emailed += 1
+    return emailed
+
+
+def send_digests(*, force: bool = False) -> int:
+    """One email per person who chose the digest, with every alert queued for them since
+    their last digest (at most one a day unless ``force``)."""
+    sent = 0
+    now = timezone.now()
+    pending = AlertDelivery.objects.filter(emailed_at=None).select_related("user")
+    by_user: dict[int, list[AlertDelivery]] = defaultdict(list)
+    for delivery in pending:
+        by_user[delivery.user_id].append(delivery)
+    for deliveries in by_user.values():
+        user = deliveries[0].user
+        pref = AlertPreference.objects.filter(user=user).first()
+        if pref is None or pref.mode != AlertPreference.Mode.DIGEST:
+            continue
+        if (
+            not force
+            and pref.last_digest_at
+            and (now - pref.last_digest_at).total_seconds() < 20 * 3600
+        ):
+            continue
+        # Re-read through the visibility rule: a person who left a side since gets nothing of it.
+        alerts = list(
+            Alert.objects.visible_to(user)
+            .filter(pk__in=[d.alert_id for d in deliveries])
+            .select_related("alliance")
+        )
+        if alerts:
+            _send(user, alerts, f"detente: {len(alerts)} early-warning alert(s)")
+        AlertDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(emailed_at=now)
+        pref.last_digest_at = now
+        pref.save(update_fields=["last_digest_at"])
+        sent += 1
+    return sent
+
+
+def label(alert: Alert) -> str:
+    from detente.analysis.warning.measures import SIGNAL_KINDS as KINDS  # noqa: PLC0415
+    from detente.analysis.warning.measures import spec_for  # noqa: PLC0415
+
+    if alert.measure == "all":
+        return "several measures at once"
+    if alert.measure in KINDS:
+        return KINDS[alert.measure]
+    return spec_for(alert.measure).label
+
+
+def _send(user: Any, alerts: list[Alert], subject: str) -> None:
+    from django.conf import settings  # noqa: PLC0415
+
+    items = [
+        {
+            "alert": a,
+            "label": label(a),
+            "url": settings.SITE_URL
+            + reverse("health_alerts", args=[a.alliance_id])
+            + f"#alert-{a.pk}",
+        }
+        for a in alerts
+    ]
+    send_mail(
+        subject=subject,
+        message=render_to_string("health/email/alerts.txt", {"user": user, "items": items}),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def scan_all(
+    alliances: Iterable[Alliance], *, notify: bool = True, progress: bool = False
+) -> dict[str, int]:
+    from tqdm import tqdm  # noqa: PLC0415
+
+    totals = {"alliances": 0, "created": 0, "updated": 0, "unchanged": 0}
+    items = list(alliances)
+    for alliance in tqdm(items, desc="scanning", unit="alliance", disable=not progress):
+        result = scan_alliance(alliance, notify=notify)
+        totals["alliances"] += 1
+        totals["created"] += len(result.created)
+        totals["updated"] += len(result.updated)
+        totals["unchanged"] += result.unchanged
+    return totals
+
+
+# Triage ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Triage:
+    status: str  # open, acknowledged, snoozed
+    action: Any = None  # the user's side's latest AlertAction
+
+
+def triage(user: Any, alerts: Iterable[Alert]) -> dict[int, Triage]:
+    """Where each alert stands for the user's own side: open, acknowledged or snoozed.
+    Actions are private to the side that took them, so this reads them through the rule."""
+    from detente.health.models import AlertAction  # noqa: PLC0415
+
+    ids = [a.pk for a in alerts]
+    out = {pk: Triage("open") for pk in ids}
+    today = timezone.localdate()
+    actions = (
+        AlertAction.objects.visible_to(user).filter(alert_id__in=ids).order_by("created_at", "id")
+    )
+    for action in actions.select_related("created_by"):
+        if action.kind == action.Kind.ACKNOWLEDGE:
+            out[action.alert_id] = Triage("acknowledged", action)
+        elif action.snoozed_until and action.snoozed_until > today:
+            out[action.alert_id] = Triage("snoozed", action)
+        else:
+            out[action.alert_id] = Triage("open", action)
+    return out
