@@ -258,6 +258,14 @@ def guardrails(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
         out["notes"].append(f"The series cannot be analysed: {exc}")
         return out
     out |= result
+    # The engine reports each guardrail's checks; the chart also needs its readings and
+    # those of the goal it guards (both visible to the reader, as they came from `series`).
+    by_name = {(str(g.owner_side), g.name): g for g in goals}
+    for entry in out["guardrails"]:
+        goal = by_name[(entry["side"], entry["objective"])]
+        guard = next(c for c in children[goal.pk] if c.name == entry["metric"])
+        entry["history"] = list(guard.history)
+        entry["objective_history"] = list(goal.history)
     for m in out["conflict_maps"]:
         m["grid"] = _grid(m)
     if not result["conflict_maps"]:

@@ -64,11 +64,13 @@
       if (!canvas) return;
       const n = data.periods.length;
       const lower = g.band.lower, upper = g.band.upper;
-      const values = g.readings;
+      const values = g.history;
       const finite = values.filter((v) => v !== null);
       const span = Math.max(...finite, upper ?? -Infinity) - Math.min(...finite, lower ?? Infinity) || 1;
-      const top = upper ?? Math.max(...finite) + span * 0.3;
-      const bottom = lower ?? Math.min(...finite) - span * 0.3;
+      const axisMax = Math.max(...finite, upper ?? -Infinity) + span * 0.2;
+      const axisMin = Math.min(...finite, lower ?? Infinity) - span * 0.2;
+      const top = upper ?? axisMax;
+      const bottom = lower ?? axisMin;
       const breached = new Set(g.breaches.map((b) => b.period));
       new Chart(canvas, {
         type: "line",
@@ -80,8 +82,14 @@
             pointRadius: data.periods.map((p) => (breached.has(p) ? 6 : 3)),
             pointBackgroundColor: data.periods.map((p) => (breached.has(p) ? "#c8423b" : "#2f5d8a")),
             spanGaps: true },
+          { label: g.objective + " (right axis)", data: g.objective_history, yAxisID: "y1",
+            borderColor: "#9aa3ad", borderDash: [5, 4], pointRadius: 2, spanGaps: true },
         ] },
-        options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom",
+        options: { maintainAspectRatio: false,
+          scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: g.metric } },
+            y1: { position: "right", grid: { drawOnChartArea: false },
+              title: { display: true, text: g.objective } } },
+          plugins: { legend: { position: "bottom",
           labels: { filter: (item) => item.text !== "band top" } } } },
       });
     });
