@@ -237,6 +237,8 @@ def list_objectives(request: HttpRequest, alliance_id: int) -> list[dict[str, An
 @router.post(A + "/objectives", response={201: ObjectiveOut})
 def create_objective(request: HttpRequest, alliance_id: int, payload: ObjectiveIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
+    if payload.scope is None:
+        payload.scope = Objective.Scope.SHARED
     objective = _save(access, _record_form(ObjectiveForm, access, payload))
     return 201, _objective_out(objective)
 
@@ -278,7 +280,10 @@ def list_kpis(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
 @router.post(A + "/kpis", response={201: KPIOut})
 def create_kpi(request: HttpRequest, alliance_id: int, payload: KPIIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    form = KPIForm(data=_data(KPIForm, None, payload), access=access)
+    data = _data(KPIForm, None, payload)
+    for name in ("direction", "frequency", "tolerance", "tolerance_kind"):
+        data.setdefault(name, KPI._meta.get_field(name).default)
+    form = KPIForm(data=data, access=access)
     if not form.is_valid():
         raise FormInvalid(form)
     return 201, _kpi_out(services.save_kpi(access, form))
