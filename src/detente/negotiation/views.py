@@ -3,6 +3,7 @@ facilitator's page starts with ``services.facilitator_access``, which goes throu
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -38,12 +39,10 @@ def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, A
     )
     agreement_links = {}
     if rnd.agreement_version_id:
-        try:
+        with contextlib.suppress(NoReverseMatch):
             agreement_links["draft"] = reverse(
                 "agreement_version", args=[access.alliance.pk, rnd.agreement_version_id]
             )
-        except NoReverseMatch:
-            pass
     return {
         "access": access,
         "alliance": access.alliance,
