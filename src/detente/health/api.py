@@ -1,3 +1,228 @@
-from ninja import Router
+"""JSON API of the health check: cycles, their per-side summary, the scorecard, alerts.
+
+Each route starts with the access helper; writes go through the pages' forms and
+services. Individual answers have no route: only per-side aggregates of at least N answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from detente.alliances.visibility import get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.health import scorecard, services, warning
+from detente.health.forms import AlertActionForm, CycleForm, InviteForm
+from detente.health.models import Alert, Cycle
 
 router = Router(tags=["health"])
+
+A = "/alliances/{alliance_id}/health"
+
+
+class CycleOut(Schema):
+    id: int
+    period: str
+    opens_on: dt.date
+    closes_on: dt.date
+    closed_at: dt.datetime | None
+    is_open: bool
+    notes: str
+
+
+class CycleIn(Schema):
+    period: str | None = None
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+    notes: str | None = None
+
+
+class InviteIn(Schema):
+    side_id: int | None = None
+    emails: list[str] = []
+    stakeholder_ids: list[int] = []
+
+
+class InvitedOut(Schema):
+    invited: int
+    skipped: int
+
+
+class AlertOut(Schema):
+    id: int
+    period: str
+    measure: str
+    label: str
+    rule: str
+    severity: str
+    sides: str
+    visibility: str
+    evidence: str
+    next_step: str
+    p_value: float | None
+    values: list[dict]
+    status: str
+
+
+class ActionIn(Schema):
+    reason: str | None = None
+    snoozed_until: dt.date | None = None
+
+
+def _cycle_out(c: Cycle) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "period": c.period,
+        "opens_on": c.opens_on,
+        "closes_on": c.closes_on,
+        "closed_at": c.closed_at,
+        "is_open": c.is_open,
+        "notes": c.notes,
+    }
+
+
+def _alert_out(a: Alert, status: str) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "period": a.period,
+        "measure": a.measure,
+        "label": warning.label(a),
+        "rule": a.rule,
+        "severity": a.get_severity_display().lower(),
+        "sides": a.sides,
+        "visibility": a.visibility,
+        "evidence": a.evidence,
+        "next_step": a.next_step,
+        "p_value": a.p_value,
+        "values": a.values,
+        "status": status,
+    }
+
+
+@router.get(A + "/cycles", response=list[CycleOut], summary="Health-check cycles")
+def list_cycles(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [_cycle_out(c) for c in access.records(Cycle).order_by("opens_on", "id")]
+
+
+@router.post(A + "/cycles", response={201: CycleOut}, summary="Start a health check")
+def create_cycle(request: HttpRequest, alliance_id: int, payload: CycleIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    form = CycleForm(data=data, access=access, plan=services.plan_for(access.alliance))
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return 201, _cycle_out(services.create_cycle(access, form))
+
+
+@router.get(A + "/cycles/{pk}", response=CycleOut)
+def get_cycle(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return _cycle_out(access.get_record(Cycle, pk))
+
+
+@router.get(A + "/cycles/{pk}/summary", summary="Per-side results of one cycle")
+def cycle_summary(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    """Each measure's per-side mean, spread and count, shown only from N answers up."""
+    access = get_alliance_access(request.user, alliance_id)
+    cycle = access.get_record(Cycle, pk)
+    card = scorecard.build(access)
+    rows = []
+    for row in scorecard.table(card):
+        this = next(c for c in row["cycles"] if c["cycle_id"] == cycle.pk)
+        rows.append({k: row[k] for k in ("measure", "label", "unit", "visibility")} | this)
+    rates = [
+        {
+            "side_id": s.pk,
+            "side": str(s),
+            "invited": card.invited.get((cycle.pk, s.pk), 0),
+            "answered": card.answered.get((cycle.pk, s.pk), 0),
+        }
+        for s in card.sides
+    ]
+    return {
+        "cycle": _cycle_out(cycle),
+        "min_answers": card.plan.min_answers,
+        "measures": rows,
+        "response": rates,
+    }
+
+
+@router.post(A + "/cycles/{pk}/invitations", response={201: InvitedOut})
+def invite(request: HttpRequest, alliance_id: int, pk: int, payload: InviteIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    cycle = access.get_record(Cycle, pk)
+    side_id = payload.side_id
+    if side_id is None:
+        managed = [s for s in access.sides if access.can_manage_on(s.id)]
+        side_id = managed[0].pk if managed else ""
+    data = {
+        "side": side_id,
+        "stakeholders": [str(i) for i in payload.stakeholder_ids],
+        "others": "\n".join(payload.emails),
+    }
+    form = InviteForm(data=data, access=access)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    side = next(s for s in access.sides if s.pk == form.cleaned_data["side"])
+    created = services.invite(access, cycle, side, form.cleaned_data["people"])
+    return 201, {
+        "invited": len(created),
+        "skipped": len(form.cleaned_data["people"]) - len(created),
+    }
+
+
+@router.post(A + "/cycles/{pk}/reminders", response=InvitedOut)
+def remind(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, int]:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    cycle = access.get_record(Cycle, pk)
+    due = [i for i in services.due_reminders([cycle]) if access.can_manage_on(i.owner_side_id)]
+    return {"invited": services.send_reminders(request.user, due), "skipped": 0}
+
+
+@router.get(A + "/scorecard", summary="Scorecard: every cycle, measure and side")
+def get_scorecard(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    card = scorecard.build(access)
+    return {
+        "min_answers": card.plan.min_answers,
+        "sides": [{"id": s.pk, "name": str(s)} for s in card.sides],
+        "periods": [c.period for c in card.cycles],
+        "measures": scorecard.table(card),
+        "charts": scorecard.chart_data(card),
+    }
+
+
+@router.get(A + "/alerts", response=list[AlertOut], summary="Early-warning alerts")
+def list_alerts(
+    request: HttpRequest, alliance_id: int, min_severity: int = 1
+) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    alerts = list(access.records(Alert).filter(severity__gte=min_severity))
+    status = warning.triage(request.user, alerts)
+    return [_alert_out(a, status[a.pk].status) for a in alerts]
+
+
+def _act(request: HttpRequest, alliance_id: int, pk: int, kind: str, payload: ActionIn) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    alert = access.get_record(Alert, pk)
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()} | {"kind": kind}
+    form = AlertActionForm(data=data)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    d = form.cleaned_data
+    services.act_on_alert(access, alert, kind, d["reason"], d["snoozed_until"])
+    return _alert_out(alert, warning.triage(request.user, [alert])[alert.pk].status)
+
+
+@router.post(A + "/alerts/{pk}/ack", response=AlertOut, summary="Acknowledge for my side")
+def ack_alert(request: HttpRequest, alliance_id: int, pk: int, payload: ActionIn) -> dict:
+    return _act(request, alliance_id, pk, "ack", payload)
+
+
+@router.post(A + "/alerts/{pk}/snooze", response=AlertOut, summary="Snooze for my side")
+def snooze_alert(request: HttpRequest, alliance_id: int, pk: int, payload: ActionIn) -> dict:
+    return _act(request, alliance_id, pk, "snooze", payload)

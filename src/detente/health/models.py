@@ -201,6 +201,7 @@ class Alert(AllianceRecord):
     key = models.CharField(max_length=200, help_text="What makes a re-scan find the same alert.")
     period = models.CharField(max_length=10)
     measure = models.CharField(max_length=60)
+    label = models.CharField(max_length=150, help_text="What the measure is, in words.")
     rule = models.CharField(max_length=20)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     sides = models.CharField(max_length=200, blank=True, help_text="'A vs B' for a gap.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -31,9 +31,11 @@ from detente.accounts.models import Membership, Role
 from detente.alliances.models import Alliance, Interaction, Side
 from detente.alliances.models import Signal as TimelineSignal
 from detente.analysis import warning as engine
+from detente.analysis.warning.measures import SIGNAL_KINDS as ENGINE_SIGNAL_KINDS
+from detente.analysis.warning.measures import spec_for
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard
-from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan
+from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
@@ -73,7 +75,8 @@ def inputs(alliance: Alliance, side_id: int | None) -> Inputs:
                         engine.Observation(name, cycle.period, str(side), measure.key, cell.mean)
                     )
             rate = card.response_rate(cycle, side)
-            if rate is not None:
+            # An open cycle's rate is still climbing: it counts once the cycle closes.
+            if rate is not None and not cycle.is_open:
                 out.observations.append(
                     engine.Observation(name, cycle.period, str(side), "response_rate", rate)
                 )
@@ -124,8 +127,19 @@ def run_engine(alliance: Alliance, side_id: int | None) -> list[engine.Alert]:
     data = inputs(alliance, side_id)
     if not data.observations and not data.signals:
         return []
-    settings = engine.Settings(false_alarm_rate=plan_for(alliance).false_alarm_rate)
+    settings = engine.Settings(
+        false_alarm_rate=plan_for(alliance).false_alarm_rate, measures=measure_specs(alliance)
+    )
     return engine.scan(data.observations, data.signals, settings)
+
+
+def measure_specs(alliance: Alliance) -> dict[str, engine.MeasureSpec]:
+    """The team's own dimensions under their own names (the engine reads them as 1-5 scores)."""
+    specs = {}
+    for key, text in Measure.objects.filter(alliance=alliance).values_list("key", "label"):
+        if key not in engine.CATALOGUE:
+            specs[key] = replace(spec_for(key), label=text[:1].lower() + text[1:])
+    return specs
 
 
 @dataclass
@@ -153,8 +167,9 @@ def scan_alliance(alliance: Alliance, *, notify: bool = True) -> ScanResult:
     result = ScanResult()
     with transaction.atomic():
         stored = {a.key: a for a in Alert.objects.select_for_update().filter(alliance=alliance)}
+        labels = dict(Measure.objects.filter(alliance=alliance).values_list("key", "label"))
         for side, a in found:
-            _store(alliance, sides, side, a, stored, result)
+            _store(alliance, sides, side, a, stored, result, labels)
     if notify:
         latest = _latest_period(found)
         fresh = [a for a in result.created + result.updated if a.period == latest]
@@ -174,12 +189,14 @@ def _store(
     a: engine.Alert,
     stored: dict[str, Alert],
     result: ScanResult,
+    labels: dict[str, str],
 ) -> None:
     scope = "joint" if side is None else f"side-{side.pk}"
     key = "|".join((scope, a.period, a.measure, a.rule, a.side))[:200]
     values = {
         "period": a.period,
         "measure": a.measure,
+        "label": labels.get(a.measure) or _engine_label(a.measure),
         "rule": a.rule,
         "severity": SEVERITY[a.severity],
         "sides": a.side,
@@ -290,14 +307,15 @@ def send_digests(*, force: bool = False) -> int:
 
 
 def label(alert: Alert) -> str:
-    from detente.analysis.warning.measures import SIGNAL_KINDS as KINDS  # noqa: PLC0415
-    from detente.analysis.warning.measures import spec_for  # noqa: PLC0415
+    return alert.label or _engine_label(alert.measure)
 
-    if alert.measure == "all":
+
+def _engine_label(measure: str) -> str:
+    if measure == "all":
         return "several measures at once"
-    if alert.measure in KINDS:
-        return KINDS[alert.measure]
-    return spec_for(alert.measure).label
+    if measure in ENGINE_SIGNAL_KINDS:
+        return ENGINE_SIGNAL_KINDS[measure]
+    return spec_for(measure).label
 
 
 def _send(user: Any, alerts: list[Alert], subject: str) -> None:
