@@ -49,7 +49,17 @@ class InvitationForm(forms.Form):
 
     def clean_side(self) -> Any:
         side_id = int(self.cleaned_data["side"])
-        return next(s for s in self.access.sides if s.id == side_id)
+        side = next(s for s in self.access.sides if s.id == side_id)
+        # A manager brings in the first people of a partner organisation; once it has its
+        # own people, they invite their colleagues. Otherwise a manager on one side could
+        # make anyone a member of the partner organisation, with access to its private
+        # records in every alliance it belongs to.
+        if not self.access.can_manage_on(side.id) and side.organisation.memberships.exists():
+            raise forms.ValidationError(
+                f"{side.organisation} already has its own people in detente: "
+                "ask one of its managers to invite their colleague."
+            )
+        return side
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
