@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from detente import audit
 from detente.alliances import services, timeline
@@ -160,6 +161,8 @@ RENAMES = {
     "participant_ids": "participants",
     "my_organisation_id": "my_organisation",
 }
+# Form field name -> API field name, so that errors name what the client sent.
+API_NAMES = {form_name: api_name for api_name, form_name in RENAMES.items()}
 
 
 def _form_data(form_class: type[ModelForm], instance: Any, payload: Schema) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def _form_data(form_class: type[ModelForm], instance: Any, payload: Schema) -> d
 
 def _save(access: AllianceAccess, form: ModelForm, before: dict | None = None) -> Any:
     if not form.is_valid():
-        raise FormInvalid(form)
+        raise FormInvalid(form, API_NAMES)
     return services.save_form(access, form, before=before)
 
 
@@ -289,6 +292,20 @@ def _one_entry(access: AllianceAccess, kind: str, pk: int) -> timeline.Entry:
     return timeline.Entry(kind, record)
 
 
+def _refuse_side_change(record: Any, payload: Schema) -> None:
+    """The side that keeps a record is fixed at creation; a PATCH naming another is refused."""
+    sent = payload.dict(exclude_unset=True)
+    if "side_id" in sent and sent["side_id"] != record.owner_side_id:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["body", "payload", "side_id"],
+                    "msg": "The side that keeps a record cannot change.",
+                }
+            ]
+        )
+
+
 def _kind_model(kind: str) -> Any:
     if kind not in timeline.KINDS:
         raise Http404
@@ -323,7 +340,7 @@ def create_alliance(request: HttpRequest, payload: NewAllianceIn) -> tuple[int, 
     data["partners"] = "\n".join(payload.partners)
     form = NewAllianceForm(data=data, user=request.user)
     if not form.is_valid():
-        raise FormInvalid(form)
+        raise FormInvalid(form, API_NAMES)
     d = form.cleaned_data
     alliance = services.create_alliance(
         request.user,
@@ -397,6 +414,7 @@ def update_stakeholder(
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     stakeholder = access.get_record(Stakeholder, pk, write=True)
+    _refuse_side_change(stakeholder, payload)
     before = audit.snapshot(stakeholder)
     payload_without_side = StakeholderIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
     form = _record_form(StakeholderForm, access, payload_without_side, instance=stakeholder)
@@ -443,6 +461,7 @@ def update_entry(
     model = _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
     record = access.get_record(model, pk, write=True)
+    _refuse_side_change(record, payload)
     before = audit.snapshot(record)
     sent = _entry_payload(kind, payload).dict(exclude_unset=True, exclude={"side_id"})
     form = _record_form(TIMELINE_FORMS[kind], access, EntryIn(**sent), instance=record)

@@ -13,13 +13,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 
 class FormInvalid(Exception):
-    def __init__(self, form: forms.BaseForm) -> None:
+    """A form refused the input. ``renames`` maps a form field to the name the API client
+    sent (``{"owner_side": "side_id"}``), so the error names the field the client knows."""
+
+    def __init__(self, form: forms.BaseForm, renames: dict[str, str] | None = None) -> None:
         self.form = form
+        self.renames = renames or {}
 
 
-def form_errors(form: forms.BaseForm) -> list[dict[str, str]]:
+def form_errors(
+    form: forms.BaseForm, renames: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    renames = renames or {}
     return [
-        {"field": field if field != "__all__" else "", "message": str(message)}
+        {"field": renames.get(field, field) if field != "__all__" else "", "message": str(message)}
         for field, messages in form.errors.items()
         for message in messages
     ]
@@ -34,7 +41,9 @@ def _field_from_loc(loc: list[Any]) -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(FormInvalid)
     def on_form_invalid(request: HttpRequest, exc: FormInvalid) -> HttpResponse:
-        return api.create_response(request, {"errors": form_errors(exc.form)}, status=422)
+        return api.create_response(
+            request, {"errors": form_errors(exc.form, exc.renames)}, status=422
+        )
 
     @api.exception_handler(NinjaValidationError)
     def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
