@@ -41,10 +41,11 @@ def database_state() -> dict[str, list[dict[str, Any]]]:
     for label in SNAPSHOT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             rows = list(model.objects.order_by("pk").values())
-            if model._meta.label == "accounts.ApiToken":
-                # Using a token stamps it; that is bookkeeping, not a change.
+            # Signing in and using a token stamp the row; that is bookkeeping, not a change.
+            stamp = {"accounts.ApiToken": "last_used_at", "accounts.User": "last_login"}
+            if model._meta.label in stamp:
                 for row in rows:
-                    row.pop("last_used_at")
+                    row.pop(stamp[model._meta.label])
             state[model._meta.label] = rows
     return state
 
