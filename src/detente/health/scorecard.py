@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from detente.alliances.models import Alliance, Side
 from detente.alliances.visibility import AllianceAccess
 from detente.health.models import Answer, Cycle, HealthPlan, Measure, Response, SurveyInvitation
@@ -118,6 +120,8 @@ def build_from(alliance: Alliance, sides: list[Side], records: Callable[[Any], A
     for cycle_id, measure_id, side_id, value, comment in rows:
         grouped[(cycle_id, measure_id, side_id)].append((value, comment))
     cells, pooled_values = _cells(grouped, plan.min_answers)
+    if plan.adherence_source == HealthPlan.AdherenceSource.LEDGER:
+        _ledger_cells(cells, pooled_values, records, measures, cycles)
     pooled = {key: statistics.fmean(v) if v else None for key, v in pooled_values.items()}
     invited: dict[tuple[int, int], int] = defaultdict(int)
     answered: dict[tuple[int, int], int] = defaultdict(int)
@@ -146,6 +150,39 @@ def _cells(
         cells[(cycle_id, measure_id, side_id)] = Cell(True, len(values), mean, spread, comments)
         pooled[(cycle_id, measure_id)].extend(values)
     return cells, pooled
+
+
+def _ledger_cells(
+    cells: dict[tuple[int, int, int], Cell],
+    pooled: dict[tuple[int, int], list[float]],
+    records: Callable[[Any], Any],
+    measures: list[Measure],
+    cycles: list[Cycle],
+) -> None:
+    """Resource commitment adherence from the commitments ledger: per side and cycle, the
+    share of the commitments due in the period that were done on time (visible ones only)."""
+    measure = next((m for m in measures if m.key == "adherence"), None)
+    if measure is None or not cycles:
+        return
+    try:
+        from detente.commitments.adherence import Facts, adherence
+        from detente.commitments.models import Commitment
+        from detente.objectives.periods import parse
+    except ImportError:  # no ledger in this installation
+        return
+    facts = [
+        Facts(c.owed_by_id, c.due_date, c.status, c.done_on)
+        for c in records(Commitment).only("owed_by_id", "due_date", "status", "done_on")
+    ]
+    periods = [parse(c.period) for c in cycles]
+    for side_id, points in adherence(facts, periods, timezone.localdate()).items():
+        for cycle, point in zip(cycles, points, strict=True):
+            if point.percent is None:
+                continue
+            cells[(cycle.pk, measure.pk, side_id)] = Cell(
+                True, point.due, point.percent, None, source="ledger"
+            )
+            pooled[(cycle.pk, measure.pk)].append(point.percent)
 
 
 # Pictures -------------------------------------------------------------------------------
@@ -253,6 +290,7 @@ def _cell_out(side: Side, cell: Cell, min_answers: int) -> dict[str, Any]:
         "n": cell.n,
         "mean": _r(cell.mean),
         "spread": _r(cell.spread),
+        "source": cell.source,
         "note": "" if cell.shown else f"not enough answers (fewer than {min_answers})",
     }
 

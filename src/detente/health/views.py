@@ -34,8 +34,10 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
     card = scorecard.build(access)
     alerts = list(access.records(Alert).order_by("-severity", "-period", "measure")[:200])
-    latest = max((a.period for a in alerts), default=None, key=_ordinal)
-    recent = [a for a in alerts if a.period == latest and a.severity >= Alert.Severity.WARNING]
+    # The last two periods: the latest health check and the behaviour since.
+    periods = sorted({a.period for a in alerts}, key=_ordinal)[-2:]
+    recent = [a for a in alerts if a.period in periods and a.severity >= Alert.Severity.WARNING]
+    recent.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.measure))
     context = {
         "access": access,
         "alliance": access.alliance,

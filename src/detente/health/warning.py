@@ -107,20 +107,24 @@ def inputs(alliance: Alliance, side_id: int | None) -> Inputs:
 def _ledger_observations(
     alliance: Alliance, side_id: int | None, plan: HealthPlan
 ) -> list[engine.Observation]:
-    """Overdue commitments from the commitments ledger, when the alliance keeps one."""
+    """Overdue commitments (still owed after their due date) from the commitments ledger,
+    counted for the current period, when the alliance keeps a ledger."""
     try:
         from detente.commitments.models import Commitment  # noqa: PLC0415
-    except ImportError:
+    except ImportError:  # no ledger in this installation
         return []
-    try:
-        overdue = Commitment.objects.visible_to_side(side_id).filter(alliance=alliance)
-        overdue = [c for c in overdue if getattr(c, "is_overdue", False)]
-    except Exception:  # the ledger's shape is not ours to assume beyond is_overdue
+    today = timezone.localdate()
+    owed = Commitment.objects.visible_to_side(side_id).filter(
+        alliance=alliance, due_date__lt=today, status__in=["open", "disputed"]
+    )
+    count = owed.count()
+    if not count:
         return []
-    if not overdue:
-        return []
-    today = period_of(timezone.localdate(), plan)
-    return [engine.Observation(str(alliance.pk), today, "joint", "overdue", float(len(overdue)))]
+    return [
+        engine.Observation(
+            str(alliance.pk), period_of(today, plan), "joint", "overdue", float(count)
+        )
+    ]
 
 
 def run_engine(alliance: Alliance, side_id: int | None) -> list[engine.Alert]:

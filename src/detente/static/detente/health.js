@@ -43,6 +43,6 @@
         pointRadius: 2, tension: 0 }] },
       options: { maintainAspectRatio: false, animation: false, events: [],
         plugins: { legend: { display: false }, tooltip: { enabled: false } },
-        scales: { x: { display: false }, y: { display: false, min: 1, max: 5 } } } });
+        scales: { x: { display: false }, y: { display: false } } } });
   });
 })();
