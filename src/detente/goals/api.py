@@ -1,3 +1,126 @@
-from ninja import Router
+"""JSON twins of the realism pages. A check is built by the same form as the page and shown by
+the same function (``present.check_payload``), so the page and the API give the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from detente.alliances import services as alliance_services
+from detente.alliances.visibility import get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.goals import services
+from detente.goals.forms import RealismCheckForm, funnel_text, initial_values, phases_text
+from detente.goals.present import check_payload, check_summary
 
 router = Router(tags=["goals"])
+
+
+class Observed(Schema):
+    trials: int
+    successes: int
+
+
+class StageIn(Schema):
+    name: str
+    rate: float | None = Field(None, description="Fixed conversion rate from the previous stage.")
+    observed: Observed | None = Field(None, description="Observed trials and successes.")
+    lag_days: int | None = None
+
+
+class PhaseIn(Schema):
+    name: str
+    share: float = Field(..., description="Share of the target, in (0, 1].")
+    end: dt.date | None = None
+
+
+class CheckIn(Schema):
+    """Omitted fields default to the KPI's target and deadline and the last check's inputs."""
+
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    notes: str | None = None
+    target: int | None = None
+    start: dt.date | None = None
+    deadline: dt.date | None = None
+    confidence: float | None = Field(None, description="In (0, 1), e.g. 0.8.")
+    weekdays: list[str] | None = Field(None, description="e.g. [mon, tue, wed, thu, fri].")
+    holidays: list[dt.date] | None = None
+    funnel: list[StageIn] | None = Field(None, description="The activity first, then stages.")
+    history_from: str | None = Field(None, description="measurements (default) or daily.")
+    measurements_side_id: int | None = Field(None, description="Whose measurements to read.")
+    measured_stage: str | None = Field(None, description="last (default) or first.")
+    daily_history: list[int] | None = None
+    activity: str | None = Field(None, description="bootstrap, resample or poisson.")
+    phases: list[PhaseIn] | None = None
+    ramp: float | str | None = None
+    seed: int | None = None
+
+
+def _form_data(initial: dict[str, Any], payload: CheckIn) -> dict[str, Any]:
+    """The form's initial values overlaid with what the client sent, in the form's own terms."""
+    data: dict[str, Any] = {}
+    for key, value in initial.items():
+        data[key] = value.isoformat() if isinstance(value, dt.date) else value
+    sent = payload.dict(exclude_unset=True)
+    for key, value in sent.items():
+        if key == "side_id":
+            data["owner_side"] = value
+        elif key == "measurements_side_id":
+            data["measurements_side"] = value
+        elif key == "confidence":
+            data["confidence"] = value * 100 if isinstance(value, int | float) else value
+        elif key == "funnel":
+            data["funnel"] = funnel_text(
+                [{k: v for k, v in stage.items() if v is not None} for stage in value or []]
+            )
+        elif key == "phases":
+            data["phases"] = phases_text(
+                [{k: v for k, v in p.items() if v is not None} for p in value or []]
+            )
+        elif key in ("holidays", "daily_history"):
+            data[key] = " ".join(str(v) for v in value or [])
+        elif isinstance(value, dt.date):
+            data[key] = value.isoformat()
+        else:
+            data[key] = "" if value is None else value
+    return data
+
+
+@router.get("/alliances/{alliance_id}/goals/checks", response=list[dict])
+def list_realism_checks(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [check_summary(c) for c in services.visible_checks(access)]
+
+
+@router.post("/alliances/{alliance_id}/goals/kpis/{kpi_id}/checks", response={201: dict})
+def create_realism_check(
+    request: HttpRequest, alliance_id: int, kpi_id: int, payload: CheckIn
+) -> tuple[int, dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    kpi = services.get_kpi(access, kpi_id)
+    previous = services.visible_checks(access).filter(kpi=kpi).first()
+    data = _form_data(initial_values(access, kpi, previous), payload)
+    if "owner_side" not in data:
+        data["owner_side"] = access.writable_sides[0].pk if access.writable_sides else ""
+    form = RealismCheckForm(data=data, access=access, kpi=kpi)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    check = services.create_check(access, form)
+    return 201, check_payload(access, check)
+
+
+@router.get("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)
+def get_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return check_payload(access, services.get_check(access, pk))
+
+
+@router.delete("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)
+def delete_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    alliance_services.delete_record(access, services.get_check(access, pk, write=True))
+    return {"deleted": True}

@@ -1,0 +1,129 @@
+"""What a realism check shows: one function builds it for the page and for its JSON twin.
+
+``check_payload`` returns the saved inputs, the engine's result exactly as the engine gave it
+(the numbers `detente realism FILE --json --seed N` prints), the data of every chart, and the
+trend of the probability across the checks of the same KPI that the user may see.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from detente.alliances.visibility import AllianceAccess
+from detente.goals.models import RealismCheck
+from detente.goals.services import visible_checks
+
+
+def _stage_rate(stage: dict[str, Any]) -> Fraction:
+    if "rate" in stage:
+        return Fraction(str(stage["rate"]))
+    return Fraction(stage["observed"]["successes"], stage["observed"]["trials"])
+
+
+def funnel_chart(check: RealismCheck) -> dict[str, Any]:
+    """Required versus current volume per working day, stage by stage.
+
+    Today's volume of a later stage is today's activity times the rates up to that stage.
+    """
+    result = check.result
+    funnel = check.inputs["funnel"]
+    pace = result["current_pace"]
+    current, rate = [], Fraction(1)
+    for i, stage in enumerate(funnel):
+        if i:
+            rate *= _stage_rate(stage)
+        current.append(pace * float(rate))
+    required = result["required"]
+    return {
+        "labels": [r["stage"] for r in required],
+        "required_per_day": [r["per_working_day"] for r in required],
+        "current_per_day": current,
+        "required_total": [r["total_whole"] for r in required],
+        "reach_by": [r["reach_by"] for r in required],
+    }
+
+
+def outcomes_chart(check: RealismCheck) -> dict[str, Any]:
+    bins = check.result["outcome_histogram"]
+    return {
+        "labels": [
+            f"{b['from']}–{b['to']}" if b["to"] != b["from"] else str(b["from"]) for b in bins
+        ],
+        "from": [b["from"] for b in bins],
+        "to": [b["to"] for b in bins],
+        "probability": [b["probability"] for b in bins],
+        "target": check.result["target"],
+        "realistic_target": check.result["realistic_target"],
+    }
+
+
+def phases_chart(check: RealismCheck) -> dict[str, Any] | None:
+    phases = check.result.get("phases")
+    if not phases:
+        return None
+    asked, proposed = phases["milestones"], phases["proposed"]["milestones"]
+    return {
+        "labels": [m["phase"] for m in asked],
+        "ends": [m["end"] for m in asked],
+        "asked": [m["cumulative_target"] for m in asked],
+        "asked_probability": [m["probability"] for m in asked],
+        "proposed": [m["cumulative_target"] for m in proposed],
+        "proposed_probability": [m["probability"] for m in proposed],
+    }
+
+
+def trend(access: AllianceAccess, kpi_id: int) -> list[dict[str, Any]]:
+    """The probability of every check of this KPI the user may see, oldest first."""
+    checks = visible_checks(access).filter(kpi_id=kpi_id).order_by("created_at", "id")
+    return [
+        {
+            "id": c.pk,
+            "date": c.created_at.date().isoformat(),
+            "target": c.target,
+            "deadline": c.deadline.isoformat(),
+            "probability": c.probability,
+            "probability_stderr": c.probability_stderr,
+            "visibility": c.visibility,
+        }
+        for c in checks
+    ]
+
+
+def check_summary(check: RealismCheck) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "kpi_id": check.kpi_id,
+        "kpi": check.kpi.name,
+        "objective_id": check.kpi.objective_id,
+        "side_id": check.owner_side_id,
+        "visibility": check.visibility,
+        "created_at": check.created_at.isoformat(),
+        "target": check.target,
+        "deadline": check.deadline.isoformat(),
+        "probability": check.probability,
+        "probability_stderr": check.probability_stderr,
+        "realistic_target": check.result["realistic_target"],
+        "realistic_date": check.result["realistic_date"],
+    }
+
+
+def check_payload(access: AllianceAccess, check: RealismCheck) -> dict[str, Any]:
+    """Everything the check's page shows, as JSON-ready data (the page and the API share it)."""
+    return {
+        **check_summary(check),
+        "unit": check.kpi.unit,
+        "objective": check.kpi.objective.title,
+        "notes": check.notes,
+        "seed": check.seed,
+        "inputs": check.inputs,
+        "history_note": check.history_note,
+        "measurement_ids": check.measurement_ids,
+        "result": check.result,
+        "charts": {
+            "funnel": funnel_chart(check),
+            "outcomes": outcomes_chart(check),
+            "phases": phases_chart(check),
+            "trend": trend(access, check.kpi_id),
+        },
+    }

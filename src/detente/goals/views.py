@@ -1,0 +1,115 @@
+"""Pages of goal realism: the alliance's checks, a KPI's check form, and one check's charts.
+Every view starts with the access helper."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from detente.alliances import services as alliance_services
+from detente.alliances.visibility import get_alliance_access
+from detente.goals import services
+from detente.goals.forms import RealismCheckForm, initial_values
+from detente.goals.present import check_payload, trend
+from detente.objectives.forms import visible_kpis
+
+
+@login_required
+def goals_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    checks = list(services.visible_checks(access))
+    kpis = list(
+        visible_kpis(access)
+        .select_related("objective__owner_side__organisation")
+        .order_by("objective__title", "name")
+    )
+    latest = {}
+    for check in checks:  # newest first
+        latest.setdefault(check.kpi_id, check)
+    for kpi in kpis:
+        kpi.latest_check = latest.get(kpi.pk)
+    return render(
+        request,
+        "goals/home.html",
+        {"access": access, "alliance": access.alliance, "checks": checks, "kpis": kpis},
+    )
+
+
+@login_required
+def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResponse:
+    """A KPI's realism: the form for a new check and the checks saved so far."""
+    access = get_alliance_access(request.user, alliance_id, write=request.method == "POST")
+    kpi = services.get_kpi(access, kpi_id)
+    checks = list(services.visible_checks(access).filter(kpi=kpi))
+    form = None
+    if access.can_write:
+        previous = checks[0] if checks else None
+        form = RealismCheckForm(
+            request.POST or None,
+            access=access,
+            kpi=kpi,
+            initial=initial_values(access, kpi, previous),
+        )
+        if request.method == "POST" and form.is_valid():
+            check = services.create_check(access, form)
+            messages.success(request, "Realism check saved.")
+            return redirect("realism_check", alliance_id, check.pk)
+    return render(
+        request,
+        "goals/kpi.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "kpi": kpi,
+            "checks": checks,
+            "form": form,
+            "trend": trend(access, kpi.pk),
+        },
+    )
+
+
+@login_required
+def realism_check(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    check = services.get_check(access, pk)
+    payload = check_payload(access, check)
+    result = payload["result"]
+    phases = result.get("phases")
+    return render(
+        request,
+        "goals/check.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "check": check,
+            "kpi": check.kpi,
+            "data": payload,
+            "result": result,
+            "funnel_rows": list(
+                zip(result["required"], payload["charts"]["funnel"]["current_per_day"], strict=True)
+            ),
+            "phase_rows": list(
+                zip(phases["milestones"], phases["proposed"]["milestones"], strict=True)
+            )
+            if phases
+            else [],
+            "inputs_json": json.dumps(check.inputs, indent=2),
+            "can_delete": access.can_write_on(check.owner_side_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def realism_check_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    check = services.get_check(access, pk, write=True)
+    kpi_id = check.kpi_id
+    alliance_services.delete_record(access, check)
+    messages.success(request, "Realism check deleted.")
+    return redirect("realism_kpi", alliance_id, kpi_id)
