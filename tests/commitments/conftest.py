@@ -1,0 +1,45 @@
+"""Commitments fixtures: the shared cast, fast passwords, and a check that nothing was written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+SNAPSHOT_APPS = ("alliances", "audit", "commitments")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _state() -> dict[str, list[dict[str, Any]]]:
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in SNAPSHOT_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+
+
+@pytest.fixture
+def nothing_changes() -> Callable[[], Any]:
+    @contextmanager
+    def check() -> Iterator[None]:
+        before = _state()
+        yield
+        assert _state() == before
+
+    return check
+
+
+def send(client: Any, method: str, url: str, data: Any = None) -> Any:
+    return client.generic(method, url, json.dumps(data or {}), content_type="application/json")
+
+
+def body(response: Any) -> Any:
+    return json.loads(response.content)
