@@ -46,7 +46,9 @@ def test_it_reports_a_changed_clause_field_by_field(cast) -> None:
     parts = diff.diff(a, b, _sides(cast))
     kpi = next(c for p in parts for c in p.changes if p.part == "kpis")
     assert kpi.kind == "changed" and kpi.label == "KPI 'Joint revenue'"
-    assert [(f.label, f.before, f.after) for f in kpi.fields] == [("Target", "2000000", "2400000")]
+    assert [(f.label, f.before, f.after) for f in kpi.fields] == [
+        ("Target", "2,000,000", "2,400,000")
+    ]
     resource = next(c for p in parts for c in p.changes if p.part == "resources")
     # Sides are named, not given as ids.
     assert [(f.before, f.after) for f in resource.fields] == [("Globex", "Acme")]
@@ -92,7 +94,7 @@ def test_the_diff_page_compares_any_two_versions(cast) -> None:
     )
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-kind="changed"' in html and "3000000" in html
+    assert 'data-kind="changed"' in html and "3,000,000" in html
     assert 'data-kind="removed"' in html and "Consumer products" in html
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 # part -> (title, fields in display order with their labels)
@@ -156,6 +157,11 @@ def display(
         return "; ".join(str(v) for v in value)
     if value in (None, ""):
         return ""
+    if field in ("target", "amount"):
+        try:
+            return f"{Decimal(str(value)):,}"
+        except InvalidOperation:
+            return str(value)
     if field in CHOICE_LABELS:
         return CHOICE_LABELS[field].get(str(value), str(value))
     return str(value)

@@ -7,7 +7,7 @@ from typing import Any
 
 from detente.agreements import document
 
-STEP_W, STEP_H, GAP, TOP = 190, 46, 14, 30
+STEP_W, STEP_H, GAP, TOP = 190, 56, 14, 30
 
 
 @dataclass

@@ -55,7 +55,8 @@ class AgreementVersion(AllianceRecord):
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Superseded or withdrawn.")
 
     class Meta:
-        ordering = ["-number", "-id"]
+        # Drafts first, then the newest numbered version (the same on SQLite and PostgreSQL).
+        ordering = [models.F("number").desc(nulls_first=True), "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["alliance", "number"],

@@ -345,8 +345,13 @@ def agreement_diff(request: HttpRequest, alliance_id: int) -> HttpResponse:
         b = access.get_record(AgreementVersion, request.GET["b"])
         parts = diff.diff(a.content, b.content, _side_names(access))
     elif len(versions) >= 2:
-        # Default: what the newest version changes from the one before it.
-        b, a = versions[0], versions[1]
+        # Default: what the newest numbered version changes from the one before it.
+        numbered = (
+            [v for v in versions if v.number]
+            if sum(1 for v in versions if v.number) >= 2
+            else versions
+        )
+        b, a = numbered[0], numbered[1]
         parts = diff.diff(a.content, b.content, _side_names(access))
     return render(
         request,
