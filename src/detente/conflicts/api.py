@@ -1,3 +1,279 @@
-from ninja import Router
+"""API routes of the conflicts capability; each page with a computed result has its JSON twin
+here, produced by the same function (the ladder, the brief, the comparison, exit signals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from detente import audit
+from detente.alliances import services
+from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base
+from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.api.errors import FormInvalid
+from detente.conflicts import briefs, exit_signals, ladder, linked, restructuring
+from detente.conflicts.forms import CloseForm, ConflictForm
+from detente.conflicts.models import Comparison, Conflict, ConflictView, Notification
 
 router = Router(tags=["conflicts"])
+A = "/alliances/{alliance_id}"
+
+
+class StepOut(Schema):
+    id: int
+    number: int
+    name: str
+    owner: str
+    days: int | None
+    started_at: dt.datetime
+    due_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    how_ended: str
+    met_on: dt.date | None
+    who_met: str
+    agreed: str
+    still_open: str
+
+
+class ViewOut(RecordOut):
+    position: str
+    interests: str
+    data: str
+
+
+class ConflictOut(RecordOut):
+    title: str
+    source: str
+    kind: str
+    description: str
+    status: str
+    opened_on: dt.date
+    objective_ids: list[int]
+    kpi_ids: list[int]
+    commitment_ids: list[int]
+    signal_ids: list[int]
+    decision_asked: str
+    recommendation: str
+    ladder: list[dict]
+    ladder_source: str
+    raised_at: dt.datetime | None
+    past_top_at: dt.datetime | None
+    rung: int | None = Field(None, description="The current rung (1 = first), if on the ladder.")
+    days_left: float | None = Field(None, description="Days left on the current rung.")
+    steps: list[StepOut]
+    views: list[ViewOut]
+
+
+class ConflictIn(Schema):
+    side_id: int | None = Field(None, description="The side that keeps it; defaults to yours.")
+    visibility: str | None = Field(None, description="private while preparing, or joint.")
+    title: str | None = None
+    source: str | None = None
+    kind: str | None = Field(None, description="initial or evolving.")
+    description: str | None = None
+    opened_on: dt.date | None = None
+    objective_ids: list[int] | None = None
+    kpi_ids: list[int] | None = None
+    commitment_ids: list[int] | None = None
+    signal_ids: list[int] | None = None
+    decision_asked: str | None = None
+    recommendation: str | None = None
+
+
+class CloseIn(Schema):
+    status: str = Field(..., description="resolved or unresolved.")
+
+
+class NotificationOut(Schema):
+    id: int
+    conflict_id: int
+    text: str
+    url: str
+    created_at: dt.datetime
+    emailed_at: dt.datetime | None
+    read_at: dt.datetime | None
+
+
+RENAMES = {
+    "side_id": "owner_side",
+    "objective_ids": "objectives",
+    "kpi_ids": "kpis",
+    "commitment_ids": "commitments",
+    "signal_ids": "signals",
+}
+API_NAMES = {v: k for k, v in RENAMES.items()}
+
+
+def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
+    links = linked.visible_links(access, c)
+    steps = list(c.steps.all())
+    current = next((s for s in reversed(steps) if s.ended_at is None), None)
+    left = current.time_left() if current else None
+    views = access.records(ConflictView).filter(conflict=c)
+    return {
+        **_record_base(c),
+        "title": c.title,
+        "source": c.source,
+        "kind": c.kind,
+        "description": c.description,
+        "status": c.status,
+        "opened_on": c.opened_on,
+        "objective_ids": [o.pk for o in links["objectives"]],
+        "kpi_ids": [k.pk for k in links["kpis"]],
+        "commitment_ids": [x.pk for x in links["commitments"]],
+        "signal_ids": [s.pk for s in links["signals"]],
+        "decision_asked": c.decision_asked,
+        "recommendation": c.recommendation,
+        "ladder": c.ladder,
+        "ladder_source": c.ladder_source,
+        "raised_at": c.raised_at,
+        "past_top_at": c.past_top_at,
+        "rung": current.number if current else None,
+        "days_left": None if left is None else round(left.total_seconds() / 86400, 2),
+        "steps": steps,
+        "views": [
+            {**_record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
+            for v in views
+        ],
+    }
+
+
+def _form(
+    access: AllianceAccess, payload: ConflictIn, instance: Conflict | None = None
+) -> ConflictForm:
+    data = _form_data(ConflictForm, instance, payload)
+    for api_name, form_name in RENAMES.items():
+        if api_name in data:
+            data[form_name] = data.pop(api_name)
+    if instance is not None:
+        # Links not sent are kept; the ones the user cannot see are kept by the form itself.
+        links = linked.visible_links(access, instance)
+        sent = payload.dict(exclude_unset=True)
+        for api_name, form_name in RENAMES.items():
+            if form_name in ConflictForm.LINKS and api_name not in sent:
+                data[form_name] = [r.pk for r in links[form_name]]
+    else:
+        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("visibility", "private")
+        data.setdefault("opened_on", timezone.localdate())
+    return ConflictForm(data=data, instance=instance, access=access)
+
+
+def _save_conflict(
+    access: AllianceAccess, form: ConflictForm, before: dict | None = None
+) -> Conflict:
+    if not form.is_valid():
+        raise FormInvalid(form, API_NAMES)
+    return services.save_form(access, form, before=before)
+
+
+@router.get(A + "/conflicts", response=list[ConflictOut])
+def list_conflicts(request: HttpRequest, alliance_id: int, status: str | None = None) -> list[dict]:
+    access = get_alliance_access(request.user, alliance_id)
+    conflicts = access.records(Conflict).prefetch_related("steps")
+    if status:
+        conflicts = conflicts.filter(status=status)
+    return [_out(c, access) for c in conflicts]
+
+
+@router.post(A + "/conflicts", response={201: ConflictOut})
+def create_conflict(request: HttpRequest, alliance_id: int, payload: ConflictIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    return 201, _out(_save_conflict(access, _form(access, payload)), access)
+
+
+@router.get(A + "/conflicts/{pk}", response=ConflictOut)
+def get_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+    access = get_alliance_access(request.user, alliance_id)
+    return _out(access.get_record(Conflict, pk), access)
+
+
+@router.patch(A + "/conflicts/{pk}", response=ConflictOut)
+def update_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: ConflictIn) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    conflict = access.get_record(Conflict, pk, write=True)
+    before = audit.snapshot(conflict)
+    sent = ConflictIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
+    return _out(_save_conflict(access, _form(access, sent, conflict), before), access)
+
+
+@router.delete(A + "/conflicts/{pk}", response=Deleted)
+def delete_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    services.delete_record(access, access.get_record(Conflict, pk, write=True))
+    return {"deleted": True}
+
+
+@router.post(A + "/conflicts/{pk}/raise", response=ConflictOut, summary="Raise jointly")
+def raise_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+    """Make the conflict joint and put it on the first rung of the ladder."""
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    conflict = access.get_record(Conflict, pk, write=True)
+    if conflict.raised_at is None and conflict.is_active:
+        ladder.raise_jointly(access, conflict)
+    return _out(Conflict.objects.get(pk=pk), access)
+
+
+@router.post(A + "/conflicts/{pk}/close", response=ConflictOut)
+def close_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: CloseIn) -> dict:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    conflict = access.get_record(Conflict, pk)
+    if conflict.visibility != "joint" and not access.can_write_on(conflict.owner_side_id):
+        raise Http404("No such conflict.")
+    form = CloseForm(data=payload.dict())
+    if not form.is_valid():
+        raise FormInvalid(form)
+    if conflict.is_active:
+        ladder.close(access, conflict, form.cleaned_data["status"])
+    return _out(Conflict.objects.get(pk=pk), access)
+
+
+@router.get(A + "/conflicts/{pk}/brief", summary="Escalation brief (data twin of the page)")
+def get_brief(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+    access = get_alliance_access(request.user, alliance_id)
+    brief = briefs.build(access, access.get_record(Conflict, pk))
+    return {**brief.as_json(), "markdown": briefs.markdown(brief)}
+
+
+@router.get(A + "/restructuring", summary="Restructuring comparisons")
+def list_comparisons(request: HttpRequest, alliance_id: int) -> list[dict]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [
+        {**_record_base(c), "title": c.title, "chosen_option": c.chosen_option}
+        for c in access.records(Comparison)
+    ]
+
+
+@router.get(A + "/restructuring/{pk}", summary="A comparison's values to each side")
+def get_comparison(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+    """Value of each option to each side (visible estimates only), the chart's points, each
+    side's preferred option and what needs to be true."""
+    access = get_alliance_access(request.user, alliance_id)
+    comparison = access.get_record(Comparison, pk)
+    return {"title": comparison.title, **restructuring.result(access, comparison)}
+
+
+@router.get(A + "/exit-signals", summary="The five exit signals and a recommendation")
+def get_exit_signals(
+    request: HttpRequest,
+    alliance_id: int,
+    max_age_days: int = Query(180, ge=1, le=3650),
+    adherence_floor: float = Query(80.0, ge=0, le=100),
+) -> dict:
+    access = get_alliance_access(request.user, alliance_id)
+    assessment = exit_signals.assess(
+        access, max_age_days=max_age_days, adherence_floor=adherence_floor
+    )
+    return assessment.as_json()
+
+
+@router.get(A + "/notifications", response=list[NotificationOut], summary="Your notifications")
+def list_notifications(request: HttpRequest, alliance_id: int) -> Any:
+    access = get_alliance_access(request.user, alliance_id)
+    return Notification.objects.filter(
+        recipient=request.user, conflict__in=access.records(Conflict)
+    )

@@ -1,0 +1,287 @@
+"""The one-page escalation brief for leadership: data, Markdown and PDF.
+
+``build`` gathers everything through the reader's ``AllianceAccess``, so a brief built by
+side A holds joint records and side A's own private ones, never side B's private ones; the
+Markdown and the PDF are both rendered from that one structure and nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+
+from detente.alliances.visibility import AllianceAccess
+from detente.conflicts import linked, restructuring
+from detente.conflicts.models import Comparison, Conflict, ConflictView
+
+
+@dataclass
+class Brief:
+    title: str
+    alliance: str
+    prepared_for: str
+    prepared_on: str
+    issue: list[tuple[str, str]]
+    description: str
+    positions: list[dict[str, str]]
+    data: list[str]
+    options_title: str
+    options_header: list[str]
+    options: list[list[str]]
+    conditions: list[str]
+    recommendation: str
+    decision: str
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _money(v: float, cur: str) -> str:
+    return f"{v:,.0f} {cur}"
+
+
+def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = None) -> Brief:
+    now = now or timezone.now()
+    step = conflict.current_step
+    issue = [
+        ("Source", conflict.get_source_display()),
+        ("Kind", conflict.get_kind_display()),
+        ("Status", conflict.get_status_display()),
+        ("Open since", f"{conflict.opened_on:%d %b %Y}"),
+    ]
+    if step is not None:
+        left = step.time_left(now)
+        when = ""
+        if left is not None:
+            days = left.total_seconds() / 86400
+            when = f"; {days:.0f} days left" if days >= 0 else f"; {-days:.0f} days overdue"
+        issue.append(("Ladder", f"rung {step.number} of {len(conflict.ladder)}, {step.name}{when}"))
+    views = (
+        access.records(ConflictView)
+        .filter(conflict=conflict)
+        .select_related("owner_side__organisation")
+    )
+    positions = [
+        {
+            "side": str(v.owner_side),
+            "position": v.position,
+            "interests": v.interests,
+            "data": v.data,
+            "private": "private to your side" if v.is_private else "",
+        }
+        for v in views
+    ]
+    links = linked.visible_links(access, conflict)
+    data = []
+    for k in links["kpis"]:
+        m = k.latest
+        value = f"{m.value.normalize():f} {k.unit} in {m.period}" if m else "no measurement yet"
+        data.append(
+            f"KPI {k.name}: {value}; target {k.target.normalize():f} {k.unit} by {k.deadline:%d %b %Y}."
+        )
+    for c in links["commitments"]:
+        data.append(
+            f"Commitment owed by {c.owed_by}: {c.title}, due {c.due_date:%d %b %Y}, {c.display_status}."
+        )
+    for s in links["signals"]:
+        data.append(f"Signal {s.date:%d %b %Y} ({s.get_severity_display().lower()}): {s.title}.")
+    for o in links["objectives"]:
+        data.append(f"Objective at stake: {o.title}.")
+    comparison = (
+        access.records(Comparison).filter(conflict=conflict).first()
+        or access.records(Comparison).first()
+    )
+    options_header: list[str] = []
+    options: list[list[str]] = []
+    conditions: list[str] = []
+    options_title = "No restructuring comparison yet."
+    if comparison is not None:
+        res = restructuring.result(access, comparison)
+        cur = res["currency"]
+        options_title = (
+            f"{comparison.title}: value to each side, NPV at {res['discount_rate_percent']:g}% "
+            f"over {res['periods']} {res['period_label']}s plus priced intangibles (likely, with low-high range)."
+        )
+        options_header = ["Option"] + [s["side"] for s in res["sides"]]
+        for row in res["options"]:
+            cells = [row["label"] + (" (chosen)" if row["option"] == res["chosen_option"] else "")]
+            for v in row["values"]:
+                cells.append(
+                    f"{_money(v['value_likely'], cur)} ({v['value_low']:,.0f} to {v['value_high']:,.0f})"
+                    if v
+                    else "not shared"
+                )
+            options.append(cells)
+        conditions = res["conditions"]
+        conditions = [f"{p['side']} prefers: {p['label']}." for p in res["preferred"]] + conditions
+    return Brief(
+        title=conflict.title,
+        alliance=access.alliance.name,
+        prepared_for=", ".join(str(s) for s in access.my_sides),
+        prepared_on=f"{timezone.localtime(now):%d %b %Y}",
+        issue=issue,
+        description=conflict.description,
+        positions=positions,
+        data=data,
+        options_title=options_title,
+        options_header=options_header,
+        options=options,
+        conditions=conditions,
+        recommendation=conflict.recommendation or "No recommendation recorded yet.",
+        decision=conflict.decision_asked or "No decision asked for yet.",
+    )
+
+
+def markdown(brief: Brief) -> str:
+    out = [f"# Escalation brief: {brief.title}", ""]
+    out.append(f"*{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}*")
+    out += ["", "## The issue", ""]
+    out += [f"- **{k}:** {v}" for k, v in brief.issue]
+    if brief.description:
+        out += ["", brief.description]
+    out += ["", "## Positions and interests", ""]
+    if not brief.positions:
+        out.append("No side has recorded its view yet.")
+    for p in brief.positions:
+        tag = f" ({p['private']})" if p["private"] else ""
+        out.append(f"### {p['side']}{tag}")
+        out += ["", f"- **Position:** {p['position']}"]
+        if p["interests"]:
+            out.append(f"- **Interests:** {p['interests']}")
+        if p["data"]:
+            out.append(f"- **Looking at:** {p['data']}")
+        out.append("")
+    out += ["## The data", ""]
+    out += [f"- {d}" for d in brief.data] or ["No data linked to this conflict."]
+    out += ["", "## Options", "", brief.options_title, ""]
+    if brief.options:
+        out.append("| " + " | ".join(brief.options_header) + " |")
+        out.append("|" + "---|" * len(brief.options_header))
+        out += ["| " + " | ".join(row) + " |" for row in brief.options]
+    if brief.conditions:
+        out += ["", "## What needs to be true", ""]
+        out += [f"- {c}" for c in brief.conditions]
+    out += [
+        "",
+        "## Recommendation",
+        "",
+        brief.recommendation,
+        "",
+        "## Decision asked for",
+        "",
+        brief.decision,
+        "",
+    ]
+    return "\n".join(out)
+
+
+# The PDF uses reportlab's built-in Helvetica (Latin-1 glyphs); other characters are spelled.
+_SPELLED = {
+    "→": "->",
+    "←": "<-",
+    "–": "-",
+    "—": "-",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "…": "...",
+    "≥": ">=",
+    "≤": "<=",
+}
+
+
+def _pdf_text(text: str) -> str:
+    for k, v in _SPELLED.items():
+        text = text.replace(k, v)
+    text = text.encode("cp1252", "replace").decode("cp1252")
+    return escape(text).replace("\n", "<br/>")
+
+
+def pdf(brief: Brief) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    body.fontSize, body.leading = 8.5, 10.5
+    h2 = styles["Heading3"]
+    h2.spaceBefore, h2.spaceAfter = 5, 2
+
+    def p(text: str, style: Any = body) -> Paragraph:
+        return Paragraph(_pdf_text(text), style)
+
+    story: list[Any] = [
+        p(f"Escalation brief: {brief.title}", styles["Title"]),
+        p(f"{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}"),
+        p("The issue", h2),
+        Paragraph(
+            "; ".join(f"<b>{_pdf_text(k)}:</b> {_pdf_text(v)}" for k, v in brief.issue), body
+        ),
+    ]
+    if brief.description:
+        story.append(p(brief.description))
+    story.append(p("Positions and interests", h2))
+    if not brief.positions:
+        story.append(p("No side has recorded its view yet."))
+    for pos in brief.positions:
+        parts = [
+            f"<b>{_pdf_text(pos['side'])}</b>{' (' + pos['private'] + ')' if pos['private'] else ''}: "
+            + _pdf_text(pos["position"])
+        ]
+        if pos["interests"]:
+            parts.append("<i>Interests:</i> " + _pdf_text(pos["interests"]))
+        if pos["data"]:
+            parts.append("<i>Looking at:</i> " + _pdf_text(pos["data"]))
+        story.append(Paragraph(" ".join(parts), body))
+    story.append(p("The data", h2))
+    for d in brief.data or ["No data linked to this conflict."]:
+        story.append(p("• " + d))
+    story.append(p("Options", h2))
+    story.append(p(brief.options_title))
+    if brief.options:
+        rows = [[p(c) for c in brief.options_header]] + [
+            [p(c) for c in row] for row in brief.options
+        ]
+        table = Table(rows, colWidths=[60 * mm] + [55 * mm] * (len(brief.options_header) - 1))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [Spacer(1, 2 * mm), table]
+    if brief.conditions:
+        story.append(p("What needs to be true", h2))
+        story += [p("• " + c) for c in brief.conditions]
+    story += [
+        p("Recommendation", h2),
+        p(brief.recommendation),
+        p("Decision asked for", h2),
+        p(brief.decision),
+    ]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Escalation brief: {brief.title}",
+        author="detente",
+    )
+    doc.build(story)
+    return buffer.getvalue()
