@@ -169,7 +169,9 @@ def test_it_refuses_foreign_ids(cast: Any, decision: Decision, call: Any) -> Non
         title="Elsewhere", options=["A", "B"], considerations=CONSIDERATIONS,
     )  # fmt: skip
     alice = cast.api("alice")
-    assert alice.get(f"/api/v1/alliances/{cast.alliance.pk}/decisions/{foreign.pk}").status_code == 404
+    assert (
+        alice.get(f"/api/v1/alliances/{cast.alliance.pk}/decisions/{foreign.pk}").status_code == 404
+    )
     assert cast.client("alice").get(url(cast, foreign)).status_code == 404
     assert call(alice, "PUT", api(cast, foreign, "/weights"), {"weights": {}}).status_code == 404
     # A goal of another decision cannot be guarded through this one.
@@ -214,7 +216,9 @@ def test_it_names_the_field_of_a_bad_decision_and_writes_nothing(
     body = {"title": "T", "options": ["A", "B"], "considerations": [CONSIDERATIONS[0] | {
         "values": {"A": 12, "B": 8}}]} | change  # fmt: skip
     before = (Decision.objects.count(), AuditEntry.objects.count())
-    response = call(cast.api("alice"), "POST", f"/api/v1/alliances/{cast.alliance.pk}/decisions", body)
+    response = call(
+        cast.api("alice"), "POST", f"/api/v1/alliances/{cast.alliance.pk}/decisions", body
+    )
     assert response.status_code == 422, response.content
     errors = response.json()["errors"]
     assert errors[0]["field"] == field and words in errors[0]["message"]

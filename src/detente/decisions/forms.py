@@ -104,11 +104,11 @@ class DecisionForm(RecordForm):
         periods = [p.strip() for p in self.cleaned_data["periods_text"].split(",") if p.strip()]
         if len(set(periods)) != len(periods):
             raise forms.ValidationError("Each period may appear once.")
-        if self.instance.pk is not None and periods != self.instance.periods:
-            if self.instance.series.exists():
-                raise forms.ValidationError(
-                    "Goal series already use these periods; remove them before changing periods."
-                )
+        changed = self.instance.pk is not None and periods != self.instance.periods
+        if changed and self.instance.series.exists():
+            raise forms.ValidationError(
+                "Goal series already use these periods; remove them before changing periods."
+            )
         return periods
 
     def clean_options_text(self) -> list[str]:
