@@ -46,7 +46,14 @@ def commitments_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
         qs = qs.filter(status__in=["open", "disputed"], due_date__lt=today)
     elif status:
         qs = qs.filter(status=status)
-    commitments = list(qs)
+    # What needs attention first: late ones (oldest first), then open ones by due date, then
+    # the settled ones, newest first.
+    rows = list(qs)
+    settled = [c for c in rows if c.status not in ("open", "disputed")]
+    owed = [c for c in rows if c.status in ("open", "disputed")]
+    owed.sort(key=lambda c: (not c.late, c.due_date))
+    settled.sort(key=lambda c: c.due_date, reverse=True)
+    commitments = owed + settled
     # A source is named only if the reader may see it (a joint commitment never cites a
     # private one, but a source made private later must not leak through the ledger).
     visible_sources = {

@@ -111,6 +111,8 @@ class KPI(models.Model):
     def tolerance_text(self) -> str:
         if self.tolerance_kind == self.ToleranceKind.PERCENT:
             return f"{_num(self.tolerance)}% of the larger value"
+        if self.unit == "%":
+            return f"{_num(self.tolerance)}%"
         return f"{_num(self.tolerance)} {self.unit}".strip()
 
 
