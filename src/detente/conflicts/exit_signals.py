@@ -242,23 +242,58 @@ def assess(
     ]
     fired = [s for s in signals if s.fired]
     names = ", ".join(s.name.lower() for s in fired)
-    if len(fired) >= 3:
+    rescue = salvage_option(access)
+    if len(fired) >= 3 and rescue is None:
         rec = "exit"
         why = (
-            f"{len(fired)} of the 5 exit signals fire ({names}). When the core value is gone "
-            "or a partner is no longer committed, a swift, professional exit that follows "
-            "the agreement's exit terms usually costs both sides less than prolonging it."
+            f"{len(fired)} of the 5 exit signals fire ({names}), and no restructuring option "
+            "in the latest comparison is worth more than exit to every side. When the core "
+            "value is gone, a swift, professional exit that follows the agreement's exit "
+            "terms usually costs both sides less than prolonging it."
         )
     elif fired:
         rec = "restructure"
-        why = (
-            f"{len(fired)} of the 5 exit signals fire ({names}). The alliance can be salvaged "
-            "if its core rationale still holds: compare the restructuring options and address "
-            "these signals first."
-        )
+        why = f"{len(fired)} of the 5 exit signals fire ({names}). "
+        if rescue is not None:
+            why += (
+                f"Yet '{rescue}' is worth more than exit to every side in the latest "
+                "comparison, so the mutual value proposition still exists: salvage the "
+                "alliance by restructuring it, and address these signals first."
+            )
+        else:
+            why += (
+                "The alliance can be salvaged if its core rationale still holds: compare the "
+                "restructuring options and address these signals first."
+            )
     else:
         rec = "salvage"
         why = (
             "None of the 5 exit signals fires on the data you can see: keep working the conflicts."
         )
     return Assessment(signals, rec, why)
+
+
+def salvage_option(access: AllianceAccess) -> str | None:
+    """The restructuring option (not continuing, not exit) of the latest comparison that is
+    worth more than exit to every side with visible values, the best for both together."""
+    from detente.conflicts import restructuring
+
+    comparison = access.records(Comparison).first()
+    if comparison is None:
+        return None
+    data = restructuring.result(access, comparison)
+    rows = {r["option"]: r for r in data["options"]}
+    exit_values = rows.get("exit", {}).get("values")
+    best, best_total = None, None
+    for key, row in rows.items():
+        if key in ("continue", "exit"):
+            continue
+        values = row["values"]
+        if any(v is None for v in values) or not values:
+            continue
+        floors = [(e["value_likely"] if e else 0.0) for e in (exit_values or [None] * len(values))]
+        if all(v["value_likely"] > f for v, f in zip(values, floors, strict=True)):
+            total = sum(v["value_likely"] for v in values)
+            if best_total is None or total > best_total:
+                best, best_total = row["label"], total
+    return best

@@ -116,8 +116,9 @@ def raise_jointly(
 
 
 def recipients(conflict: Conflict, owner_text: str) -> list[Any]:
-    """The people to tell about a rung: accounts named as stakeholders in the role the
-    rung's owner names, else the managers of every side that may see the conflict.
+    """The people to tell about a rung: the stakeholders (with an account) the rung's owner
+    names, else those in the role it names ("alliance managers", "executive sponsors",
+    "working team"), else the managers of every side that may see the conflict.
 
     Only people of the sides that may see the conflict are ever chosen (a private conflict
     is its owner side's alone).
@@ -136,17 +137,20 @@ def recipients(conflict: Conflict, owner_text: str) -> list[Any]:
         roles.append(Stakeholder.Role.ALLIANCE_MANAGER)
     if "team" in text or "lead" in text or "operational" in text:
         roles.append(Stakeholder.Role.OPERATIONAL_LEAD)
-    chosen: list[Any] = []
-    if roles:
-        user_ids = set()
-        for side in sides:
-            # Stakeholders as the side sees them: its own private ones and every joint one.
-            user_ids |= set(
-                Stakeholder.objects.visible_to_side(side.pk)
-                .filter(alliance_id=conflict.alliance_id, role__in=roles, user__isnull=False)
-                .values_list("user_id", flat=True)
+    # Stakeholders with an account, as the sides that may see the conflict see them
+    # (joint ones, and each side's own private ones).
+    people: list[Stakeholder] = []
+    for side in sides:
+        people += list(
+            Stakeholder.objects.visible_to_side(side.pk).filter(
+                alliance_id=conflict.alliance_id, user__isnull=False
             )
-        chosen = list(members.filter(pk__in=user_ids).distinct().order_by("email"))
+        )
+    # Named owners first ("Maya Okafor and Raj Menon"), then owners named by role.
+    user_ids = {p.user_id for p in people if p.name and p.name.lower() in text}
+    if not user_ids and roles:
+        user_ids = {p.user_id for p in people if p.role in roles}
+    chosen: list[Any] = list(members.filter(pk__in=user_ids).distinct().order_by("email"))
     if not chosen:
         managers = [r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Role.MANAGER]]
         chosen = list(

@@ -21,6 +21,17 @@ from detente.analysis.restructuring import (
 )
 from detente.conflicts.models import Comparison, OptionEstimate, SideWeights
 
+# Short names for the sentences of "what needs to be true".
+SHORT = {
+    "continue": "continuing as is",
+    "descope": "de-scoping",
+    "phased": "phased projects",
+    "modular": "the modular partnership",
+    "licensing": "licensing",
+    "spinoff": "a spin-off",
+    "exit": "exit",
+}
+
 FACTORS = {
     "relationship": "Relationship",
     "reputation": "Reputation",
@@ -132,68 +143,53 @@ def result(access: AllianceAccess, comparison: Comparison) -> dict[str, Any]:
         "points": points,
         "preferred": prefs,
         "chosen_option": comparison.chosen_option,
-        "conditions": conditions(sides, estimates, weights, rate, prefs),
+        "conditions": conditions(sides, by_option, prefs),
     }
 
 
-def conditions(sides, estimates, weights, rate: float, prefs: list[dict]) -> list[str]:
-    """What needs to be true for each side's preferred option to win over the other's, from
-    the conditions engine (detente.analysis.conditions). Both sides' inputs must be visible:
-    the engine is only given what the reader may see."""
+def conditions(sides: list, values: dict[str, dict[str, Any]], prefs: list[dict]) -> list[str]:
+    """What needs to be true for each side to accept the other's preferred option, from the
+    conditions engine (detente.analysis.conditions).
+
+    The considerations are the combined value of each option to each side, on one money
+    scale; each side puts all its weight on its own value today. The engine then states how
+    much weight a side would have to give the partner's value, or how an estimate would
+    have to move, for its preference to flip. Only values the reader may see go in.
+    """
     if len(sides) < 2 or len(prefs) < 2 or prefs[0]["option"] == prefs[1]["option"]:
         return []
     from detente.analysis import conditions as cond
 
-    a, b = sides[0], sides[1]
-    mine = {(e.owner_side_id, e.option): e for e in estimates}
-    options = [o for o in OPTIONS if (a.pk, o) in mine and (b.pk, o) in mine]
+    a, b = str(sides[0].pk), str(sides[1].pk)
+    options = [o for o in OPTIONS if a in values.get(o, {}) and b in values.get(o, {})]
     if prefs[0]["option"] not in options or prefs[1]["option"] not in options:
         return []
-    w = {x.owner_side_id: x for x in weights}
-    from detente.analysis.restructuring import npv
-
-    def cash(side, o):
-        return npv(mine[(side.pk, o)].flows_likely, rate)
-
-    names = [f"Cash value to {a} (NPV)", f"Cash value to {b} (NPV)"] + [
-        f"{label} (mean of both sides' scores)" for label in FACTORS.values()
-    ]
+    every = [values[o][s]["value_likely"] for o in options for s in (a, b)]
+    scale = (min(every), max(every))
+    if not scale[0] < scale[1]:
+        return []
+    names = [f"Value to {sides[0]}", f"Value to {sides[1]}"]
     cons = [
         cond.Consideration(
-            names[0], "higher", {OPTIONS[o]: cond.Estimate(cash(a, o), cash(a, o)) for o in options}
-        ),
-        cond.Consideration(
-            names[1], "higher", {OPTIONS[o]: cond.Estimate(cash(b, o), cash(b, o)) for o in options}
-        ),
-    ]
-    for i, f in enumerate(FACTORS):
-        vals = {o: (getattr(mine[(a.pk, o)], f) + getattr(mine[(b.pk, o)], f)) / 2 for o in options}
-        cons.append(
-            cond.Consideration(
-                names[2 + i],
-                "higher",
-                {OPTIONS[o]: cond.Estimate(v, v) for o, v in vals.items()},
-                scale=(-2, 2),
-            )
+            names[i],
+            "higher",
+            {
+                SHORT[o]: cond.Estimate(values[o][s]["value_likely"], values[o][s]["value_likely"])
+                for o in options
+            },
+            scale=scale,
         )
-
-    def party(side, own, other):
-        sw = w.get(side.pk)
-        factor_w = [float(getattr(sw, f)) if sw else 1.0 for f in FACTORS]
-        total = sum(factor_w) or 1.0
-        # Half the weight on the side's own cash, half on the intangibles it weighs.
-        weights_ = {names[own]: 50.0, names[other]: 0.0}
-        for i, fw in enumerate(factor_w):
-            weights_[names[2 + i]] = 50.0 * fw / total
-        return cond.Party(str(side), weights_)
-
+        for i, s in enumerate((a, b))
+    ]
+    parties = [
+        cond.Party(str(sides[0]), {names[0]: 1.0, names[1]: 0.0}),
+        cond.Party(str(sides[1]), {names[0]: 0.0, names[1]: 1.0}),
+    ]
     problem = cond.Problem(
-        options=[OPTIONS[o] for o in options],
-        considerations=cons,
-        parties=[party(a, 0, 1), party(b, 1, 0)],
+        options=[SHORT[o] for o in options], considerations=cons, parties=parties
     )
     try:
-        res = cond.analyse(problem, pairs=[(prefs[0]["label"], prefs[1]["label"])])
+        res = cond.analyse(problem, pairs=[(SHORT[prefs[0]["option"]], SHORT[prefs[1]["option"]])])
     except (InputError, ValueError):
         return []
-    return [s for s in res.statements()][:6]
+    return list(res.statements())[:6]
