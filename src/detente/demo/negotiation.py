@@ -1,9 +1,81 @@
-"""Demo data for the negotiation capability."""
+"""Demo data for the negotiation capability: InnovateTech × GlobalConnect re-negotiating
+from full integration to a modular partnership (seed 001; the numbers are those of
+examples/negotiation/innovatetech_globalconnect.yaml, without its two constraints)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from detente.alliances.visibility import get_alliance_access
+from detente.negotiation import services
+from detente.negotiation.forms import PreferencesForm, RoundForm
+
+EXAMPLE = {
+    "parties": ["InnovateTech", "GlobalConnect"],
+    "issues": {
+        "model": ["full_integration", "modular", "licensing"],
+        "scope": ["all_segments", "top_tier_clients", "enterprise_pilot"],
+        "innovatetech_share": ["30%", "40%", "50%"],
+        "co_development": ["none", "niche_apps", "joint_roadmap"],
+        "exclusivity": ["none", "regional", "global"],
+        "growth_commitment": ["10", "15", "20", "25", "30"],
+    },
+}
+EXAMPLE_FILE = Path(__file__).parents[3] / "examples/negotiation/innovatetech_globalconnect.yaml"
+
+
+def _preferences(name: str) -> dict[str, Any]:
+    if EXAMPLE_FILE.exists():
+        doc = yaml.safe_load(EXAMPLE_FILE.read_text())
+        prefs = doc["preferences"][name]
+        prefs["scores"]["growth_commitment"] = {
+            str(k): v for k, v in prefs["scores"]["growth_commitment"].items()
+        }
+        return prefs
+    raise FileNotFoundError(EXAMPLE_FILE)
+
+
+def _enter(access: Any, rnd: Any, prefs: dict[str, Any]) -> None:
+    issues = list(rnd.issues.all())
+    data, errors = PreferencesForm.data_from_json(prefs, issues)
+    form = PreferencesForm(data=data, issues=issues)
+    if errors or not form.is_valid():
+        raise ValueError(f"demo negotiation preferences: {errors or form.errors.as_text()}")
+    services.save_preferences(access, rnd, form)
 
 
 def build(ws: Any) -> None:
     """Add this capability's demo records to the workspace ``ws`` (see demo.build)."""
+    alliance = next(
+        (a for name, a in ws.alliances.items() if name.startswith("InnovateTech × GlobalConnect")),
+        None,
+    )
+    if alliance is None or not EXAMPLE_FILE.exists():
+        return
+    maya = get_alliance_access(ws.users["maya@innovatetech.example"], alliance.pk)
+    raj = get_alliance_access(ws.users["raj@globalconnect.example"], alliance.pk)
+    form = RoundForm(
+        data={
+            "owner_side": maya.my_side.pk,
+            "title": "From full integration to a modular partnership",
+            "purpose": "GlobalConnect bought a rival AI firm and wants AI across its whole "
+            "network; InnovateTech wants to stay the specialised layer for high-value "
+            "clients. Six issues decide the new terms.",
+            "issues": "\n".join(f"{k}: {', '.join(v)}" for k, v in EXAMPLE["issues"].items()),
+        },
+        access=maya,
+    )
+    if not form.is_valid():
+        raise ValueError(f"demo negotiation round: {form.errors.as_text()}")
+    rnd = services.save_round(maya, form)
+    _enter(maya, rnd, _preferences("InnovateTech"))
+    _enter(raj, rnd, _preferences("GlobalConnect"))
+    # Both managers name Leo Brandt (InnovateTech's read-only sponsor, chosen by both as
+    # the facilitator of the talks) so the facilitator view has something to show.
+    leo = ws.users.get("leo@innovatetech.example")
+    if leo is not None:
+        services.grant(maya, rnd, leo)
+        services.grant(raj, rnd, leo)

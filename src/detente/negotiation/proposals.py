@@ -128,11 +128,13 @@ def solve_round(rnd: NegotiationRound, sides: list[Side]) -> RoundResult:
     # Only acceptable packages are proposed: a package below either side's walk-away is
     # dropped without saying whose walk-away excluded it.
     acceptable = [o for o in result.frontier if o.acceptable]
-    for n, outcome in enumerate(_spread(acceptable, SPREAD), start=1):
+    n = 0
+    for outcome in _spread(acceptable, SPREAD):
         ident = tuple(sorted(outcome.package.items()))
         if ident in seen:
             continue
         seen.add(ident)
+        n += 1
         proposals.append(
             Proposal(
                 f"frontier-{n}",
