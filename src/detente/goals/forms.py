@@ -262,8 +262,8 @@ def measurement_history(
     )
     if measured_stage == "last" and len(stages) > 1:
         note += (
-            f"; at the funnel's rates (1 {stages[-1]['name']} in {_plain(float(1 / factor))} "
-            f"{stages[0]['name']}) that is {sum(counts)} {stages[0]['name']}"
+            f"; at the funnel's rates ({_plain(float(1 / factor))} {stages[0]['name']} for "
+            f"each of the {stages[-1]['name']}) that is {sum(counts):,} {stages[0]['name']}"
         )
     return counts, note
 
@@ -547,8 +547,9 @@ def initial_values(access: AllianceAccess, kpi: KPI, previous: RealismCheck | No
     today = timezone.localdate()
     initial: dict[str, Any] = {
         "target": max(1, int(kpi.target)),
-        "start": today,
-        "deadline": max(kpi.deadline, today),
+        # ISO text: a browser's date input shows nothing for any other format.
+        "start": today.isoformat(),
+        "deadline": max(kpi.deadline, today).isoformat(),
         "confidence": 80,
         "weekdays": ["mon", "tue", "wed", "thu", "fri"],
         "history_from": FROM_MEASUREMENTS,

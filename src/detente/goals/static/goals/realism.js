@@ -43,7 +43,10 @@
         { label: "Today per working day", data: f.current_per_day, backgroundColor: blue },
       ] },
       options: { indexAxis: "y", maintainAspectRatio: false,
-        scales: { x: { type: "logarithmic", title: { display: true, text: "per working day (log scale)" } } },
+        scales: { x: { type: "logarithmic", title: { display: true, text: "per working day (log scale)" },
+          ticks: { autoSkip: true, callback: (v) => {
+            const m = v / Math.pow(10, Math.floor(Math.log10(v)));
+            return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-9) ? v.toLocaleString() : ""; } } } },
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: {
           label: (c) => c.dataset.label + ": " + c.raw.toLocaleString(undefined, { maximumFractionDigits: 1 }) } } } },
     });
@@ -59,7 +62,7 @@
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => pct(c.raw) } },
           realismMarkers: { bins, lines: [
             { value: o.target, color: red, label: "target " + fmt(o.target) },
-            { value: o.realistic_target, color: green, dash: [5, 4], label: "realistic " + fmt(o.realistic_target), row: 1 },
+            { value: o.realistic_target, color: green, dash: [5, 4], label: "realistic " + fmt(o.realistic_target), row: 2 },
           ] } } },
       plugins: [markers],
     });
