@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detente.alliances.models import Alliance, Stakeholder
-from detente.analysis.warning.periods import period_ordinal
 from detente.health.models import Alert, Answer, Cycle, HealthPlan, Measure, Response
-from detente.health.warning import triage
+from detente.health.warning import is_recent, triage
 
 SPARK_CYCLES = 8
 
@@ -94,12 +93,10 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
             alliance_id__in=ids, severity__gte=Alert.Severity.WARNING
         )
     )
-    latest: dict[int, int] = {}
-    for a in alerts:
-        latest[a.alliance_id] = max(latest.get(a.alliance_id, -1), period_ordinal(a.period)[1])
+    alerts = [a for a in alerts if is_recent(a.period)]
     status = triage(user, alerts)
     for a in alerts:
-        if period_ordinal(a.period)[1] == latest[a.alliance_id] and status[a.pk].status == "open":
+        if status[a.pk].status == "open":
             out[a.alliance_id].open_alerts.append(a)
     return out
 

@@ -175,15 +175,22 @@ def scan_alliance(alliance: Alliance, *, notify: bool = True) -> ScanResult:
         for side, a in found:
             _store(alliance, sides, side, a, stored, result, labels)
     if notify:
-        latest = _latest_period(found)
-        fresh = [a for a in result.created + result.updated if a.period == latest]
+        fresh = [a for a in result.created + result.updated if is_recent(a.period)]
         route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])
     return result
 
 
-def _latest_period(found: list[tuple[Side | None, engine.Alert]]) -> str | None:
-    periods = {a.period for _, a in found}
-    return max(periods, key=lambda p: period_ordinal(p)[1]) if periods else None
+def is_recent(period: str, today: date | None = None) -> bool:
+    """This period or the one before (by the calendar): what is worth an email or a place on
+    the portfolio. Older alerts stay on the alliance's page as history."""
+    today = today or timezone.localdate()
+    kind, ordinal = period_ordinal(period)
+    now = (
+        today.year * 4 + (today.month - 1) // 3
+        if kind == "quarter"
+        else today.year * 12 + today.month - 1
+    )
+    return ordinal >= now - 1
 
 
 def _store(

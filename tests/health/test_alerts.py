@@ -1,0 +1,226 @@
+"""Early warning through the site: the seed's case, private alert routing, triage, the
+idempotent ``detente scan``, and the demo."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import Any
+
+from django.core import mail
+from django.utils import timezone
+from health_helpers import Quarter, api, quarters_before, run_quarters, seed_quarters
+
+from detente.alliances.models import Signal
+from detente.health import scan_command, warning
+from detente.health.models import Alert, AlertAction, AlertDelivery, AlertPreference
+
+
+def _scan(**options: Any) -> int:
+    args = argparse.Namespace(
+        alliance=None, no_email=False, no_reminders=False, digest_now=False, quiet=True
+    )
+    for key, value in options.items():
+        setattr(args, key, value)
+    return scan_command.run(args)
+
+
+def _worst(period: str, **filters: Any) -> int:
+    alerts = Alert.objects.filter(period=period, **filters)
+    return max((a.severity for a in alerts), default=0)
+
+
+def _private_quarters() -> list[Quarter]:
+    """Stable joint scores; side A's private dimension collapses in the last quarter."""
+    quarters = []
+    for period, secret in zip(quarters_before(4), (5, 5, 5, 1), strict=True):
+        steady = {"alignment": [4, 4, 4], "adherence": [95] * 3, "roi": [10] * 3,
+                  "satisfaction": [4, 4, 4]}  # fmt: skip
+        quarters.append(Quarter(period, steady | {"exit_readiness": [secret] * 3}, dict(steady)))
+    return quarters
+
+
+def test_the_seeds_case_warns_by_q2_and_alerts_at_q3(cast: Any) -> None:
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    q1, q2, q3 = quarters_before(3)
+    assert _scan() == 0
+    assert _worst(q1) < Alert.Severity.WARNING
+    assert _worst(q2) >= Alert.Severity.WARNING
+    assert _worst(q3) == Alert.Severity.ALERT
+    shift = Alert.objects.get(period=q3, measure="alignment", rule="shift")
+    assert "4.5 → 4.0 → 3.2" in shift.evidence
+    assert shift.next_step
+    assert shift.visibility == "joint"
+    # Both sides' managers get the new Q3 warnings and alerts by email; nobody else does.
+    recipients = {address for m in mail.outbox if "Alert" in m.subject for address in m.to}
+    assert recipients == {"alice@acme.example", "bob@globex.example"}
+    page = cast.client("bella").get(f"/alliances/{cast.alliance.pk}/health/alerts/")
+    assert "4.5 → 4.0 → 3.2" in page.content.decode()
+
+
+def test_a_scan_run_twice_adds_nothing_and_emails_nothing_more(cast: Any, capsys: Any) -> None:
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    _scan()
+    alerts = list(Alert.objects.order_by("pk").values("pk", "key", "severity", "evidence"))
+    emails = len(mail.outbox)
+    deliveries = AlertDelivery.objects.count()
+    capsys.readouterr()
+    assert _scan() == 0
+    assert list(Alert.objects.order_by("pk").values("pk", "key", "severity", "evidence")) == alerts
+    assert len(mail.outbox) == emails
+    assert AlertDelivery.objects.count() == deliveries
+    assert "0 new alert(s), 0 updated" in capsys.readouterr().out
+
+
+def test_an_alert_on_side_as_private_data_goes_to_side_a_only(cast: Any) -> None:
+    cast.client("alice").post(
+        f"/alliances/{cast.alliance.pk}/health/measures/new/",
+        {"owner_side": cast.side_a.pk, "label": "Exit readiness",
+         "question": "How ready are we to exit?", "visibility": "private"},
+    )  # fmt: skip
+    run_quarters(cast, _private_quarters(), timezone.localdate())
+    mail.outbox.clear()
+    _scan()
+    private = Alert.objects.filter(measure="exit_readiness")
+    assert private.exists()
+    assert {(a.visibility, a.owner_side_id) for a in private} == {("private", cast.side_a.pk)}
+    assert not Alert.objects.filter(visibility="joint", evidence__icontains="exit").exists()
+    to = {address for m in mail.outbox for address in m.to if "xit readiness" in m.body}
+    assert to == {"alice@acme.example"}
+    a = cast.alliance.pk
+    for who in ("bob", "bella"):
+        assert (
+            "xit readiness"
+            not in cast.client(who).get(f"/alliances/{a}/health/alerts/").content.decode()
+        )
+        assert (
+            "xit readiness" not in cast.client(who).get("/health/alerts/?show=all").content.decode()
+        )
+        listed = api(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
+        assert "exit" not in listed.content.decode().lower()
+        one = private.first()
+        assert api(cast.api(who), "POST", f"/api/v1/alliances/{a}/health/alerts/{one.pk}/ack",
+                   {"reason": "seen"}).status_code == 404  # fmt: skip
+    assert (
+        "xit readiness"
+        in cast.client("alice").get(f"/alliances/{a}/health/alerts/").content.decode()
+    )
+    assert "xit readiness" in cast.client("rita").get("/health/alerts/?show=all").content.decode()
+
+
+def test_a_private_signal_of_side_a_alerts_side_a_only(cast: Any) -> None:
+    today = timezone.localdate()
+    for days, kind in ((1, "resource_change"), (2, "messaging_shift")):
+        Signal.objects.create(alliance=cast.alliance, owner_side=cast.side_a, visibility="private",
+                              date=today - timedelta(days=days), kind=kind, title="A-ONLY hint")  # fmt: skip
+    _scan()
+    alerts = Alert.objects.filter(rule="signal")
+    assert alerts.exists()
+    # The cast's joint messaging-shift signals raise joint alerts; the private ones only add
+    # side-A alerts, whose evidence quotes them.
+    for alert in alerts.filter(evidence__contains="A-ONLY"):
+        assert (alert.visibility, alert.owner_side_id) == ("private", cast.side_a.pk)
+    assert alerts.filter(evidence__contains="A-ONLY").exists()
+    assert not alerts.filter(visibility="joint", evidence__contains="A-ONLY").exists()
+
+
+def test_acknowledging_and_snoozing_need_a_reason_and_stay_with_my_side(
+    cast: Any, nothing_changes: Any
+) -> None:
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    _scan()
+    alert = Alert.objects.filter(period=quarters_before(1)[0], visibility="joint").first()
+    base = f"/api/v1/alliances/{cast.alliance.pk}/health/alerts/{alert.pk}"
+    with nothing_changes():
+        missing = api(cast.api("alice"), "POST", base + "/ack", {})
+        assert missing.status_code == 422
+        assert missing.json()["errors"][0]["field"] == "reason"
+        past = str(timezone.localdate() - timedelta(days=1))
+        late = api(
+            cast.api("bob"), "POST", base + "/snooze", {"reason": "r", "snoozed_until": past}
+        )
+        assert late.status_code == 422
+        assert late.json()["errors"][0]["field"] == "snoozed_until"
+        assert api(cast.api("rita"), "POST", base + "/ack", {"reason": "r"}).status_code == 403
+    done = api(cast.api("alice"), "POST", base + "/ack", {"reason": "Dialogue booked for Monday"})
+    assert done.status_code == 200 and done.json()["status"] == "acknowledged"
+    action = AlertAction.objects.get()
+    assert (action.visibility, action.owner_side_id) == ("private", cast.side_a.pk)
+    listed = api(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/alerts")
+    assert next(a for a in listed.json() if a["id"] == alert.pk)["status"] == "open"
+    assert (
+        "Dialogue booked"
+        not in cast.client("bob")
+        .get(f"/alliances/{cast.alliance.pk}/health/alerts/")
+        .content.decode()
+    )
+    until = str(timezone.localdate() + timedelta(days=14))
+    snoozed = api(
+        cast.api("bella"), "POST", base + "/snooze", {"reason": "After QBR", "snoozed_until": until}
+    )
+    assert snoozed.json()["status"] == "snoozed"
+
+
+def test_a_digest_collects_alerts_into_one_email(cast: Any) -> None:
+    AlertPreference.objects.create(user=cast.alice, mode=AlertPreference.Mode.DIGEST)
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    mail.outbox.clear()
+    _scan()
+    to_alice = [m for m in mail.outbox if "alice@acme.example" in m.to]
+    assert len(to_alice) == 1
+    assert "early-warning alert" in to_alice[0].subject
+    assert "4.5 → 4.0 → 3.2" in to_alice[0].body
+    mail.outbox.clear()
+    _scan()
+    assert not [m for m in mail.outbox if "alice@acme.example" in m.to]
+
+
+def test_the_portfolio_ranks_by_risk_with_sparklines(
+    cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    _scan()
+    page = cast.client("bob").get("/health/portfolio/?severity=2")
+    assert page.status_code == 200
+    assert b"Acme \xc3\x97 Globex" in page.content
+    assert b'data-spark="spark-' in page.content
+    assert b"Initech" not in page.content
+    with django_assert_max_num_queries(30):
+        cast.client("alice").get("/")
+    assert b"open alert" in cast.client("alice").get("/").content
+    filtered = cast.client("alice").get("/health/portfolio/?status=closed")
+    assert b"No alliance matches" in filtered.content
+
+
+def test_scan_refuses_an_unknown_alliance(cast: Any, capsys: Any) -> None:
+    assert _scan(alliance=[999999]) == 2
+    assert "999999" in capsys.readouterr().err
+
+
+def test_inputs_never_use_a_side_with_too_few_answers(cast: Any) -> None:
+    few = [Quarter(quarters_before(1)[0], {"alignment": [1, 1]}, {"alignment": [4, 4, 4]})]
+    run_quarters(cast, few, timezone.localdate())
+    data = warning.inputs(cast.alliance, None)
+    sides = {o.side for o in data.observations if o.measure == "alignment"}
+    assert sides == {"Globex"}
+
+
+def test_the_demo_raises_the_seeds_alerts_and_nothing_for_the_healthy_alliance(db: Any) -> None:
+    from detente.demo.build import build_demo
+    from detente.demo.health import _quarters_before
+
+    ws = build_demo()
+    seed = ws.alliances["InnovateTech × GlobalConnect network AI"]
+    healthy = ws.alliances["EasyWeGo × SwiftRide driver rollout"]
+    q1, q2, q3 = (label for label, _, _ in _quarters_before(timezone.localdate(), 3))
+    assert _worst(q1, alliance=seed) < Alert.Severity.WARNING
+    assert _worst(q2, alliance=seed) >= Alert.Severity.WARNING
+    assert _worst(q3, alliance=seed) == Alert.Severity.ALERT
+    shift = Alert.objects.get(alliance=seed, period=q3, measure="alignment", rule="shift")
+    assert "4.5 → 4.0 → 3.2" in shift.evidence
+    assert not Alert.objects.filter(alliance=healthy).exists()
+    # InnovateTech's private roadmap dimension raises alerts that GlobalConnect never sees.
+    private = Alert.objects.filter(alliance=seed, measure="roadmap_confidence")
+    assert private.exists() and {a.visibility for a in private} == {"private"}
+    raj = ws.users["raj@globalconnect.example"]
+    assert not Alert.objects.visible_to(raj).filter(measure="roadmap_confidence").exists()
