@@ -5,17 +5,15 @@ Private weights and the other side
 A side's weights may be private. The other side must still see the *conditions* computed
 from them (that is the point of the page), so the analysis reads every side's weights of
 the decision, and then shows the weights of a side the reader cannot see only through
-the engine's hide-weights mode (``ConditionsResult.as_json(hide_weights_of=...)``). On top
-of that mode this module removes the hidden party's scores and margins (which are linear
-in its weights, and with two options they give its shares away at once) from the rankings,
-the flips, the statements and the chart data. Which sides are hidden is decided by the
+the engine's hide-weights mode (``ConditionsResult.as_json(hide_weights_of=...)``), which
+also leaves out the hidden party's scores and margins (linear in its weights; with two
+options they give its shares away at once); the chart data below skips them too. Which sides are hidden is decided by the
 visibility rule (``access.records``), not by hand. What a determined reader can still work
 out from the thresholds is written in docs/decisions.md.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from detente.alliances.visibility import AllianceAccess
@@ -94,19 +92,6 @@ def _parties(
         if not shown:
             hidden.add(name)
     return parties, listing, hidden, notes
-
-
-def _redact_statement(text: str, hidden: set[str]) -> str:
-    for party in hidden:
-        p = re.escape(party)
-        text = re.sub(rf"({p} prefers .+? to .+?) \(score [^()]*\)", r"\1", text)
-        text = re.sub(rf"({p} scores .+? and .+? the same)", r"\1", text)
-        text = re.sub(
-            rf"(Within the estimate ranges {p}'s preference could go either way) \([^()]*\)",
-            r"\1",
-            text,
-        )
-    return text
 
 
 def _normalised(result: dict[str, Any], decision: Decision) -> dict[str, dict[str, float]]:
@@ -193,17 +178,8 @@ def conditions(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
         out["ready"] = False
         out["notes"].append(f"The decision cannot be analysed: {exc}")
         return out
-    for party in hidden:
-        ranking = result["rankings"][party]
-        result["rankings"][party] = {
-            "options": [{"option": o["option"]} for o in ranking["options"]],
-            "scores_hidden": True,
-        }
-    for flip in result["flips"]:
-        if flip["party"] in hidden:
-            flip.pop("margin")
-            flip.pop("margin_range")
-    result["statements"] = [_redact_statement(s, hidden) for s in result["statements"]]
+    for party in hidden:  # the engine leaves a hidden party's order of preference only
+        result["rankings"][party]["scores_hidden"] = True
     out["conditions"] = result
     out["charts"] = {
         "scores": {

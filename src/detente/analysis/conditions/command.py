@@ -61,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     hidden = set(args.hide_weights_of)
     for ranking in result.rankings:
-        ranked = ", ".join(f"{o.option} {num(o.score)}" for o in ranking.options)
+        if ranking.party in hidden:  # order only: scores would give the weights away
+            ranked = " > ".join(o.option for o in ranking.options) + " (weights private)"
+        else:
+            ranked = ", ".join(f"{o.option} {num(o.score)}" for o in ranking.options)
         print(f"{ranking.party}: {ranked}")
     print()
     for statement in result.statements(hidden):

@@ -1,8 +1,9 @@
 """The JSON form of a conditions result: what ``detente conditions --json`` prints.
 
 hide_weights_of lists parties whose weights are private to their side: their current weights,
-raw weight units and current ratios are left out, and so are their statements' "now" figures.
-The thresholds themselves stay, because they are the conditions the other side may see.
+raw weight units and current ratios are left out, and so are their scores and margins (with
+two options a score is a weight share) and their statements' "now" figures. Their order of
+preference and the thresholds stay, because those are the conditions the other side may see.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _flip_json(pc: PairConditions, hide: bool) -> dict[str, Any]:
             item.pop("ratio_now")
         ratios.append(item)
     values = [{**asdict(v), "estimate": v.estimate.as_json()} for v in pc.values]
-    return {
+    flip: dict[str, Any] = {
         "party": pc.party,
         "a": pc.a,
         "b": pc.b,
@@ -40,6 +41,21 @@ def _flip_json(pc: PairConditions, hide: bool) -> dict[str, Any]:
         "weights": weights,
         "ratios": ratios,
         "values": values,
+    }
+    if hide:
+        del flip["margin"], flip["margin_range"]
+    return flip
+
+
+def _ranking_json(ranking: Any, hide: bool) -> dict[str, Any]:
+    if hide:  # the order of preference only
+        return {"options": [{"option": o.option} for o in ranking.options]}
+    return {
+        "margin": ranking.margin,
+        "options": [
+            {"option": o.option, "score": o.score, "score_range": [o.score_low, o.score_high]}
+            for o in ranking.options
+        ],
     }
 
 
@@ -60,20 +76,7 @@ def result_json(result: ConditionsResult, hide_weights_of: Collection[str] = ())
             "ranges": "scored at their midpoint; margins also given over the whole ranges",
         },
         "scale": {c: list(v) for c, v in result.scale.items()},
-        "rankings": {
-            r.party: {
-                "margin": r.margin,
-                "options": [
-                    {
-                        "option": o.option,
-                        "score": o.score,
-                        "score_range": [o.score_low, o.score_high],
-                    }
-                    for o in r.options
-                ],
-            }
-            for r in result.rankings
-        },
+        "rankings": {r.party: _ranking_json(r, r.party in hidden) for r in result.rankings},
         "pairs": [list(p) for p in result.pairs],
         "flips": [_flip_json(pc, pc.party in hidden) for pc in result.flips],
         "settlers": [_settler_json(s) for s in result.settlers],

@@ -136,6 +136,9 @@ def write_statements(result: ConditionsResult, hide_weights_of: Collection[str] 
                 views.append(f"{pc.party} scores {a} and {b} the same")
                 continue
             other = pc.b if pc.prefers == pc.a else pc.a
+            if pc.party in hide_weights_of:  # a hidden party's scores would give its weights away
+                views.append(f"{pc.party} prefers {pc.prefers} to {other}")
+                continue
             mine = score[pc.party]
             views.append(
                 f"{pc.party} prefers {pc.prefers} to {other} "
@@ -145,7 +148,12 @@ def write_statements(result: ConditionsResult, hide_weights_of: Collection[str] 
         for pc in conditions:
             if pc.prefers is None:
                 continue
-            if pc.margin_low > 0 > pc.margin_high or pc.margin_low < 0 < pc.margin_high:
+            straddles = pc.margin_low > 0 > pc.margin_high or pc.margin_low < 0 < pc.margin_high
+            if straddles and pc.party in hide_weights_of:
+                out.append(
+                    f"Within the estimate ranges {pc.party}'s preference could go either way."
+                )
+            elif straddles:
                 out.append(
                     f"Within the estimate ranges {pc.party}'s preference could go either way "
                     f"(margin of {a} over {b} from {num(pc.margin_low)} to "
