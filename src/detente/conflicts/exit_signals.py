@@ -284,14 +284,17 @@ def salvage_option(access: AllianceAccess) -> str | None:
     data = restructuring.result(access, comparison)
     rows = {r["option"]: r for r in data["options"]}
     exit_values = rows.get("exit", {}).get("values")
+    # The sides with any visible estimate in the comparison; each must gain.
+    with_data = [i for i in range(len(data["sides"])) if any(r["values"][i] for r in rows.values())]
     best, best_total = None, None
     for key, row in rows.items():
-        if key in ("continue", "exit"):
+        values = [row["values"][i] for i in with_data]
+        if key in ("continue", "exit") or not values or any(v is None for v in values):
             continue
-        values = row["values"]
-        if any(v is None for v in values) or not values:
-            continue
-        floors = [(e["value_likely"] if e else 0.0) for e in (exit_values or [None] * len(values))]
+        floors = [
+            exit_values[i]["value_likely"] if exit_values and exit_values[i] else 0.0
+            for i in with_data
+        ]
         if all(v["value_likely"] > f for v, f in zip(values, floors, strict=True)):
             total = sum(v["value_likely"] for v in values)
             if best_total is None or total > best_total:
