@@ -1392,15 +1392,27 @@ PAGES |= {
     ],
     "objective_delete": [
         Case(ledger_url("joint_objective", O + "{pk}/delete/"), POST_ONLY, note="a-joint"),
-        Case(ledger_url("joint_objective", O + "{pk}/delete/"), A_JOINT_WRITE_POST, "POST",
-             note="a-joint"),
-        Case(ledger_url("private_objective", O + "{pk}/delete/"), A_PRIVATE_WRITE_POST, "POST",
-             note="a-private"),
+        Case(
+            ledger_url("joint_objective", O + "{pk}/delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_objective", O + "{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
     ],  # fmt: skip
     "kpi_new": [
         Case(alliance_url("objectives/kpis/new/"), WRITERS),
-        Case(alliance_url("objectives/kpis/new/"), KPI_ON_A_OBJECTIVE_POST, "POST",
-             kpi_form("joint_objective")),
+        Case(
+            alliance_url("objectives/kpis/new/"),
+            KPI_ON_A_OBJECTIVE_POST,
+            "POST",
+            kpi_form("joint_objective"),
+        ),
     ],  # fmt: skip
     "kpi_detail": [
         Case(ledger_url("joint_kpi", O + "kpis/{pk}/"), MEMBERS, note="a-joint"),
@@ -1408,36 +1420,71 @@ PAGES |= {
     ],
     "kpi_edit": [
         Case(ledger_url("joint_kpi", O + "kpis/{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
-        Case(ledger_url("joint_kpi", O + "kpis/{pk}/edit/"), A_JOINT_WRITE_POST, "POST",
-             kpi_form("joint_objective"), note="a-joint"),
+        Case(
+            ledger_url("joint_kpi", O + "kpis/{pk}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            kpi_form("joint_objective"),
+            note="a-joint",
+        ),
         Case(ledger_url("private_kpi", O + "kpis/{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
     ],  # fmt: skip
     "kpi_delete": [
         Case(ledger_url("joint_kpi", O + "kpis/{pk}/delete/"), POST_ONLY, note="a-joint"),
-        Case(ledger_url("joint_kpi", O + "kpis/{pk}/delete/"), A_JOINT_WRITE_POST, "POST",
-             note="a-joint"),
-        Case(ledger_url("private_kpi", O + "kpis/{pk}/delete/"), A_PRIVATE_WRITE_POST, "POST",
-             note="a-private"),
+        Case(
+            ledger_url("joint_kpi", O + "kpis/{pk}/delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_kpi", O + "kpis/{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
     ],  # fmt: skip
     "measurement_new": [
         Case(alliance_url("objectives/measurements/new/"), WRITERS),
         Case(alliance_url("objectives/measurements/new/"), WRITERS_POST, "POST", measurement_form),
     ],
     "measurement_edit": [
-        Case(ledger_url("joint_measurement", O + "measurements/{pk}/edit/"), A_JOINT_WRITE,
-             note="a-joint"),
-        Case(ledger_url("joint_measurement", O + "measurements/{pk}/edit/"), A_JOINT_WRITE_POST,
-             "POST", edited_measurement, note="a-joint"),
-        Case(ledger_url("private_measurement", O + "measurements/{pk}/edit/"), A_PRIVATE_WRITE,
-             note="a-private"),
+        Case(
+            ledger_url("joint_measurement", O + "measurements/{pk}/edit/"),
+            A_JOINT_WRITE,
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("joint_measurement", O + "measurements/{pk}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            edited_measurement,
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_measurement", O + "measurements/{pk}/edit/"),
+            A_PRIVATE_WRITE,
+            note="a-private",
+        ),
     ],  # fmt: skip
     "measurement_delete": [
-        Case(ledger_url("joint_measurement", O + "measurements/{pk}/delete/"), POST_ONLY,
-             note="a-joint"),
-        Case(ledger_url("joint_measurement", O + "measurements/{pk}/delete/"),
-             A_JOINT_WRITE_POST, "POST", note="a-joint"),
-        Case(ledger_url("private_measurement", O + "measurements/{pk}/delete/"),
-             A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+        Case(
+            ledger_url("joint_measurement", O + "measurements/{pk}/delete/"),
+            POST_ONLY,
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("joint_measurement", O + "measurements/{pk}/delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_measurement", O + "measurements/{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
     ],  # fmt: skip
     "measurement_import": [
         Case(alliance_url("objectives/measurements/import/"), WRITERS),
@@ -1451,17 +1498,29 @@ PAGES |= {
     ],
     "commitment_edit": [
         Case(ledger_url("joint_commitment", C + "{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
-        Case(ledger_url("joint_commitment", C + "{pk}/edit/"), A_JOINT_WRITE_POST, "POST",
-             edited_commitment, note="a-joint"),
-        Case(ledger_url("private_commitment", C + "{pk}/edit/"), A_PRIVATE_WRITE,
-             note="a-private"),
+        Case(
+            ledger_url("joint_commitment", C + "{pk}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            edited_commitment,
+            note="a-joint",
+        ),
+        Case(ledger_url("private_commitment", C + "{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
     ],  # fmt: skip
     "commitment_delete": [
         Case(ledger_url("joint_commitment", C + "{pk}/delete/"), POST_ONLY, note="a-joint"),
-        Case(ledger_url("joint_commitment", C + "{pk}/delete/"), A_JOINT_WRITE_POST, "POST",
-             note="a-joint"),
-        Case(ledger_url("private_commitment", C + "{pk}/delete/"), A_PRIVATE_WRITE_POST, "POST",
-             note="a-private"),
+        Case(
+            ledger_url("joint_commitment", C + "{pk}/delete/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_commitment", C + "{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
     ],  # fmt: skip
 }
 
@@ -1482,10 +1541,18 @@ def _ledger_routes(kind: str, path: str, patch: dict) -> dict[tuple[str, str], l
             Case(ledger_url(f"private_{kind}", url), API_A_PRIVATE_READ, note="a-private"),
         ],
         ("PATCH", AL + f"/{path}/{{pk}}"): [
-            Case(ledger_url(f"joint_{kind}", url), API_A_JOINT_WRITE, data=body(patch),
-                 note="a-joint"),
-            Case(ledger_url(f"private_{kind}", url), API_A_PRIVATE_WRITE, data=body(patch),
-                 note="a-private"),
+            Case(
+                ledger_url(f"joint_{kind}", url),
+                API_A_JOINT_WRITE,
+                data=body(patch),
+                note="a-joint",
+            ),
+            Case(
+                ledger_url(f"private_{kind}", url),
+                API_A_PRIVATE_WRITE,
+                data=body(patch),
+                note="a-private",
+            ),
         ],  # fmt: skip
         ("DELETE", AL + f"/{path}/{{pk}}"): [
             Case(ledger_url(f"joint_{kind}", url), API_A_JOINT_WRITE, note="a-joint"),
@@ -1504,23 +1571,32 @@ API_ROUTES |= {
         Case(
             api_url(A + "/kpis"),
             API_KPI_ON_A_OBJECTIVE,
-            data=lambda cast, who: {"objective_id": ledger_records(cast)["joint_objective"].pk,
-                                    "name": "Logos", "metric": "logos", "unit": "logos",
-                                    "target": 12, "deadline": "2026-12-31"},
+            data=lambda cast, who: {
+                "objective_id": ledger_records(cast)["joint_objective"].pk,
+                "name": "Logos",
+                "metric": "logos",
+                "unit": "logos",
+                "target": 12,
+                "deadline": "2026-12-31",
+            },
         )
     ],  # fmt: skip
     ("GET", AL + "/kpis/{pk}/series"): [
         Case(ledger_url("joint_kpi", LA + "kpis/{pk}/series"), API_MEMBERS, note="a-joint"),
-        Case(ledger_url("private_kpi", LA + "kpis/{pk}/series"), API_A_PRIVATE_READ,
-             note="a-private"),
+        Case(
+            ledger_url("private_kpi", LA + "kpis/{pk}/series"), API_A_PRIVATE_READ, note="a-private"
+        ),
     ],  # fmt: skip
     ("GET", AL + "/measurements"): [Case(api_url(A + "/measurements"), API_MEMBERS)],
     ("POST", AL + "/measurements"): [
         Case(
             api_url(A + "/measurements"),
             API_CREATE,
-            data=lambda cast, who: {"kpi_id": ledger_records(cast)["joint_kpi"].pk,
-                                    "period": "2027Q1", "value": 4},
+            data=lambda cast, who: {
+                "kpi_id": ledger_records(cast)["joint_kpi"].pk,
+                "period": "2027Q1",
+                "value": 4,
+            },
         )
     ],  # fmt: skip
     ("POST", AL + "/measurements/import"): [
@@ -1531,8 +1607,11 @@ API_ROUTES |= {
         Case(
             api_url(A + "/commitments"),
             API_CREATE,
-            data=lambda cast, who: {"owed_by_id": cast.side_b.pk, "title": "Decide",
-                                    "due_date": "2026-09-30"},
+            data=lambda cast, who: {
+                "owed_by_id": cast.side_b.pk,
+                "title": "Decide",
+                "due_date": "2026-09-30",
+            },
         )
     ],  # fmt: skip
     ("GET", AL + "/commitments/adherence"): [
@@ -1544,6 +1623,241 @@ API_ROUTES |= _ledger_routes("kpi", "kpis", {"target": 11})
 API_ROUTES |= _ledger_routes("measurement", "measurements", {"value": 5})
 API_ROUTES |= _ledger_routes("commitment", "commitments", {"title": "Decide later"})
 
+# Health checks and early warning (issue 5) ----------------------------------------------
+
+
+def health_records(cast: Any) -> dict[str, Any]:
+    """An open health check kept by side A with one survey invitation, a joint alert and an
+    alert private to side A (made once per role's transaction)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from detente.health.models import Alert, Cycle, SurveyInvitation
+
+    cached = getattr(cast, "_health", None)
+    if cached is not None and Cycle.objects.filter(pk=cached["cycle"].pk).exists():
+        return cached
+    today = timezone.localdate()
+    a = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    cycle = Cycle.objects.create(
+        **a,
+        period="2026Q4",
+        opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=9),
+    )
+    alert = {"period": "2026Q4", "rule": "level", "severity": 2, "evidence": "e", "next_step": "n"}
+    made = {
+        "cycle": cycle,
+        "invitation": SurveyInvitation.objects.create(**a, cycle=cycle, email="ann@acme.example"),
+        "joint_alert": Alert.objects.create(**a, key="joint", measure="alignment", **alert),
+        "private_alert": Alert.objects.create(
+            **a, visibility="private", key="a", measure="exit", **alert
+        ),
+    }
+    cast._health = made
+    return made
+
+
+def health_url(suffix: str, key: str | None = None, api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = health_records(cast)[key].pk if key else None
+        prefix = "/api/v1" if api else ""
+        return f"{prefix}/alliances/{cast.alliance.pk}/health/" + suffix.format(pk=pk)
+
+    return url
+
+
+def survey_link(cast: Any) -> str:
+    from detente.health.services import make_token
+
+    return f"/health/survey/{make_token(health_records(cast)['invitation'])}/"
+
+
+def future(days: int) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return str(timezone.localdate() + timedelta(days=days))
+
+
+API_MANAGERS_CREATE = statuses(201, 403, 201, 403, 404, 401)
+API_MANAGERS = statuses(200, 403, 200, 403, 404, 401)
+PAGES |= {
+    "health_home": [Case(health_url(""), MEMBERS)],
+    "health_settings": [
+        Case(health_url("settings/"), MANAGERS),
+        Case(
+            health_url("settings/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {
+                "period_months": 3,
+                "min_answers": 4,
+                "reminder_days": 3,
+                "false_alarm_rate": 0.01,
+                "adherence_source": "survey",
+            },
+        ),  # fmt: skip
+    ],
+    "measure_new": [
+        Case(health_url("measures/new/"), WRITERS),
+        Case(
+            health_url("measures/new/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {
+                "owner_side": own_side(cast, who).pk,
+                "label": "Trust",
+                "question": "Do you trust them?",
+                "visibility": "joint",
+            },
+        ),  # fmt: skip
+    ],
+    "cycle_new": [
+        Case(health_url("cycles/new/"), MANAGERS),
+        Case(
+            health_url("cycles/new/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {"period": "2030Q1", "opens_on": future(1), "closes_on": future(9)},
+        ),
+    ],
+    "cycle_detail": [Case(health_url("cycles/{pk}/", "cycle"), MEMBERS)],
+    "cycle_invite": [
+        Case(health_url("cycles/{pk}/invite/", "cycle"), MANAGERS),
+        Case(
+            health_url("cycles/{pk}/invite/", "cycle"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {"side": own_side(cast, who).pk, "others": "new@example.com"},
+        ),
+    ],
+    "cycle_remind": [
+        Case(health_url("cycles/{pk}/remind/", "cycle"), POST_ONLY),
+        Case(health_url("cycles/{pk}/remind/", "cycle"), MANAGERS_POST, "POST"),
+    ],
+    "cycle_close": [Case(health_url("cycles/{pk}/close/", "cycle"), MANAGERS_POST, "POST")],
+    "health_alerts": [Case(health_url("alerts/"), MEMBERS)],
+    "health_scan": [
+        Case(health_url("alerts/scan/"), POST_ONLY),
+        Case(health_url("alerts/scan/"), WRITERS_POST, "POST"),
+    ],
+    "alert_ack": [
+        Case(
+            health_url("alerts/{pk}/ack/", "joint_alert"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"reason": "Seen; dialogue booked"},
+            note="joint",
+        ),
+        Case(
+            health_url("alerts/{pk}/ack/", "private_alert"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            lambda cast, who: {"reason": "Seen"},
+            note="a-private",
+        ),
+    ],
+    "alert_snooze": [
+        Case(
+            health_url("alerts/{pk}/snooze/", "joint_alert"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"reason": "After the QBR", "snoozed_until": future(14)},
+            note="joint",
+        ),
+        Case(
+            health_url("alerts/{pk}/snooze/", "private_alert"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            lambda cast, who: {"reason": "Later", "snoozed_until": future(14)},
+            note="a-private",
+        ),
+    ],
+    # The signed survey link is the credential: whoever holds it may answer, no account.
+    "health_survey": [
+        Case(survey_link, statuses(200, 200, 200, 200, 200, 200), note="valid"),
+        Case(
+            lambda cast: "/health/survey/not-a-signed-token/",
+            statuses(410, 410, 410, 410, 410, 410),
+            note="tampered",
+        ),
+    ],
+    "alert_inbox": [Case(lambda cast: "/health/alerts/", EVERYONE)],
+    "alert_preferences": [
+        Case(
+            lambda cast: "/health/alerts/preferences/",
+            SIGNED_IN_POST,
+            "POST",
+            lambda cast, who: {"mode": "digest"},
+        )
+    ],
+    "health_portfolio": [Case(lambda cast: "/health/portfolio/?severity=2", EVERYONE)],
+}
+
+AH = "/alliances/{alliance_id}/health"
+API_ROUTES |= {
+    ("GET", AH + "/cycles"): [Case(health_url("cycles", api=True), API_MEMBERS)],
+    ("POST", AH + "/cycles"): [
+        Case(
+            health_url("cycles", api=True),
+            API_MANAGERS_CREATE,
+            data=lambda cast, who: {
+                "period": "2030Q1",
+                "opens_on": future(1),
+                "closes_on": future(9),
+            },
+        )  # fmt: skip
+    ],
+    ("GET", AH + "/cycles/{pk}"): [Case(health_url("cycles/{pk}", "cycle", True), API_MEMBERS)],
+    ("GET", AH + "/cycles/{pk}/summary"): [
+        Case(health_url("cycles/{pk}/summary", "cycle", True), API_MEMBERS)
+    ],
+    ("POST", AH + "/cycles/{pk}/invitations"): [
+        Case(
+            health_url("cycles/{pk}/invitations", "cycle", True),
+            API_MANAGERS_CREATE,
+            data=body({"emails": ["new@example.com"]}),
+        )
+    ],
+    ("POST", AH + "/cycles/{pk}/reminders"): [
+        Case(health_url("cycles/{pk}/reminders", "cycle", True), API_MANAGERS, data=body({}))
+    ],
+    ("GET", AH + "/scorecard"): [Case(health_url("scorecard", api=True), API_MEMBERS)],
+    ("GET", AH + "/alerts"): [Case(health_url("alerts", api=True), API_MEMBERS)],
+    ("POST", AH + "/alerts/{pk}/ack"): [
+        Case(
+            health_url("alerts/{pk}/ack", "joint_alert", True),
+            API_WRITERS,
+            data=body({"reason": "Seen"}),
+            note="joint",
+        ),
+        Case(
+            health_url("alerts/{pk}/ack", "private_alert", True),
+            API_A_PRIVATE_WRITE,
+            data=body({"reason": "Seen"}),
+            note="a-private",
+        ),
+    ],
+    ("POST", AH + "/alerts/{pk}/snooze"): [
+        Case(
+            health_url("alerts/{pk}/snooze", "joint_alert", True),
+            API_WRITERS,
+            data=lambda cast, who: {"reason": "Later", "snoozed_until": future(14)},
+            note="joint",
+        ),
+        Case(
+            health_url("alerts/{pk}/snooze", "private_alert", True),
+            API_A_PRIVATE_WRITE,
+            data=lambda cast, who: {"reason": "Later", "snoozed_until": future(14)},
+            note="a-private",
+        ),
+    ],
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add
@@ -1552,7 +1866,6 @@ API_ROUTES |= _ledger_routes("commitment", "commitments", {"title": "Decide late
 PENDING_CAPABILITIES = {
     "decisions",
     "goals",
-    "health",
     "negotiation",
 }
 

@@ -354,7 +354,8 @@ def create_measurement(request: HttpRequest, alliance_id: int, payload: Measurem
 def import_measurements(
     request: HttpRequest,
     alliance_id: int,
-    file: UploadedFile = File(...),  # noqa: B008 (ninja's declaration style)
+    # Optional in the schema so that access is checked first; a missing file is a 422.
+    file: UploadedFile | None = File(None),  # noqa: B008 (ninja's declaration style)
     dry_run: bool = False,
 ) -> Any:
     """Columns kpi, period, value (required), side, visibility, notes. A file with any bad
@@ -362,6 +363,10 @@ def import_measurements(
     validates and lists what would be written."""
     access = get_alliance_access(request.user, alliance_id, write=True)
     try:
+        if file is None:
+            raise importer.ImportRefused(
+                [importer.Problem(None, "file", "Send the CSV or XLSX file as the 'file' field.")]
+            )
         if file.size is not None and file.size > importer.MAX_BYTES:
             content = b"x" * (importer.MAX_BYTES + 1)  # refused by size, unread
         else:
