@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from agreement_helpers import database_state
+
+# pytest runs in importlib mode: make this folder's helper module importable by name.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from agreement_helpers import database_state  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
