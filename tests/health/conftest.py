@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+
+# Under any import mode, the tests of this folder import health_helpers by name.
+sys.path.insert(0, str(Path(__file__).parent))
 
 SNAPSHOT_APPS = ("alliances", "audit", "health")
 
