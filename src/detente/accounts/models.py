@@ -100,6 +100,11 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
 
+def new_nonce() -> str:
+    """32 hex characters. (``secrets.token_hex()`` alone gives 64, which PostgreSQL refuses.)"""
+    return secrets.token_hex(16)
+
+
 class Invitation(models.Model):
     """An emailed, signed, expiring, single-use invitation to join an organisation.
 
@@ -123,7 +128,7 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    nonce = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
