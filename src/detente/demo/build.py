@@ -375,15 +375,8 @@ def _ai_and_telecom(ws: Workspace) -> None:
         "Average reply went from one day to five.",
         visibility="private",
     )
-    signal(
-        gc,
-        raj,
-        12,
-        "kpi_discrepancy",
-        1,
-        "Joint ROI reported as 7% by GlobalConnect, 10% by InnovateTech",
-        "Different cost allocation for network capacity.",
-    )
+    # The joint-ROI discrepancy (7% against 10%) is raised by the measurements themselves,
+    # in demo/objectives.py, as it would be in use.
 
     def meet(
         side: Side,
