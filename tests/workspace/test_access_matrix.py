@@ -1858,6 +1858,324 @@ API_ROUTES |= {
 }
 
 
+# Conflicts, restructuring and exit (issue 8) ---------------------------------------------
+
+
+def conflict_records(cast: Any) -> dict[str, Any]:
+    """Side A's joint conflict on the ladder with a joint view, its private conflict, a joint
+    comparison with one estimate, and a joint exit plan; made once per role's transaction."""
+    from detente.alliances.visibility import get_alliance_access
+    from detente.conflicts import ladder
+    from detente.conflicts.models import (
+        Comparison,
+        Conflict,
+        ConflictView,
+        ExitPlan,
+        OptionEstimate,
+    )
+
+    cached = getattr(cast, "_conflicts", None)
+    if cached is not None and Conflict.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    joint = Conflict.objects.create(title="Quota cut", source="other", kind="evolving", **common)
+    ladder.raise_jointly(get_alliance_access(cast.alice, cast.alliance.pk), joint)
+    comparison = Comparison.objects.create(title="Options", discount_rate=10, periods=2, **common)
+    records = {
+        "joint": joint,
+        "private": Conflict.objects.create(
+            title="Ours", source="other", kind="initial", visibility="private", **common
+        ),
+        "view": ConflictView.objects.create(conflict=joint, position="Keep it", **common),
+        "step": joint.steps.get(),
+        "comparison": comparison,
+        "estimate": OptionEstimate.objects.create(
+            comparison=comparison,
+            option="modular",
+            flows_low=[1, 2],
+            flows_likely=[1, 2],
+            flows_high=[1, 2],
+            **common,
+        ),  # fmt: skip
+        "plan": ExitPlan.objects.create(
+            title="Leave", notice_on="2026-12-01", notice_days=90, **common
+        ),
+    }
+    cast._conflicts = records
+    return records
+
+
+def conflict_url(key: str, suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    """``suffix`` may name {step}, {view}, {estimate}; the record is ``key``'s."""
+
+    def url(cast: Any) -> str:
+        r = conflict_records(cast)
+        text = suffix.format(
+            pk=r[key].pk, step=r["step"].pk, view=r["view"].pk, estimate=r["estimate"].pk
+        )
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/{text}"
+        section = {
+            "comparison": "restructuring/",
+            "estimate": "restructuring/",
+            "plan": "exit/plans/",
+        }
+        base = f"/alliances/{cast.alliance.pk}/conflicts/{section.get(key, '')}{r[key].pk}/"
+        return base + text
+
+    return url
+
+
+def conflict_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "title": "Clash",
+            "source": "other", "kind": "initial", "opened_on": "2026-03-01"}  # fmt: skip
+
+
+def comparison_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "title": "Options",
+            "discount_rate": 10, "periods": 2, "period_label": "year", "currency": "EUR k"}  # fmt: skip
+
+
+def estimate_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "option": "descope",
+            "flows_likely": "1, 2", "relationship": 0, "reputation": 0, "strategic_option": 0}  # fmt: skip
+
+
+def exit_plan_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "title": "Leave",
+            "status": "draft", "notice_on": "2026-12-01", "notice_days": 90}  # fmt: skip
+
+
+def without_owner(form: Callable[[Any, str], dict]) -> Callable[[Any, str], dict]:
+    return lambda cast, who: {k: v for k, v in form(cast, who).items() if k != "owner_side"}
+
+
+CF = "/alliances/{a}/conflicts/"
+READ_POST = statuses(302, 302, 302, 302, 404, 302)  # marking one's own notices read
+PAGES |= {
+    "conflicts_home": [Case(alliance_url("conflicts/"), MEMBERS)],
+    "conflict_new": [
+        Case(alliance_url("conflicts/new/"), WRITERS),
+        Case(alliance_url("conflicts/new/"), WRITERS_POST, "POST", conflict_form),
+    ],
+    "conflict_notifications": [
+        Case(alliance_url("conflicts/notifications/"), MEMBERS),
+        Case(alliance_url("conflicts/notifications/"), READ_POST, "POST"),
+    ],
+    "conflict_detail": [
+        Case(conflict_url("joint"), MEMBERS, note="a-joint"),
+        Case(conflict_url("private"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "conflict_edit": [
+        Case(conflict_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(
+            conflict_url("joint", "edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            without_owner(conflict_form),
+            note="a-joint",
+        ),  # fmt: skip
+        Case(conflict_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "conflict_delete": [
+        Case(conflict_url("joint", "delete/"), POST_ONLY),
+        Case(conflict_url("joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+    ],
+    "conflict_raise": [
+        Case(conflict_url("private", "raise/"), POST_ONLY),
+        Case(conflict_url("private", "raise/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+    ],
+    "conflict_escalate": [
+        Case(conflict_url("joint", "escalate/"), WRITERS),
+        Case(
+            conflict_url("joint", "escalate/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"reason": "Stuck"},
+        ),  # fmt: skip
+    ],
+    "conflict_close": [
+        Case(conflict_url("joint", "close/"), POST_ONLY),
+        Case(
+            conflict_url("joint", "close/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"status": "resolved"},
+        ),  # fmt: skip
+    ],
+    "conflict_step_record": [
+        Case(conflict_url("joint", "steps/{step}/"), WRITERS),
+        Case(
+            conflict_url("joint", "steps/{step}/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {"met_on": "2026-03-05", "agreed": "Freeze the cut"},
+        ),  # fmt: skip
+    ],
+    "conflict_view_new": [
+        Case(conflict_url("joint", "views/new/"), WRITERS),
+        Case(
+            conflict_url("joint", "views/new/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {
+                "owner_side": own_side(cast, who).pk,
+                "position": "Ours",
+                "visibility": "joint",
+            },
+        ),  # fmt: skip
+        Case(conflict_url("private", "views/new/"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "conflict_view_edit": [
+        Case(conflict_url("joint", "views/{view}/edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(
+            conflict_url("joint", "views/{view}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"position": "Still ours", "visibility": "joint"},
+        ),  # fmt: skip
+    ],
+    "conflict_dialogue": [
+        Case(conflict_url("joint", "dialogue/"), MEMBERS),
+        Case(
+            conflict_url("joint", "dialogue/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {
+                "title": "Share data",
+                "owed_by": cast.side_b.pk,
+                "due_date": "2026-09-30",
+            },
+        ),  # fmt: skip
+        Case(conflict_url("private", "dialogue/"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "conflict_brief": [
+        Case(conflict_url("joint", "brief/"), MEMBERS),
+        Case(conflict_url("private", "brief/"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "conflict_brief_pdf": [
+        Case(conflict_url("joint", "brief.pdf"), MEMBERS),
+        Case(conflict_url("private", "brief.pdf"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "conflict_brief_md": [
+        Case(conflict_url("joint", "brief.md"), MEMBERS),
+        Case(conflict_url("private", "brief.md"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "comparison_new": [
+        Case(alliance_url("conflicts/restructuring/new/"), WRITERS),
+        Case(alliance_url("conflicts/restructuring/new/"), WRITERS_POST, "POST", comparison_form),
+    ],
+    "comparison_detail": [Case(conflict_url("comparison"), MEMBERS)],
+    "comparison_edit": [
+        Case(conflict_url("comparison", "edit/"), A_JOINT_WRITE),
+        Case(
+            conflict_url("comparison", "edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            without_owner(comparison_form),
+        ),  # fmt: skip
+    ],
+    "estimate_new": [
+        Case(conflict_url("comparison", "estimates/new/"), WRITERS),
+        Case(conflict_url("comparison", "estimates/new/"), WRITERS_POST, "POST", estimate_form),
+    ],
+    "estimate_edit": [
+        Case(conflict_url("comparison", "estimates/{estimate}/edit/"), A_JOINT_WRITE),
+        Case(
+            conflict_url("comparison", "estimates/{estimate}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: without_owner(estimate_form)(cast, who) | {"option": "modular"},
+        ),  # fmt: skip
+    ],
+    "comparison_weights": [
+        Case(conflict_url("comparison", "weights/"), WRITERS),
+        Case(
+            conflict_url("comparison", "weights/"),
+            WRITERS_POST,
+            "POST",
+            lambda cast, who: {
+                "owner_side": own_side(cast, who).pk,
+                "visibility": "private",
+                "relationship": 2,
+                "reputation": 1,
+                "strategic_option": 1,
+                "per_point": 10,
+            },
+        ),  # fmt: skip
+    ],
+    "exit_home": [Case(alliance_url("conflicts/exit/"), MEMBERS)],
+    "exit_plan_new": [
+        Case(alliance_url("conflicts/exit/plans/new/"), WRITERS),
+        Case(alliance_url("conflicts/exit/plans/new/"), WRITERS_POST, "POST", exit_plan_form),
+    ],
+    "exit_plan_detail": [Case(conflict_url("plan"), MEMBERS)],
+    "exit_plan_edit": [
+        Case(conflict_url("plan", "edit/"), A_JOINT_WRITE),
+        Case(
+            conflict_url("plan", "edit/"), A_JOINT_WRITE_POST, "POST", without_owner(exit_plan_form)
+        ),  # fmt: skip
+    ],
+    "exit_plan_track": [
+        Case(conflict_url("plan", "track/"), POST_ONLY),
+        Case(conflict_url("plan", "track/"), A_JOINT_WRITE_POST, "POST"),
+    ],
+}
+
+CA = "/alliances/{alliance_id}"
+API_ROUTES |= {
+    ("GET", CA + "/conflicts"): [Case(api_url(A + "/conflicts"), API_MEMBERS)],
+    ("POST", CA + "/conflicts"): [
+        Case(
+            api_url(A + "/conflicts"),
+            API_CREATE,
+            data=body({"title": "Clash", "source": "other", "kind": "initial"}),
+        )  # fmt: skip
+    ],
+    ("GET", CA + "/conflicts/{pk}"): [
+        Case(conflict_url("joint", "conflicts/{pk}", True), API_MEMBERS, note="a-joint"),
+        Case(conflict_url("private", "conflicts/{pk}", True), API_A_PRIVATE_READ, note="a-private"),
+    ],
+    ("PATCH", CA + "/conflicts/{pk}"): [
+        Case(
+            conflict_url("joint", "conflicts/{pk}", True),
+            API_A_JOINT_WRITE,
+            data=body({"title": "Renamed"}),
+            note="a-joint",
+        ),  # fmt: skip
+        Case(
+            conflict_url("private", "conflicts/{pk}", True),
+            API_A_PRIVATE_WRITE,
+            data=body({"title": "Renamed"}),
+            note="a-private",
+        ),  # fmt: skip
+    ],
+    ("DELETE", CA + "/conflicts/{pk}"): [
+        Case(conflict_url("joint", "conflicts/{pk}", True), API_A_JOINT_WRITE, note="a-joint"),
+    ],
+    ("POST", CA + "/conflicts/{pk}/raise"): [
+        Case(conflict_url("private", "conflicts/{pk}/raise", True), API_A_PRIVATE_WRITE),
+    ],
+    ("POST", CA + "/conflicts/{pk}/close"): [
+        Case(
+            conflict_url("joint", "conflicts/{pk}/close", True),
+            API_WRITERS,
+            data=body({"status": "resolved"}),
+        ),  # fmt: skip
+    ],
+    ("GET", CA + "/conflicts/{pk}/brief"): [
+        Case(conflict_url("joint", "conflicts/{pk}/brief", True), API_MEMBERS),
+        Case(conflict_url("private", "conflicts/{pk}/brief", True), API_A_PRIVATE_READ),
+    ],
+    ("GET", CA + "/restructuring"): [Case(api_url(A + "/restructuring"), API_MEMBERS)],
+    ("GET", CA + "/restructuring/{pk}"): [
+        Case(conflict_url("comparison", "restructuring/{pk}", True), API_MEMBERS)
+    ],
+    ("GET", CA + "/exit-signals"): [Case(api_url(A + "/exit-signals"), API_MEMBERS)],
+    ("GET", CA + "/notifications"): [Case(api_url(A + "/notifications"), API_MEMBERS)],
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

@@ -454,7 +454,7 @@ def estimate_edit(
 
 
 @login_required
-def weights_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+def comparison_weights(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     comparison = access.get_record(Comparison, pk)
     existing = (
