@@ -26,6 +26,8 @@ def chance(p: float | None) -> str:
         return "practically nil"
     if p >= 0.5:
         return f"{p:.0%}"
+    if p < 1e-6:
+        return "less than 1 in a million"
     return f"about 1 in {round(1 / p):,}"
 
 
