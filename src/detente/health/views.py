@@ -51,7 +51,8 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
             ]
             for c in card.cycles
         ],
-        "recent_alerts": recent,
+        "recent_alerts": recent[:5],
+        "more_alerts": max(len(recent) - 5, 0),
         "triage": warning.triage(request.user, recent),
         "labels": {a.pk: warning.label(a) for a in recent},
     }
