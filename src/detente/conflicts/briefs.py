@@ -118,8 +118,10 @@ def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = Non
                     else "not shared"
                 )
             options.append(cells)
-        conditions = res["conditions"]
-        conditions = [f"{p['side']} prefers: {p['label']}." for p in res["preferred"]] + conditions
+        # One page: each side's preference, then the flip conditions of each side (the
+        # engine's first statement restates the preferences; its settlers run long).
+        flips = [c for c in res["conditions"] if " would prefer " in c]
+        conditions = [f"{p['side']} prefers: {p['label']}." for p in res["preferred"]] + flips[:2]
     return Brief(
         title=conflict.title,
         alliance=access.alliance.name,
@@ -213,15 +215,17 @@ def pdf(brief: Brief) -> bytes:
 
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
-    body.fontSize, body.leading = 8.5, 10.5
+    body.fontSize, body.leading = 8, 9.6
     h2 = styles["Heading3"]
-    h2.spaceBefore, h2.spaceAfter = 5, 2
+    h2.fontSize, h2.leading, h2.spaceBefore, h2.spaceAfter = 10, 12, 4, 1
+    title = styles["Heading1"]
+    title.fontSize, title.leading, title.spaceAfter = 15, 18, 2
 
     def p(text: str, style: Any = body) -> Paragraph:
         return Paragraph(_pdf_text(text), style)
 
     story: list[Any] = [
-        p(f"Escalation brief: {brief.title}", styles["Title"]),
+        p(f"Escalation brief: {brief.title}", title),
         p(f"{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}"),
         p("The issue", h2),
         Paragraph(
@@ -244,7 +248,7 @@ def pdf(brief: Brief) -> bytes:
             parts.append("<i>Looking at:</i> " + _pdf_text(pos["data"]))
         story.append(Paragraph(" ".join(parts), body))
     story.append(p("The data", h2))
-    for d in brief.data or ["No data linked to this conflict."]:
+    for d in (brief.data or ["No data linked to this conflict."])[:10]:
         story.append(p("• " + d))
     story.append(p("Options", h2))
     story.append(p(brief.options_title))

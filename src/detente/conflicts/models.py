@@ -276,6 +276,22 @@ class OptionEstimate(AllianceRecord):
     def __str__(self) -> str:
         return f"{OPTIONS.get(self.option, self.option)}"
 
+    @property
+    def likely_text(self) -> str:
+        return _flows(self.flows_likely)
+
+    @property
+    def low_text(self) -> str:
+        return _flows(self.flows_low)
+
+    @property
+    def high_text(self) -> str:
+        return _flows(self.flows_high)
+
+
+def _flows(values: list) -> str:
+    return ", ".join(f"{float(v):g}" for v in values)
+
 
 class ExitPlan(AllianceRecord):
     """A plan to leave the alliance gracefully, drafted from the agreement's exit terms."""

@@ -31,7 +31,9 @@ urlpatterns = [
         views.estimate_edit,
         name="estimate_edit",
     ),
-    path(P + "restructuring/<int:pk>/weights/", views.comparison_weights, name="comparison_weights"),
+    path(
+        P + "restructuring/<int:pk>/weights/", views.comparison_weights, name="comparison_weights"
+    ),
     path(P + "exit/", views.exit_home, name="exit_home"),
     path(P + "exit/plans/new/", views.exit_plan_new, name="exit_plan_new"),
     path(P + "exit/plans/<int:pk>/", views.exit_plan_detail, name="exit_plan_detail"),
