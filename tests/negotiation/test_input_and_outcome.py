@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from conftest import call
+from negotiation_helpers import call
 
 from detente.negotiation.models import Acceptance, NegotiationRound
 from detente.negotiation.ranking import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import call, secrets_of
+from negotiation_helpers import call, secrets_of
 
 from detente.alliances.visibility import get_alliance_access
 from detente.negotiation import services

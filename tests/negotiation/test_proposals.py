@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import call, example_problem
+from negotiation_helpers import call, example_problem
 
 from detente.analysis.negotiation import solve
 from detente.analysis.negotiation.report import FAIR_NAMES
@@ -62,7 +62,7 @@ def test_it_shows_the_same_proposals_on_the_page(cast: Any, example_round: Any) 
 
 
 def test_it_waits_for_the_other_side_without_saying_anything_else(cast: Any) -> None:
-    from conftest import enter, open_round
+    from negotiation_helpers import enter, open_round
 
     from detente.alliances.visibility import get_alliance_access
 
