@@ -28,6 +28,10 @@ ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
 # ``add_arguments(parser)`` and ``run(args) -> int`` and is imported only when chosen.
 SITE_COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("detente.health.scan_command", "scan the database for early warnings (for cron)"),
+    "escalate": (
+        "detente.conflicts.escalate_command",
+        "climb the dispute ladder where a rung's time is up (for cron)",
+    ),
 }
 
 

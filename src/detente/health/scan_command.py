@@ -44,9 +44,14 @@ def run(args: argparse.Namespace) -> int:
         cycles = Cycle.objects.filter(alliance__in=alliances, closed_at=None)
         reminders = services.send_reminders(None, services.due_reminders(cycles))
     digests = 0 if args.no_email else warning.send_digests(force=args.digest_now)
+    # One cron line does it all: conflicts whose dispute-ladder rung has run out climb too.
+    from detente.conflicts.ladder import escalate_due
+
+    escalations = [] if args.alliance else escalate_due()
     print(
         f"{totals['alliances']} alliance(s) scanned: {totals['created']} new alert(s), "
         f"{totals['updated']} updated, {totals['unchanged']} unchanged; "
-        f"{reminders} reminder(s) and {digests} digest(s) sent."
+        f"{reminders} reminder(s) and {digests} digest(s) sent; "
+        f"{len(escalations)} conflict(s) escalated."
     )
     return 0
