@@ -4,16 +4,16 @@ from ninja import NinjaAPI
 
 from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
+from detente.api import errors
+from detente.api.auth import TokenAuth
 from detente.commitments.api import router as commitments_router
-from detente.differences.api import router as differences_router
 from detente.conflicts.api import router as conflicts_router
 from detente.decisions.api import router as decisions_router
+from detente.differences.api import router as differences_router
 from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
 from detente.negotiation.api import router as negotiation_router
 from detente.objectives.api import router as objectives_router
-from detente.api import errors
-from detente.api.auth import TokenAuth
 
 api = NinjaAPI(
     title="detente API",
