@@ -965,8 +965,8 @@ API_ROUTES |= {
 
 
 def agreement_records(cast: Any) -> dict[str, Any]:
-    """Side A's joint draft (complete), its private draft and a version in force; made once
-    per role's transaction."""
+    """Side A's joint draft (complete), its private draft, a blank joint draft and a version in
+    force; made once per role's transaction."""
     from detente.agreements import services as agreement_services
     from detente.agreements.models import AgreementVersion
     from detente.alliances.visibility import get_alliance_access
@@ -1008,6 +1008,10 @@ def agreement_records(cast: Any) -> dict[str, Any]:
     )
     made["private_draft"] = agreement_services.create_draft(
         alice, owner_side=cast.side_a, title="Our draft", visibility="private", based_on=in_force
+    )
+    # A blank joint draft: it lacks every part, so it has gaps to waive.
+    made["blank_draft"] = agreement_services.create_draft(
+        alice, owner_side=cast.side_a, title="Blank"
     )
     cast._agreements = made
     return made
@@ -1223,7 +1227,7 @@ API_ROUTES |= {
     ],
     ("POST", AV + "/{pk}/waivers"): [
         Case(
-            agreement_url("joint_draft", "/waivers", api=True),
+            agreement_url("blank_draft", "/waivers", api=True),
             statuses(201, 403, 403, 403, 404, 401),
             data=lambda cast, who: {"code": "exit", "reason": "Decided later"},
         )
@@ -1368,7 +1372,7 @@ def edited_commitment(cast: Any, who: str) -> dict:
             "due_date": "2026-09-30", "visibility": "joint"}  # fmt: skip
 
 
-O = "/alliances/{a}/objectives/"
+OBJ = "/alliances/{a}/objectives/"
 C = "/alliances/{a}/commitments/"
 # A side-B writer may open the KPI form but may not attach a KPI to side A's objective: the
 # form comes back with the refusal next to "Objective".
@@ -1380,26 +1384,28 @@ PAGES |= {
         Case(alliance_url("objectives/new/"), WRITERS_POST, "POST", objective_form),
     ],
     "objective_edit": [
-        Case(ledger_url("joint_objective", O + "{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(ledger_url("joint_objective", OBJ + "{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
         Case(
-            ledger_url("joint_objective", O + "{pk}/edit/"),
+            ledger_url("joint_objective", OBJ + "{pk}/edit/"),
             A_JOINT_WRITE_POST,
             "POST",
             lambda cast, who: {"title": "Reach more", "scope": "shared", "visibility": "joint"},
             note="a-joint",
         ),
-        Case(ledger_url("private_objective", O + "{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
+        Case(
+            ledger_url("private_objective", OBJ + "{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"
+        ),
     ],
     "objective_delete": [
-        Case(ledger_url("joint_objective", O + "{pk}/delete/"), POST_ONLY, note="a-joint"),
+        Case(ledger_url("joint_objective", OBJ + "{pk}/delete/"), POST_ONLY, note="a-joint"),
         Case(
-            ledger_url("joint_objective", O + "{pk}/delete/"),
+            ledger_url("joint_objective", OBJ + "{pk}/delete/"),
             A_JOINT_WRITE_POST,
             "POST",
             note="a-joint",
         ),
         Case(
-            ledger_url("private_objective", O + "{pk}/delete/"),
+            ledger_url("private_objective", OBJ + "{pk}/delete/"),
             A_PRIVATE_WRITE_POST,
             "POST",
             note="a-private",
@@ -1415,30 +1421,30 @@ PAGES |= {
         ),
     ],  # fmt: skip
     "kpi_detail": [
-        Case(ledger_url("joint_kpi", O + "kpis/{pk}/"), MEMBERS, note="a-joint"),
-        Case(ledger_url("private_kpi", O + "kpis/{pk}/"), A_PRIVATE_READ, note="a-private"),
+        Case(ledger_url("joint_kpi", OBJ + "kpis/{pk}/"), MEMBERS, note="a-joint"),
+        Case(ledger_url("private_kpi", OBJ + "kpis/{pk}/"), A_PRIVATE_READ, note="a-private"),
     ],
     "kpi_edit": [
-        Case(ledger_url("joint_kpi", O + "kpis/{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(ledger_url("joint_kpi", OBJ + "kpis/{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
         Case(
-            ledger_url("joint_kpi", O + "kpis/{pk}/edit/"),
+            ledger_url("joint_kpi", OBJ + "kpis/{pk}/edit/"),
             A_JOINT_WRITE_POST,
             "POST",
             kpi_form("joint_objective"),
             note="a-joint",
         ),
-        Case(ledger_url("private_kpi", O + "kpis/{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
+        Case(ledger_url("private_kpi", OBJ + "kpis/{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
     ],  # fmt: skip
     "kpi_delete": [
-        Case(ledger_url("joint_kpi", O + "kpis/{pk}/delete/"), POST_ONLY, note="a-joint"),
+        Case(ledger_url("joint_kpi", OBJ + "kpis/{pk}/delete/"), POST_ONLY, note="a-joint"),
         Case(
-            ledger_url("joint_kpi", O + "kpis/{pk}/delete/"),
+            ledger_url("joint_kpi", OBJ + "kpis/{pk}/delete/"),
             A_JOINT_WRITE_POST,
             "POST",
             note="a-joint",
         ),
         Case(
-            ledger_url("private_kpi", O + "kpis/{pk}/delete/"),
+            ledger_url("private_kpi", OBJ + "kpis/{pk}/delete/"),
             A_PRIVATE_WRITE_POST,
             "POST",
             note="a-private",
@@ -1450,37 +1456,37 @@ PAGES |= {
     ],
     "measurement_edit": [
         Case(
-            ledger_url("joint_measurement", O + "measurements/{pk}/edit/"),
+            ledger_url("joint_measurement", OBJ + "measurements/{pk}/edit/"),
             A_JOINT_WRITE,
             note="a-joint",
         ),
         Case(
-            ledger_url("joint_measurement", O + "measurements/{pk}/edit/"),
+            ledger_url("joint_measurement", OBJ + "measurements/{pk}/edit/"),
             A_JOINT_WRITE_POST,
             "POST",
             edited_measurement,
             note="a-joint",
         ),
         Case(
-            ledger_url("private_measurement", O + "measurements/{pk}/edit/"),
+            ledger_url("private_measurement", OBJ + "measurements/{pk}/edit/"),
             A_PRIVATE_WRITE,
             note="a-private",
         ),
     ],  # fmt: skip
     "measurement_delete": [
         Case(
-            ledger_url("joint_measurement", O + "measurements/{pk}/delete/"),
+            ledger_url("joint_measurement", OBJ + "measurements/{pk}/delete/"),
             POST_ONLY,
             note="a-joint",
         ),
         Case(
-            ledger_url("joint_measurement", O + "measurements/{pk}/delete/"),
+            ledger_url("joint_measurement", OBJ + "measurements/{pk}/delete/"),
             A_JOINT_WRITE_POST,
             "POST",
             note="a-joint",
         ),
         Case(
-            ledger_url("private_measurement", O + "measurements/{pk}/delete/"),
+            ledger_url("private_measurement", OBJ + "measurements/{pk}/delete/"),
             A_PRIVATE_WRITE_POST,
             "POST",
             note="a-private",
