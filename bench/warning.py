@@ -1,6 +1,6 @@
 """Benchmark of the early-warning scan (not a test; run by hand).
 
-    .venv/bin/python bench/bench_warning.py [--alliances 10000] [--quarters 20]
+    .venv/bin/python bench/warning.py [--alliances 10000] [--quarters 20]
 
 Writes a stable portfolio CSV (alliances x quarters x 6 measures x 2 sides), times
 reading it, grouping it and scanning it, and in the same run times the usual Python

@@ -4,7 +4,7 @@ Times a map of 10 x 10 goals over 12 quarters (100 cells, exact correlation inte
 compares, in the same run, scipy's Fisher-z interval (pearsonr().confidence_interval): its
 speed, and how often each interval covers the true correlation at n = 4 (nominal 90%).
 
-Run:  .venv/bin/python bench/bench_guardrails.py
+Run:  .venv/bin/python bench/guardrails.py
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Times, in one run:
      grid of 1,001 shares and find where each pair's margin changes sign.
 and checks that the sweep's thresholds agree with the exact ones to within its grid step.
 
-Run:  .venv/bin/python bench/bench_conditions.py
+Run:  .venv/bin/python bench/conditions.py
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Benchmark: detente's exact frontier against NegMAS on the same random instances.
 
-Run:  .venv/bin/python bench/bench_negotiation.py           (about a minute)
-      .venv/bin/python bench/bench_negotiation.py --mobanos-100   (adds NegMAS's MOBANOS
+Run:  .venv/bin/python bench/negotiation.py           (about a minute)
+      .venv/bin/python bench/negotiation.py --mobanos-100   (adds NegMAS's MOBANOS
                                                               sampler at 100 x 10: minutes)
 
 NegMAS (AGPL) is only imported here, never by detente; install it into the venv for the

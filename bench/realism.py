@@ -7,7 +7,7 @@ rates (the default bootstrap model), against
 - a plain numpy bootstrap as in public Monte Carlo forecasters (days resampled with
   replacement, stages drawn as binomials, hits counted), with as many trials as it needs.
 
-Run: .venv/bin/python bench/bench_realism.py
+Run: .venv/bin/python bench/realism.py
 """
 
 from __future__ import annotations
