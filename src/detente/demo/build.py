@@ -73,6 +73,7 @@ LOGINS = [
     ("EasyWeGo × SwiftRide", "linh@easywego.example", "dara@swiftride.example"),
     ("Altura × Borealis", "she@altura.example", "tom@borealis.example"),
     ("Northstar Sales × Product", "ana@northstar.example", "ben@northstar.example"),
+    ("Borealis × GlobalConnect (exiting)", "tom@borealis.example", "raj@globalconnect.example"),
 ]
 
 
