@@ -28,6 +28,7 @@ from detente.alliances.models import Alliance, Side, Stakeholder
 from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
 from detente.commitments import ledger as commitments_ledger
+from detente.conflicts.overview import open_conflicts
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -106,6 +107,8 @@ def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
         "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
         # One query, through the visibility rule (detente.commitments.ledger).
         "overdue_commitments": commitments_ledger.overdue(access),
+        # Three queries, through the visibility rule (detente.conflicts.overview).
+        "open_conflicts": open_conflicts(access),
     }
     return render(request, "alliances/overview.html", context)
 
