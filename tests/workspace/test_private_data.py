@@ -484,3 +484,46 @@ def test_it_lets_side_b_change_its_records_through_the_api_after_a_link_went_pri
     assert response.json()["counterpart_id"] is None
     assert hidden_participant in Interaction.objects.get(pk=interaction).participants.all()
     assert Stakeholder.objects.get(pk=stakeholder).counterpart == hidden_participant
+
+
+def test_it_blanks_references_to_records_side_b_may_not_see_in_the_audit(
+    cast: Any, hidden_participant: Stakeholder, call: Callable[..., Any]
+) -> None:
+    """Side B's own joint entries still point at side A's stakeholder, now private: the audit
+    shows side B neither its name nor its id, while the stored entries and side A keep it."""
+    a = cast.alliance.pk
+    hidden = hidden_participant.pk
+    client = cast.api("bob")
+    interaction = cast.records["b_joint_interaction"].pk
+    counterpart = cast.records["b_joint_stakeholder"].pk
+    url = f"/api/v1/alliances/{a}"
+    for path, body in (
+        (f"/timeline/interaction/{interaction}", {"notes": "ok"}),
+        (f"/stakeholders/{counterpart}", {"title": "Head"}),
+    ):
+        assert call(client, "PATCH", url + path, body).status_code == 200
+    stored = AuditEntry.objects.filter(alliance=cast.alliance, visibility="joint")
+    assert any(hidden in (e.after or {}).get("participants", []) for e in stored)
+    assert any((e.after or {}).get("counterpart_id") == hidden for e in stored)
+
+    def references(entries: list[dict]) -> tuple[list, list]:
+        values = [v for e in entries for v in (e["before"] or {}, e["after"] or {}) if v]
+        return (
+            [pk for v in values for pk in v.get("participants", [])],
+            [v["counterpart_id"] for v in values if "counterpart_id" in v],
+        )
+
+    for who in SIDE_B:
+        participants, counterparts = references(api_json(cast.api(who), f"{url}/audit"))
+        assert hidden not in participants
+        assert counterpart in participants  # side B's own stakeholder is still named
+        assert hidden not in counterparts
+        assert counterparts  # the entries are there, with the reference blanked
+        page = text(cast.client(who).get(f"/alliances/{a}/audit/"))
+        assert f"[{hidden}, {counterpart}]" not in page
+        assert f"[{counterpart}, {hidden}]" not in page
+    participants, counterparts = references(api_json(cast.api("alice"), f"{url}/audit"))
+    assert hidden in participants
+    assert hidden in counterparts
+    # Nothing stored was altered by reading.
+    assert any(hidden in (e.after or {}).get("participants", []) for e in stored.all())

@@ -26,7 +26,7 @@ from detente.alliances.forms import (
 from detente.alliances.models import Alliance, Side, Signal, Stakeholder
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.api.errors import FormInvalid
-from detente.audit.models import AuditEntry
+from detente.audit import reading as audit_reading
 
 router = Router(tags=["alliances"])
 
@@ -480,11 +480,8 @@ def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> 
 @router.get("/alliances/{alliance_id}/audit", response=list[AuditOut])
 def list_audit(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    entries = (
-        AuditEntry.objects.visible_to(request.user)
-        .filter(alliance=access.alliance)
-        .select_related("actor")[:500]
-    )
+    # The same function as the audit page: references to hidden records are blanked.
+    entries = audit_reading.visible_entries(access, limit=500)
     return [
         {
             "at": e.at,

@@ -26,6 +26,7 @@ from detente.alliances.forms import (
 )
 from detente.alliances.models import Alliance, Side, Stakeholder
 from detente.alliances.visibility import get_alliance_access
+from detente.audit import reading as audit_reading
 from detente.audit.models import AuditEntry
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
@@ -337,11 +338,7 @@ def _entry_type(entry: timeline.Entry) -> str:
 @login_required
 def audit_log(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    entries = (
-        AuditEntry.objects.visible_to(request.user)
-        .filter(alliance=access.alliance)
-        .select_related("actor")[:200]
-    )
+    entries = audit_reading.visible_entries(access, limit=200)
     return render(
         request, "alliances/audit.html", {"alliance": access.alliance, "entries": entries}
     )
