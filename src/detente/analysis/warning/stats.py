@@ -84,28 +84,43 @@ def mann_kendall_s_ties(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def rolling_mann_kendall_s(y: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """(S, tied pairs) over the trailing window ending at each position, per row of ``y``.
 
-    Column t uses points max(0, t - window + 1) .. t. O(rows * length * window).
+    Column t uses points max(0, t - window + 1) .. t. O(rows * length * window), all in
+    integers (so exact), with positions on the first axis: series are short and many, so
+    every step is one vector operation across all series.
     """
     rows, length = y.shape
-    s = np.zeros((rows, length), dtype=np.int64)
-    ties = np.zeros((rows, length), dtype=np.int64)
-    t = np.arange(length)
+    points = np.ascontiguousarray(y.T)
+    s = np.zeros((length, rows), dtype=np.int32)
+    ties = np.zeros((length, rows), dtype=np.int32)
+    growing = min(window - 1, length)  # windows ending before this start at point 0
+    running = np.zeros((length + 1, rows), dtype=np.int32)
     for lag in range(1, min(window, length)):
         # Pair (i, i + lag) lies in the window ending at t when t - window + 1 <= i and
-        # i + lag <= t.
-        sign = np.sign(y[:, lag:] - y[:, :-lag]).astype(np.int64)  # indexed by i
-        first = np.maximum(0, t - window + 1)
-        last = t - lag
-        valid = first <= last
-        for pair, total in ((sign, s), (sign == 0, ties)):
-            cumulative = np.zeros((rows, length - lag + 1), dtype=np.int64)
-            cumulative[:, 1:] = np.cumsum(pair, axis=1)
-            total[:, valid] += cumulative[:, last[valid] + 1] - cumulative[:, first[valid]]
-    return s, ties
+        # i + lag <= t: a window sum over i, from a running total.
+        later, earlier = points[lag:], points[:-lag]
+        sign = (later > earlier).view(np.int8) - (later < earlier).view(np.int8)
+        tied = later == earlier
+        for pair, total in ((sign, s), (tied, ties)):
+            if pair is tied and not tied.any():
+                continue  # no tied pair at this lag
+            cumulative = running[: length - lag + 1]
+            for i in range(length - lag):
+                np.add(cumulative[i], pair[i], out=cumulative[i + 1])
+            total[lag:growing] += cumulative[1 : growing - lag + 1]
+            if length >= window:
+                total[window - 1 :] += (
+                    cumulative[window - lag :] - cumulative[: length - window + 1]
+                )
+    return s.T.astype(np.int64), ties.T.astype(np.int64)
 
 
 def sen_slope(values: np.ndarray) -> float:
     """Median of the pairwise slopes (Theil-Sen), for the evidence text."""
+    values = [float(v) for v in values]
     n = len(values)
-    slopes = [(values[j] - values[i]) / (j - i) for i in range(n) for j in range(i + 1, n)]
-    return float(np.median(slopes)) if slopes else 0.0
+    slopes = sorted((values[j] - values[i]) / (j - i) for i in range(n) for j in range(i + 1, n))
+    if not slopes:
+        return 0.0
+    half = len(slopes) // 2
+    # The same arithmetic as np.median: the middle value, or the mean of the two middle.
+    return slopes[half] if len(slopes) % 2 else (slopes[half - 1] + slopes[half]) / 2
