@@ -12,7 +12,7 @@ from . import exact
 from .inputs import Plan
 from .simulate import Simulation
 
-PILOT_TRIALS = 4_000
+PILOT_TRIALS = 1_000
 
 
 @dataclass
