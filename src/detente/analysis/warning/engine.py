@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
 from tqdm import tqdm
 
 from . import evidence
@@ -37,10 +38,11 @@ _GAP_NEXT_STEP = (
     "that the other does not, before anyone defends a number."
 )
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
+_MARGIN = 0.5  # in z units: rounding in the tail functions is some 1e-15 of that
 STATISTICAL_RULES = ("shift", "decline", "gap", "broad")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Finding:
     rule: str
     alliance: int
@@ -85,18 +87,40 @@ def scan_panel(panel: Panel, settings: Settings, progress: bool = False) -> list
             findings += _gap_findings(panel, group, settings)
     findings += _broad_findings(panel, settings, broad_parts)
     _corroborate(findings)
-    alerts = [_to_alert(panel, settings, f) for f in findings]
+    labels = _Labels(panel.period_kind)
+    alerts = [_to_alert(panel, settings, f, labels) for f in findings]
     alerts += _signal_alerts(panel)
+    ordinals = _Ordinals()
     alerts.sort(
         key=lambda a: (
             a.alliance,
-            period_ordinal(a.period)[1],
+            ordinals[a.period],
             -_RANK[a.severity],
             a.measure,
             a.rule,
         )
     )
     return alerts
+
+
+class _Labels(dict):
+    """Ordinal -> period label, each label built once."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, ordinal: int) -> str:
+        label = self[ordinal] = period_label(self.kind, ordinal)
+        return label
+
+
+class _Ordinals(dict):
+    """Period label -> ordinal, each label parsed once."""
+
+    def __missing__(self, label: str) -> int:
+        ordinal = self[label] = period_ordinal(label)[1]
+        return ordinal
 
 
 # --- statistics -----------------------------------------------------------------------
@@ -117,23 +141,47 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     z compares the mean of the last k points with the mean of all earlier points, in units
     of its own null standard error, so it is exactly standard normal on a stable series.
     Early on the window shrinks (k_eff = min(k, t)) so that at least one point stays in
-    the history.
+    the history. The arrays are (series, position) views of arrays computed with
+    positions on the first axis, where picking positions copies whole rows.
     """
     n, length = group.y.shape
-    cy = np.zeros((n, length + 1))
-    cy[:, 1:] = np.cumsum(group.y, axis=1)
-    cv = np.zeros((n, length + 1))
-    cv[:, 1:] = np.cumsum(group.var, axis=1)
+    cy = np.zeros((length + 1, n))
+    np.cumsum(group.y.T, axis=0, out=cy[1:])
+    cv = np.zeros((length + 1, n))
+    np.cumsum(group.var.T, axis=0, out=cv[1:])
     t = np.arange(1, length)
     out = []
     for k in windows:
         k_eff = np.minimum(k, t)
         end, mid = t + 1, t + 1 - k_eff
-        recent = (cy[:, end] - cy[:, mid]) / k_eff
-        history = cy[:, mid] / mid
-        var = (cv[:, end] - cv[:, mid]) / k_eff**2 + cv[:, mid] / mid**2
-        out.append((k_eff, recent, history, (recent - history) / np.sqrt(var)))
+        ke, mi = k_eff[:, None], mid[:, None]
+        recent = (cy[end] - cy[mid]) / ke
+        history = cy[mid] / mi
+        var = (cv[end] - cv[mid]) / ke**2 + cv[mid] / mi**2
+        out.append((k_eff, recent.T, history.T, ((recent - history) / np.sqrt(var)).T))
     return out
+
+
+def _candidates(stat: Sequence[np.ndarray], cutoff: float, below: bool) -> tuple:
+    """(rows, cols) where any of ``stat`` is at or beyond ``cutoff``: the only points a
+    rule can flag. The cutoff is generous, so every other point would get level 0 from
+    the exact computation, which then runs on the candidates alone. An infinite cutoff
+    (a budget so large that p = 1 is within it) makes every point a candidate."""
+    if np.isinf(cutoff) and (cutoff > 0) == below:
+        return np.nonzero(np.ones(stat[0].shape, dtype=bool))
+    hit = None
+    for x in stat:
+        beyond = x <= cutoff if below else x >= cutoff
+        hit = beyond if hit is None else hit | beyond
+    return np.nonzero(hit)
+
+
+def _z_cutoff(ratio: float) -> float:
+    """A z above which a normal lower tail always exceeds ``ratio`` (with a wide margin);
+    infinite when ``ratio`` reaches 1."""
+    if ratio >= 1:
+        return np.inf
+    return float(ndtri(max(ratio, 0.0))) + _MARGIN
 
 
 def _distinct_windows(windows: Sequence[int], length: int) -> np.ndarray:
@@ -152,52 +200,62 @@ def _shift_findings(panel, group, settings, broad_parts) -> list[_Finding]:
     if length < 2:
         return []
     contrasts = _window_contrasts(group, settings.shift_windows)
-    z = np.stack([c[3] for c in contrasts])  # (windows, n, L-1)
+    windows = _distinct_windows(settings.shift_windows, length)
+    alpha = _alpha(panel, settings, "shift", panel.measures_per_alliance)[group.alliance]
+    # p = windows * tail(z) can reach watch_factor * alpha only below this z.
+    budget = settings.watch_factor * alpha.max(initial=0.0)
+    cutoff = _z_cutoff(budget / windows.min() if budget < 1 else 1.0)
+    rows, cols = _candidates([c[3] for c in contrasts], cutoff, below=True)
+    z = np.stack([c[3][rows, cols] for c in contrasts])  # (windows, candidates)
     best = np.argmin(z, axis=0)
     z_min = np.take_along_axis(z, best[None], axis=0)[0]
-    windows = _distinct_windows(settings.shift_windows, length)
-    p = np.minimum(1.0, windows * normal_lower_tail(z_min))
-    alpha = _alpha(panel, settings, "shift", panel.measures_per_alliance)[group.alliance]
-    level = _severity(p / alpha[:, None], settings)
+    p = np.minimum(1.0, windows[cols] * normal_lower_tail(z_min))
+    level = _severity(p / alpha[rows], settings)
 
     # Keep the one-period move (window 1) of every point for the broad rule.
     k1 = [c for c in contrasts if c[0][-1] == 1]
     one = k1[0][3] if k1 else _window_contrasts(group, (1,))[0][3]
-    rows, cols = np.indices(one.shape)
-    broad_parts.append(
-        (
-            group.alliance[rows].ravel(),
-            group.ordinal[:, 1:].ravel(),
-            group.measure[rows].ravel(),
-            one.ravel(),
-            group.raw[:, :-1].ravel(),
-            group.raw[:, 1:].ravel(),
-        )
-    )
+    broad_parts.append((group, one))
+    return _contrast_findings("shift", group, contrasts, rows, cols, best, level, p, z_min)
 
+
+def _contrast_findings(
+    rule, group, contrasts, rows, cols, best, level, p, z=None
+) -> list[_Finding]:
+    """The findings of a window-contrast rule: candidate points whose level is not 0."""
+    keep = np.flatnonzero(level)
+    if keep.size == 0:
+        return []
+    rows, cols, chosen, level, p = rows[keep], cols[keep], best[keep], level[keep], p[keep]
+    z = z[keep] if z is not None else None
+    k_eff = np.empty(rows.size, dtype=np.int64)
+    recent = np.empty(rows.size)
+    history = np.empty(rows.size)
+    for b, (k, rec, hist, _) in enumerate(contrasts):
+        mask = chosen == b
+        k_eff[mask] = k[cols[mask]]
+        recent[mask] = rec[rows[mask], cols[mask]]
+        history[mask] = hist[rows[mask], cols[mask]]
+    t = cols + 1
+    columns = [
+        group.alliance[rows].tolist(),
+        group.measure[rows].tolist(),
+        group.ordinal[rows, t].tolist(),
+        p.tolist(),
+        (level - 1).tolist(),
+        rows.tolist(),
+        t.tolist(),
+        k_eff.tolist(),
+        recent.tolist(),
+        history.tolist(),
+        z.tolist() if z is not None else [None] * rows.size,
+    ]
     out = []
-    for r, c in zip(*np.nonzero(level), strict=True):
-        k_eff, recent, history, _ = contrasts[best[r, c]]
-        t = c + 1
-        out.append(
-            _Finding(
-                "shift",
-                int(group.alliance[r]),
-                int(group.measure[r]),
-                int(group.ordinal[r, t]),
-                float(p[r, c]),
-                SEVERITIES[level[r, c] - 1],
-                {
-                    "group": group,
-                    "row": r,
-                    "t": t,
-                    "window": int(k_eff[c]),
-                    "recent": float(recent[r, c]),
-                    "history": float(history[r, c]),
-                    "z": float(z_min[r, c]),
-                },
-            )
-        )
+    for alliance, measure, ordinal, pv, sev, r, tt, k, rec, hist, zz in zip(*columns, strict=True):
+        detail = {"group": group, "row": r, "t": tt, "window": k, "recent": rec, "history": hist}
+        if zz is not None:
+            detail["z"] = zz
+        out.append(_Finding(rule, alliance, measure, ordinal, pv, SEVERITIES[sev], detail))
     return out
 
 
@@ -207,24 +265,38 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
         return []
     s, ties = rolling_mann_kendall_s(group.y, settings.trend_window)
     alpha = _alpha(panel, settings, "decline", panel.measures_per_alliance)[group.alliance]
-    out = []
-    for t in range(settings.trend_min_points - 1, length):
-        n = min(t + 1, settings.trend_window)
-        p = mann_kendall_p_lower(s[:, t], n, ties[:, t])
-        level = _severity(p / alpha, settings)
-        for r in np.flatnonzero(level):
-            out.append(
-                _Finding(
-                    "decline",
-                    int(group.alliance[r]),
-                    int(group.measure[r]),
-                    int(group.ordinal[r, t]),
-                    float(p[r]),
-                    SEVERITIES[level[r] - 1],
-                    {"group": group, "row": r, "t": t, "n": n, "s": int(s[r, t])},
-                )
-            )
-    return out
+    first = settings.trend_min_points - 1
+    p = np.empty((s.shape[0], length - first))
+    n_of = np.minimum(np.arange(first, length) + 1, settings.trend_window)
+    for n in np.unique(n_of):
+        cols = np.flatnonzero(n_of == n)
+        p[:, cols] = mann_kendall_p_lower(s[:, first + cols], int(n), ties[:, first + cols])
+    level = _severity(p / alpha[:, None], settings)
+    rows, cols = np.nonzero(level)
+    t = cols + first
+    columns = [
+        group.alliance[rows].tolist(),
+        group.measure[rows].tolist(),
+        group.ordinal[rows, t].tolist(),
+        p[rows, cols].tolist(),
+        (level[rows, cols] - 1).tolist(),
+        rows.tolist(),
+        t.tolist(),
+        n_of[cols].tolist(),
+        s[rows, t].tolist(),
+    ]
+    return [
+        _Finding(
+            "decline",
+            alliance,
+            measure,
+            ordinal,
+            pv,
+            SEVERITIES[sev],
+            {"group": group, "row": r, "t": tt, "n": n, "s": ss},
+        )
+        for alliance, measure, ordinal, pv, sev, r, tt, n, ss in zip(*columns, strict=True)
+    ]
 
 
 def _gap_findings(panel, group, settings) -> list[_Finding]:
@@ -232,46 +304,42 @@ def _gap_findings(panel, group, settings) -> list[_Finding]:
     if length < 2:
         return []
     contrasts = _window_contrasts(group, settings.shift_windows)
+    windows = _distinct_windows(settings.shift_windows, length)
+    alpha = _alpha(panel, settings, "gap", panel.gap_measures_per_alliance)[group.alliance]
+    # p = 2 * windows * tail(-|z|) can reach watch_factor * alpha only above this |z|.
+    budget = settings.watch_factor * alpha.max(initial=0.0)
+    cutoff = -_z_cutoff(budget / (2 * windows.min()) if budget < 1 else 1.0)
+    rows, cols = _candidates([np.abs(c[3]) for c in contrasts], cutoff, below=False)
     # Two-sided, but only a gap that grew away from its usual value counts.
-    score = np.stack([np.where(np.abs(c[1]) > np.abs(c[2]), np.abs(c[3]), 0.0) for c in contrasts])
+    score = np.stack(
+        [
+            np.where(
+                np.abs(c[1][rows, cols]) > np.abs(c[2][rows, cols]), np.abs(c[3][rows, cols]), 0.0
+            )
+            for c in contrasts
+        ]
+    )
     best = np.argmax(score, axis=0)
     top = np.take_along_axis(score, best[None], axis=0)[0]
-    windows = _distinct_windows(settings.shift_windows, length)
-    p = np.minimum(1.0, 2 * windows * normal_lower_tail(-top))
-    alpha = _alpha(panel, settings, "gap", panel.gap_measures_per_alliance)[group.alliance]
-    level = _severity(p / alpha[:, None], settings)
-    out = []
-    for r, c in zip(*np.nonzero(level), strict=True):
-        k_eff, recent, history, _ = contrasts[best[r, c]]
-        t = c + 1
-        out.append(
-            _Finding(
-                "gap",
-                int(group.alliance[r]),
-                int(group.measure[r]),
-                int(group.ordinal[r, t]),
-                float(p[r, c]),
-                SEVERITIES[level[r, c] - 1],
-                {
-                    "group": group,
-                    "row": r,
-                    "t": t,
-                    "window": int(k_eff[c]),
-                    "recent": float(recent[r, c]),
-                    "history": float(history[r, c]),
-                },
-            )
-        )
-    return out
+    p = np.minimum(1.0, 2 * windows[cols] * normal_lower_tail(-top))
+    level = _severity(p / alpha[rows], settings)
+    return _contrast_findings("gap", group, contrasts, rows, cols, best, level, p)
 
 
 def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
-    """Stouffer's combination of every measure's one-period move, per alliance-period."""
+    """Stouffer's combination of every measure's one-period move, per alliance-period.
+
+    ``broad_parts`` holds (group, one-period z of every point after the first) per group
+    of health series; the moves are read back from the groups only for the hits.
+    """
     if not broad_parts:
         return []
-    a, o, m, z, before, after = (np.concatenate(x) for x in zip(*broad_parts, strict=True))
-    span = int(o.max() - o.min() + 1)
-    key = a.astype(np.int64) * span + (o - o.min())
+    a = np.concatenate([np.repeat(g.alliance, g.y.shape[1] - 1) for g, _ in broad_parts])
+    o = np.concatenate([g.ordinal[:, 1:].ravel() for g, _ in broad_parts])
+    z = np.concatenate([one.ravel() for _, one in broad_parts])
+    o_min = int(o.min())
+    span = int(o.max()) - o_min + 1
+    key = a.astype(np.int64) * span + (o - o_min)
     # Dense counting when the alliance x period grid is small (the usual case): a
     # bincount is far cheaper than sorting millions of keys.
     if len(panel.alliances) * span <= 50_000_000:
@@ -286,29 +354,49 @@ def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
     combined = np.bincount(inverse, weights=z) / np.sqrt(count)
     p = normal_lower_tail(combined)
     level = np.where(count >= 2, _severity(p / _alpha(panel, settings, "broad", None), settings), 0)
-    out = []
     hits = np.flatnonzero(level)
+    if hits.size == 0:
+        return []
     is_hit = np.zeros(keys.size, dtype=bool)
     is_hit[hits] = True
     chosen = np.flatnonzero(is_hit[inverse])
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for i in chosen:
-        members_of[int(inverse[i])].append(int(i))
-    for j in hits:
-        members = members_of[int(j)]
-        moves = [(int(m[i]), float(before[i]), float(after[i])) for i in members]
-        out.append(
-            _Finding(
-                "broad",
-                int(keys[j] // span),
-                -1,
-                int(keys[j] % span + o.min()),
-                float(p[j]),
-                SEVERITIES[level[j] - 1],
-                {"moves": sorted(moves), "z": float(combined[j])},
-            )
+    # Each chosen point back to its group, series and position.
+    sizes = [g.y.shape[0] * (g.y.shape[1] - 1) for g, _ in broad_parts]
+    offsets = np.cumsum([0, *sizes])
+    part = np.searchsorted(offsets, chosen, side="right") - 1
+    moves_of: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for j, (g, _) in enumerate(broad_parts):
+        mine = chosen[part == j]
+        if mine.size == 0:
+            continue
+        r, c = np.divmod(mine - offsets[j], g.y.shape[1] - 1)
+        for hit, measure, before, after in zip(
+            inverse[mine].tolist(),
+            g.measure[r].tolist(),
+            g.raw[r, c].tolist(),
+            g.raw[r, c + 1].tolist(),
+            strict=True,
+        ):
+            moves_of[hit].append((measure, before, after))
+    return [
+        _Finding(
+            "broad",
+            key_j // span,
+            -1,
+            key_j % span + o_min,
+            pv,
+            SEVERITIES[sev - 1],
+            {"moves": sorted(moves_of[j]), "z": zj},
         )
-    return out
+        for j, key_j, pv, sev, zj in zip(
+            hits.tolist(),
+            keys[hits].tolist(),
+            p[hits].tolist(),
+            level[hits].tolist(),
+            combined[hits].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _level_findings(panel, group) -> list[_Finding]:
@@ -369,10 +457,9 @@ def _corroborate(findings: list[_Finding]) -> None:
 # --- alerts ---------------------------------------------------------------------------
 
 
-def _to_alert(panel: Panel, settings: Settings, f: _Finding) -> Alert:
-    kind = panel.period_kind
-    unit = kind
-    label = period_label(kind, f.ordinal)
+def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) -> Alert:
+    unit = panel.period_kind
+    label = labels[f.ordinal]
     alliance = panel.alliances[f.alliance]
     d = f.detail
     side = ""
@@ -387,8 +474,8 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding) -> Alert:
         measure = spec.name
         group, r, t = d["group"], d["row"], d["t"]
         first = max(0, t + 1 - max(evidence.TRAIL, settings.trend_window))
-        periods = [period_label(kind, o) for o in group.ordinal[r, first : t + 1]]
-        raw = [float(v) for v in group.raw[r, first : t + 1]]
+        periods = [labels[o] for o in group.ordinal[r, first : t + 1].tolist()]
+        raw = group.raw[r, first : t + 1].tolist()
         values = tuple(zip(periods, raw, strict=True))
         next_step = spec.next_step
         if f.rule == "shift":
@@ -396,7 +483,7 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding) -> Alert:
                 spec,
                 periods,
                 raw,
-                list(group.y[r, first : t + 1]),
+                group.y[r, first : t + 1].tolist(),
                 d["window"],
                 d["recent"] * (1 if spec.higher_is_better else -1),
                 d["history"] * (1 if spec.higher_is_better else -1),
@@ -407,9 +494,9 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding) -> Alert:
             )
         elif f.rule == "decline":
             n = d["n"]
-            window = group.raw[r, t + 1 - n : t + 1]
+            window = raw[-n:]
             text = evidence.decline(
-                spec, periods[-n:], list(window), d["s"], f.p, sen_slope(window), unit
+                spec, periods[-n:], window, d["s"], f.p, sen_slope(window), unit
             )
             values = values[-n:]
         elif f.rule == "gap":
