@@ -1629,6 +1629,99 @@ API_ROUTES |= _ledger_routes("kpi", "kpis", {"target": 11})
 API_ROUTES |= _ledger_routes("measurement", "measurements", {"value": 5})
 API_ROUTES |= _ledger_routes("commitment", "commitments", {"title": "Decide later"})
 
+# Guardrails on KPIs and the goal-conflict matrix (issue 7, from the KPIs' series) ---------
+
+
+def guardrail_records(cast: Any) -> dict[str, Any]:
+    """On top of the ledger's records: a second joint KPI, a joint guardrail kept by side A
+    and one private to side A (on its private KPI)."""
+    from detente.objectives.models import KPI, Guardrail
+
+    cached = getattr(cast, "_guardrails", None)
+    if cached is not None and Guardrail.objects.filter(pk=cached["joint_guardrail"].pk).exists():
+        return cached
+    ledger = ledger_records(cast)
+    triage = KPI.objects.create(
+        objective=ledger["joint_objective"], name="Triage", metric="hours", unit="h",
+        target=2, deadline="2026-12-31", direction="lower",
+    )  # fmt: skip
+    a = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    made = {
+        "triage": triage,
+        "joint_guardrail": Guardrail.objects.create(
+            kpi=ledger["joint_kpi"], counter_kpi=triage, upper=3, visibility="joint", **a
+        ),
+        "private_guardrail": Guardrail.objects.create(
+            kpi=ledger["private_kpi"], counter_kpi=triage, upper=3, visibility="private", **a
+        ),
+    }
+    cast._guardrails = made
+    return made
+
+
+def guardrail_url(key: str, pattern: str) -> Callable[[Any], str]:
+    return lambda cast: pattern.format(a=cast.alliance.pk, pk=guardrail_records(cast)[key].pk)
+
+
+def guardrail_form(cast: Any, who: str) -> dict:
+    made = guardrail_records(cast)
+    return {"owner_side": own_side(cast, who).pk, "kpi": made["triage"].pk,
+            "counter_kpi": ledger_records(cast)["joint_kpi"].pk, "upper": "5",
+            "visibility": "joint"}  # fmt: skip
+
+
+PAGES |= {
+    "guardrail_new": [
+        Case(alliance_url("objectives/guardrails/new/"), WRITERS),
+        Case(alliance_url("objectives/guardrails/new/"), WRITERS_POST, "POST", guardrail_form),
+    ],
+    "guardrail_delete": [
+        Case(guardrail_url("joint_guardrail", OBJ + "guardrails/{pk}/delete/"), POST_ONLY),
+        Case(
+            guardrail_url("joint_guardrail", OBJ + "guardrails/{pk}/delete/"),
+            A_JOINT_WRITE_POST, "POST", note="a-joint",
+        ),
+        Case(
+            guardrail_url("private_guardrail", OBJ + "guardrails/{pk}/delete/"),
+            A_PRIVATE_WRITE_POST, "POST", note="a-private",
+        ),
+    ],  # fmt: skip
+    "goal_conflict": [Case(alliance_url("objectives/goal-conflict/"), MEMBERS)],
+}
+
+API_ROUTES |= {
+    ("GET", AL + "/kpis/{pk}/guardrails"): [
+        Case(ledger_url("joint_kpi", LA + "kpis/{pk}/guardrails"), API_MEMBERS, note="a-joint"),
+        Case(
+            ledger_url("private_kpi", LA + "kpis/{pk}/guardrails"),
+            API_A_PRIVATE_READ, note="a-private",
+        ),
+    ],  # fmt: skip
+    ("GET", AL + "/guardrails"): [Case(api_url(A + "/guardrails"), API_MEMBERS)],
+    ("POST", AL + "/guardrails"): [
+        Case(
+            api_url(A + "/guardrails"),
+            API_CREATE,
+            data=lambda cast, who: {
+                "kpi_id": guardrail_records(cast)["triage"].pk,
+                "counter_kpi_id": ledger_records(cast)["joint_kpi"].pk,
+                "upper": 5,
+            },
+        )
+    ],
+    ("DELETE", AL + "/guardrails/{pk}"): [
+        Case(
+            guardrail_url("joint_guardrail", LA + "guardrails/{pk}"),
+            API_A_JOINT_WRITE, note="a-joint",
+        ),
+        Case(
+            guardrail_url("private_guardrail", LA + "guardrails/{pk}"),
+            API_A_PRIVATE_WRITE, note="a-private",
+        ),
+    ],  # fmt: skip
+    ("GET", AL + "/goal-conflict"): [Case(api_url(A + "/goal-conflict"), API_MEMBERS)],
+}
+
 # Health checks and early warning (issue 5) ----------------------------------------------
 
 

@@ -21,9 +21,15 @@ from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.api.errors import FormInvalid
 from detente.objectives import importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
-from detente.objectives.forms import KPIForm, MeasurementForm, ObjectiveForm
+from detente.objectives.forms import GuardrailForm, KPIForm, MeasurementForm, ObjectiveForm
+from detente.objectives.guardrails import (
+    goal_conflict,
+    guardrail_data,
+    kpi_guardrails,
+    visible_guardrails,
+)
 from detente.objectives.models import KPI, Measurement, Objective
-from detente.objectives.views import get_kpi
+from detente.objectives.views import get_guardrail, get_kpi
 
 router = Router(tags=["objectives"])
 A = "/alliances/{alliance_id}"
@@ -419,3 +425,75 @@ def delete_measurement(request: HttpRequest, alliance_id: int, pk: int) -> dict[
     access = get_alliance_access(request.user, alliance_id, write=True)
     alliance_services.delete_record(access, access.get_record(Measurement, pk, write=True))
     return {"deleted": True}
+
+
+# Guardrails and the goal-conflict matrix -------------------------------------------------
+
+
+class GuardrailIn(Schema):
+    side_id: int | None = Field(None, description="Owner side; defaults to your side.")
+    visibility: str | None = None
+    kpi_id: int | None = Field(None, description="The primary KPI being pursued.")
+    counter_kpi_id: int | None = Field(None, description="The KPI that must stay in the band.")
+    lower: float | None = None
+    lower_strict: bool = Field(False, description="Strictly above the lower bound.")
+    upper: float | None = None
+    upper_strict: bool = Field(False, description="Strictly below the upper bound.")
+    notes: str | None = None
+
+
+@router.get(
+    A + "/kpis/{pk}/guardrails",
+    response=dict,
+    summary="A KPI's guardrails with their bands and breaches: the JSON twin of the KPI page's",
+)
+def kpi_guardrails_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return kpi_guardrails(access, get_kpi(access, pk))
+
+
+@router.get(A + "/guardrails", response=list[dict], summary="Every guardrail you may see")
+def list_guardrails(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+    access = get_alliance_access(request.user, alliance_id)
+    return [guardrail_data(access, g) for g in visible_guardrails(access)]
+
+
+@router.post(A + "/guardrails", response={201: dict}, summary="Add a guardrail to a KPI")
+def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    sent = payload.dict(exclude_unset=True)
+    data = {
+        "owner_side": sent.get("side_id")
+        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "visibility": sent.get("visibility") or "joint",
+        "kpi": sent.get("kpi_id") or "",
+        "counter_kpi": sent.get("counter_kpi_id") or "",
+        "lower": "" if sent.get("lower") is None else sent["lower"],
+        "upper": "" if sent.get("upper") is None else sent["upper"],
+        "notes": sent.get("notes") or "",
+    }
+    # A checkbox is sent only when ticked.
+    data |= {k: "on" for k in ("lower_strict", "upper_strict") if sent.get(k)}
+    form = GuardrailForm(data=data, access=access)
+    if not form.is_valid():
+        raise FormInvalid(form, {"owner_side": "side_id", "kpi": "kpi_id",
+                                 "counter_kpi": "counter_kpi_id"})  # fmt: skip
+    guardrail = alliance_services.save_form(access, form)
+    return 201, guardrail_data(access, get_guardrail(access, guardrail.pk))
+
+
+@router.delete(A + "/guardrails/{pk}", response=Deleted)
+def delete_guardrail(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    alliance_services.delete_record(access, get_guardrail(access, pk, write=True))
+    return {"deleted": True}
+
+
+@router.get(
+    A + "/goal-conflict",
+    response=dict,
+    summary="The goal-conflict matrix of the alliance's KPIs: the JSON twin of its page",
+)
+def goal_conflict_route(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return goal_conflict(access)

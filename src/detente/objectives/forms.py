@@ -11,7 +11,7 @@ from detente.alliances.forms import DateInput, RecordForm
 from detente.alliances.models import Visibility
 from detente.alliances.visibility import AllianceAccess
 from detente.objectives import periods
-from detente.objectives.models import KPI, Measurement, Objective
+from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 
 
 def visible_kpis(access: AllianceAccess) -> forms.QuerySet:
@@ -144,4 +144,74 @@ class MeasurementForm(RecordForm):
             and data.get("visibility") == Visibility.JOINT
         ):
             self.add_error("visibility", "A value of a private objective's KPI is private.")
+        return data
+
+
+class GuardrailForm(RecordForm):
+    """A counter-metric KPI with bounds, kept while a primary KPI is pursued.
+
+    A guardrail is never more visible than its KPIs: on a private objective's KPI it is
+    private to that objective's side (and kept by it).
+    """
+
+    class Meta:
+        model = Guardrail
+        fields = [
+            "kpi",
+            "counter_kpi",
+            "lower",
+            "lower_strict",
+            "upper",
+            "upper_strict",
+            "notes",
+            "visibility",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"kpi": "Primary KPI", "lower": "Lower bound", "upper": "Upper bound"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kpi", "counter_kpi"):
+            self.fields[name].queryset = visible_kpis(self.access)
+            self.fields[name].label_from_instance = lambda k: f"{k.name} ({k.objective})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kpi, counter = data.get("kpi"), data.get("counter_kpi")
+        lower, upper = data.get("lower"), data.get("upper")
+        if lower is None and upper is None:
+            self.add_error("lower", "Give a lower bound, an upper bound, or both.")
+        elif lower is not None and upper is not None and lower >= upper:
+            self.add_error("upper", "The upper bound must be above the lower bound.")
+        if kpi is None or counter is None:
+            return data
+        if kpi == counter:
+            self.add_error("counter_kpi", "The counter-metric must be another KPI.")
+        elif kpi.frequency != counter.frequency:
+            self.add_error(
+                "counter_kpi",
+                f"{counter.name} is measured by {counter.get_frequency_display().split()[0].lower()} "
+                f"period and {kpi.name} by {kpi.get_frequency_display().split()[0].lower()} "
+                "period; a guardrail pairs KPIs of one period kind.",
+            )
+        private_sides = {
+            k.objective.owner_side_id for k in (kpi, counter) if k.objective.is_private
+        }
+        if private_sides:
+            if len(private_sides) > 1:
+                self.add_error("counter_kpi", "The two KPIs are private to different sides.")
+            elif self.owner_side_id not in private_sides:
+                self.add_error(
+                    "visibility",
+                    "A guardrail on a private objective's KPI is kept by that objective's side.",
+                )
+            elif data.get("visibility") == Visibility.JOINT:
+                self.add_error("visibility", "A guardrail on a private objective's KPI is private.")
+        side_id = self.owner_side_id
+        if side_id is not None and not self.errors:
+            clash = Guardrail.objects.filter(owner_side_id=side_id, kpi=kpi, counter_kpi=counter)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("counter_kpi", "Your side already keeps this guardrail; edit it.")
         return data

@@ -152,3 +152,43 @@ def _num(value: Decimal) -> str:
 
 
 number_text = _num
+
+
+class Guardrail(AllianceRecord):
+    """A counter-metric that must stay within bounds while a primary KPI is pursued: "grow
+    joint revenue while median triage time stays at most 3 hours".
+
+    Both metrics are KPIs of the alliance. A guardrail is never seen by anyone who cannot
+    see both KPIs: the form makes it private to the side of a private objective, and every
+    read goes through ``detente.objectives.guardrails.visible_guardrails``, which also drops
+    a guardrail whose KPI was made private after it was set.
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="guardrails")
+    counter_kpi = models.ForeignKey(
+        KPI,
+        on_delete=models.CASCADE,
+        related_name="guarding",
+        verbose_name="counter-metric",
+        help_text="The KPI that must stay within the band while the primary KPI moves.",
+    )
+    lower = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    lower_strict = models.BooleanField(
+        default=False, help_text="Strictly above the lower bound, rather than at least it."
+    )
+    upper = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    upper_strict = models.BooleanField(
+        default=False, help_text="Strictly below the upper bound, rather than at most it."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kpi_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_side", "kpi", "counter_kpi"], name="one_guardrail_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counter_kpi.name} while pursuing {self.kpi.name}"

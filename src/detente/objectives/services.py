@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.forms import ModelForm
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from detente import audit
 from detente.alliances import services as alliance_services
 from detente.alliances.models import Side, Signal, Visibility
 from detente.alliances.visibility import AllianceAccess
-from detente.objectives.models import KPI, Measurement, Objective, number_text
+from detente.objectives.models import KPI, Guardrail, Measurement, Objective, number_text
 
 
 def value_text(value: Decimal, unit: str) -> str:
@@ -152,6 +153,9 @@ def delete_kpi(access: AllianceAccess, kpi: KPI) -> None:
     """
     for measurement in kpi.measurements.all():
         _delete_audited(access, measurement)
+    # Guardrails on it go with it (the database cascades); each keeps its own visibility.
+    for guardrail in Guardrail.objects.filter(Q(kpi=kpi) | Q(counter_kpi=kpi)):
+        _delete_audited(access, guardrail)
     _delete_audited(access, kpi)
     kpi.delete()
 

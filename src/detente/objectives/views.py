@@ -19,8 +19,15 @@ from detente.alliances.models import Signal
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.objectives import importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
-from detente.objectives.forms import KPIForm, MeasurementForm, ObjectiveForm, visible_kpis
-from detente.objectives.models import KPI, Measurement, Objective
+from detente.objectives.forms import (
+    GuardrailForm,
+    KPIForm,
+    MeasurementForm,
+    ObjectiveForm,
+    visible_kpis,
+)
+from detente.objectives.guardrails import goal_conflict, kpi_guardrails, visible_guardrails
+from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 
 IMPORT_SALT = "detente.objectives.import"
 
@@ -151,6 +158,7 @@ def kpi_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
             "kpi": kpi,
             "measurements": measurements,
             "series": kpi_series(access, kpi),
+            "guardrails": kpi_guardrails(access, kpi),
             "can_edit": access.can_write_on(kpi.objective.owner_side_id),
         },
     )
@@ -177,6 +185,54 @@ def kpi_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     services.delete_kpi(access, kpi)
     messages.success(request, f"KPI '{kpi}' and its measurements deleted.")
     return redirect("objectives_home", alliance_id)
+
+
+# Guardrails and the goal-conflict matrix ---------------------------------------------------
+
+
+@login_required
+def guardrail_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    initial = {"kpi": request.GET.get("kpi")} if request.GET.get("kpi") else {}
+    form = GuardrailForm(request.POST or None, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        guardrail = alliance_services.save_form(access, form)
+        messages.success(request, f"Guardrail '{guardrail}' added.")
+        return redirect("kpi_detail", alliance_id, guardrail.kpi_id)
+    return _form_page(request, access, form, "New guardrail")
+
+
+@login_required
+@require_POST
+def guardrail_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    guardrail = get_guardrail(access, pk, write=True)
+    kpi_id = guardrail.kpi_id
+    alliance_services.delete_record(access, guardrail)
+    messages.success(request, f"Guardrail '{guardrail}' deleted.")
+    return redirect("kpi_detail", alliance_id, kpi_id)
+
+
+def get_guardrail(access: AllianceAccess, pk: Any, *, write: bool = False) -> Guardrail:
+    """A guardrail the user may see with both its KPIs (else 404); with ``write``, one the
+    user's side keeps (else 403)."""
+    try:
+        guardrail = visible_guardrails(access).get(pk=pk)
+    except (Guardrail.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such guardrail.") from None
+    if write and not access.can_write_on(guardrail.owner_side_id):
+        raise PermissionDenied("Only writers of the side that keeps this guardrail may change it.")
+    return guardrail
+
+
+@login_required
+def goal_conflict_page(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    return render(
+        request,
+        "objectives/goal_conflict.html",
+        {"access": access, "alliance": access.alliance, "data": goal_conflict(access)},
+    )
 
 
 # Measurements -----------------------------------------------------------------------------
