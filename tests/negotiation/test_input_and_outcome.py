@@ -82,7 +82,7 @@ def test_it_refuses_foreign_ids(cast: Any, secret_round: Any, nothing_changes: A
             {"user_id": cast.oscar.pk},
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "user"
+        assert response.json()["errors"][0]["field"] == "user_id"
 
 
 def test_it_accepts_only_a_proposed_package(

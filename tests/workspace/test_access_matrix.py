@@ -169,12 +169,12 @@ PAGES: dict[str, list[Case]] = {
     "portfolio": [Case(lambda cast: "/", EVERYONE)],
     "search": [Case(lambda cast: "/search/?q=History", EVERYONE)],
     "alliance_new": [
-        Case(lambda cast: "/alliances/new/", EVERYONE),
+        # Only a manager of an organisation may start an alliance for it; a user who
+        # manages none (rita, read-only; bella, a member) gets 403 with the reason.
+        Case(lambda cast: "/alliances/new/", statuses(200, 403, 200, 403, 200, 302)),
         Case(
             lambda cast: "/alliances/new/",
-            # Only a manager of an organisation may start an alliance for it; the others
-            # get the form back with the refusal next to "Your organisation".
-            statuses(302, 200, 302, 200, 302, 302),
+            statuses(302, 403, 302, 403, 302, 302),
             "POST",
             lambda cast, who: {
                 **ALLIANCE_FORM,
@@ -408,9 +408,9 @@ API_ROUTES: dict[tuple[str, str], list[Case]] = {
     ("POST", "/alliances"): [
         Case(
             lambda cast: "/api/v1/alliances",
-            # Only a manager of an organisation may start an alliance for it (422 names
-            # my_organisation_id for the others).
-            statuses(201, 422, 201, 422, 201, 401),
+            # Only a manager of an organisation may start an alliance for it (403 for a
+            # user who manages none, as on the page).
+            statuses(201, 403, 201, 403, 201, 401),
             data=lambda cast, who: {
                 **ALLIANCE_FORM,
                 "my_organisation_id": own_org(cast, who).pk,
@@ -574,6 +574,20 @@ def accept_form(cast: Any, who: str) -> dict:
     return {"package": '{"share": "50"}'}
 
 
+def revoke_url(api: bool = False) -> Callable[[Any], str]:
+    """Side A's grant (rita named facilitator by every side)."""
+
+    def url(cast: Any) -> str:
+        from detente.negotiation.models import FacilitatorGrant
+
+        rnd = negotiation_round(cast, "rita")
+        grant = FacilitatorGrant.objects.get(round=rnd, owner_side=cast.side_a)
+        path = f"alliances/{cast.alliance.pk}/negotiation/rounds/{rnd.pk}/facilitators/{grant.pk}"
+        return f"/api/v1/{path}" if api else f"/{path}/revoke/"
+
+    return url
+
+
 NO_FACILITATOR = statuses(403, 403, 403, 403, 404, 302)
 RITA_FACILITATES = statuses(403, 200, 403, 403, 404, 302)
 PAGES |= {
@@ -609,10 +623,29 @@ PAGES |= {
             "POST",
             lambda cast, who: {"user": cast.rita.pk},
         ),
+        Case(
+            round_url("facilitators/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {"email": cast.oscar.email},
+            note="by-email",
+        ),
+    ],
+    "negotiation_revoke": [
+        Case(revoke_url(), POST_ONLY),
+        # Only a manager of the side that granted it (side A) may revoke it.
+        Case(revoke_url(), statuses(302, 403, 403, 403, 404, 302), "POST"),
     ],
     "negotiation_facilitator": [
         Case(round_url("facilitator/"), NO_FACILITATOR, note="not-granted"),
         Case(round_url("facilitator/", "rita"), RITA_FACILITATES, note="rita-granted"),
+        # Named by every side, an outsider sees this page and nothing else of the alliance
+        # (tests/negotiation/test_neutral_facilitator.py runs the whole matrix to prove it).
+        Case(
+            round_url("facilitator/", "oscar"),
+            statuses(403, 403, 403, 403, 200, 302),
+            note="oscar-granted",
+        ),
     ],
 }
 
@@ -650,7 +683,16 @@ API_ROUTES |= {
             api_round_url("/facilitators"),
             statuses(201, 403, 201, 403, 404, 401),
             data=lambda cast, who: {"user_id": cast.rita.pk},
-        )
+        ),
+        Case(
+            api_round_url("/facilitators"),
+            statuses(201, 403, 201, 403, 404, 401),
+            data=lambda cast, who: {"email": cast.oscar.email},
+            note="by-email",
+        ),
+    ],
+    ("DELETE", NR + "/{pk}/facilitators/{grant_id}"): [
+        Case(revoke_url(api=True), statuses(204, 403, 403, 403, 404, 401))
     ],
     ("GET", NR + "/{pk}/facilitator"): [
         Case(
@@ -662,6 +704,11 @@ API_ROUTES |= {
             api_round_url("/facilitator", "rita"),
             statuses(403, 200, 403, 403, 404, 401),
             note="rita-granted",
+        ),
+        Case(
+            api_round_url("/facilitator", "oscar"),
+            statuses(403, 403, 403, 403, 200, 401),
+            note="oscar-granted",
         ),
     ],
 }
@@ -2283,7 +2330,6 @@ API_ROUTES |= {
 PENDING_CAPABILITIES = {
     "decisions",
     "goals",
-    "negotiation",
 }
 
 

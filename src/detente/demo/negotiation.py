@@ -73,9 +73,23 @@ def build(ws: Any) -> None:
     rnd = services.save_round(maya, form)
     _enter(maya, rnd, _preferences("InnovateTech"))
     _enter(raj, rnd, _preferences("GlobalConnect"))
-    # Both managers name Leo Brandt (InnovateTech's read-only sponsor, chosen by both as
-    # the facilitator of the talks) so the facilitator view has something to show.
-    leo = ws.users.get("leo@innovatetech.example")
-    if leo is not None:
-        services.grant(maya, rnd, leo)
-        services.grant(raj, rnd, leo)
+    # Both managers name a neutral mediator, who belongs to neither company, as the
+    # facilitator of the talks: she sees this round's facilitator view and nothing else.
+    mediator = _neutral_mediator()
+    services.grant(maya, rnd, mediator)
+    services.grant(raj, rnd, mediator)
+
+
+MEDIATOR_EMAIL = "ines@mediation.example"
+
+
+def _neutral_mediator() -> Any:
+    """The demo's facilitator: an account with no membership in any organisation. Kept
+    across demo rebuilds (the reset removes only members of the demo's organisations)."""
+    from detente.accounts.models import User
+    from detente.demo.build import DEMO_PASSWORD
+
+    user = User.objects.filter(email=MEDIATOR_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(MEDIATOR_EMAIL, DEMO_PASSWORD, full_name="Ines Moreau")
+    return user

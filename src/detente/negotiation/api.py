@@ -1,7 +1,7 @@
 """JSON API of the negotiation section: the data twins of its pages.
 
 Each route starts with the access helper (the facilitator's with ``facilitator_access``,
-which goes through it); writes are validated by the same forms as the pages. A side's
+the one narrow path by which a neutral facilitator reaches a round); writes are validated by the same forms as the pages. A side's
 answers carry its own utilities only.
 """
 
@@ -42,7 +42,10 @@ class AcceptIn(Schema):
 
 
 class GrantIn(Schema):
-    user_id: int
+    email: str | None = Field(
+        None, description="The facilitator's email: anyone with a detente account."
+    )
+    user_id: int | None = Field(None, description="Or the id of someone in the alliance.")
 
 
 def _round_out(access: AllianceAccess, rnd: NegotiationRound) -> Json:
@@ -184,16 +187,33 @@ def grant_facilitator(
 ) -> tuple[int, Json]:
     access = get_alliance_access(request.user, alliance_id, manage=True)
     rnd = access.get_record(NegotiationRound, pk)
-    form = GrantForm(data={"user": payload.user_id}, access=access)
+    form = GrantForm(
+        data={"email": payload.email or "", "user": payload.user_id or ""}, access=access
+    )
     if not form.is_valid():
-        raise FormInvalid(form)
+        raise FormInvalid(form, {"user": "user_id"})
     record = services.grant(access, rnd, form.cleaned_data["user"])
     return 201, {"id": record.pk, "side_id": record.owner_side_id, "user_id": record.user_id}
+
+
+@router.delete(
+    P + "/{pk}/facilitators/{grant_id}",
+    response={204: None},
+    summary="Revoke my side's facilitator grant",
+)
+def revoke_facilitator(
+    request: HttpRequest, alliance_id: int, pk: int, grant_id: int
+) -> tuple[int, None]:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    services.revoke(access, rnd, grant_id)
+    return 204, None
 
 
 @router.get(
     P + "/{pk}/facilitator", response=Json, summary="Both utilities and the frontier (facilitator)"
 )
 def facilitator(request: HttpRequest, alliance_id: int, pk: int) -> Json:
-    access, rnd = services.facilitator_access(request.user, alliance_id, pk)
-    return proposals.facilitator_view(proposals.solve_round(rnd, access.sides))
+    # Not get_alliance_access: a neutral facilitator belongs to no side (see the helper).
+    granted = services.facilitator_access(request.user, alliance_id, pk)
+    return proposals.facilitator_view(proposals.solve_round(granted.round, granted.sides))

@@ -214,10 +214,29 @@ class AcceptForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    """A side names the facilitator. Only people in the alliance may be named (a facilitator
-    acts through the same access rule as everyone else)."""
+    """A side names the facilitator: by email, anyone with a detente account (a neutral
+    person need not belong to any side), or one of the alliance's members from the list.
 
-    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Facilitator")
+    Naming someone gives nothing by itself: the facilitator's view opens only once every
+    side has named the same person, and then only that view (see
+    ``services.facilitator_access``).
+    """
+
+    NO_ACCOUNT = (
+        "No detente account uses this email. The facilitator needs an account of their own "
+        "first (an operator of this detente creates it); then name them here again."
+    )
+
+    email = forms.EmailField(
+        required=False,
+        label="Facilitator's email",
+        help_text="A neutral person with a detente account; they need not belong to any side.",
+    )
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Or someone in the alliance",
+    )
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,3 +245,21 @@ class GrantForm(forms.Form):
             .objects.filter(memberships__organisation__sides__alliance=access.alliance)
             .distinct()
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        email, user = data.get("email"), data.get("user")
+        if self.errors:
+            return data
+        if email and user:
+            raise forms.ValidationError("Give an email or pick someone, not both.")
+        if not email and not user:
+            self.add_error("email", "Give the facilitator's email.")
+            return data
+        if email:
+            found = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+            if found is None:
+                self.add_error("email", self.NO_ACCOUNT)
+                return data
+            data["user"] = found
+        return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,8 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Side
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.alliances.models import Alliance, Side
+from detente.alliances.visibility import JOINT, AllianceAccess, get_alliance_access
 from detente.negotiation import proposals
 from detente.negotiation.forms import PreferencesForm, RoundForm
 from detente.negotiation.models import (
@@ -43,21 +44,64 @@ def is_facilitator(access: AllianceAccess, rnd: NegotiationRound) -> bool:
     return bool(access.sides) and granted >= {s.pk for s in access.sides}
 
 
-def facilitator_access(
-    user: Any, alliance_id: Any, round_id: Any
-) -> tuple[AllianceAccess, NegotiationRound]:
+@dataclass(frozen=True)
+class FacilitatorAccess:
+    """What the facilitator of one round may use: the round and the names of the sides (to
+    label the utilities). Nothing else of the alliance.
+
+    Deliberately not an ``AllianceAccess``: it has no ``records()`` and no ``get_record()``,
+    so a view holding it cannot reach any other record. It is built only by
+    ``facilitator_access`` and used only by the facilitator's page and API route.
+    """
+
+    alliance: Alliance
+    user: Any
+    round: NegotiationRound
+    sides: list[Side]
+    is_member: bool  # False for a neutral facilitator with no side in the alliance
+
+
+def facilitator_access(user: Any, alliance_id: Any, round_id: Any) -> FacilitatorAccess:
     """The access helper of the facilitator's page and API route.
 
-    Goes through the alliance's access rule first (a non-member gets 404, a foreign round
-    404), then requires a grant from every side (else 403). The facilitator gains both
-    sides' utilities of this round and nothing else: the weights, scores and every other
-    private record stay behind the usual rule.
+    A member of the alliance goes through the alliance's access rule (a foreign round is a
+    404) and then needs a grant from every side (else 403).
+
+    A neutral facilitator, who belongs to no side, is let in through the grants alone: the
+    round opens only when every side of the alliance has granted this user this round;
+    until then it is a 404, as for any outsider, so naming someone reveals nothing before
+    every side agrees. ``get_alliance_access`` is not loosened: to every other page and
+    route of the alliance the facilitator stays an outsider.
     """
-    access = get_alliance_access(user, alliance_id)
-    rnd = access.get_record(NegotiationRound, round_id)
-    if not is_facilitator(access, rnd):
-        raise PermissionDenied("Only a facilitator granted by every side may see both utilities.")
-    return access, rnd
+    try:
+        access = get_alliance_access(user, alliance_id)
+    except Http404:
+        access = None
+    if access is not None:
+        rnd = access.get_record(NegotiationRound, round_id)
+        if not is_facilitator(access, rnd):
+            raise PermissionDenied(
+                "Only a facilitator granted by every side may see both utilities."
+            )
+        return FacilitatorAccess(access.alliance, user, rnd, access.sides, is_member=True)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such alliance.")
+    try:
+        rnd = NegotiationRound.objects.select_related("alliance").get(
+            pk=round_id, alliance_id=alliance_id, visibility=JOINT
+        )
+    except (NegotiationRound.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such alliance.") from None
+    # Same order as ``AllianceAccess.sides``, so the engine sees the parties in the same order.
+    sides = list(rnd.alliance.sides.select_related("organisation"))
+    granted = set(
+        FacilitatorGrant.objects.filter(
+            alliance_id=rnd.alliance_id, round=rnd, user=user, visibility=JOINT
+        ).values_list("owner_side_id", flat=True)
+    )
+    if not sides or not granted >= {s.pk for s in sides}:
+        raise Http404("No such alliance.")
+    return FacilitatorAccess(rnd.alliance, user, rnd, sides, is_member=False)
 
 
 # Rounds ----------------------------------------------------------------------------------

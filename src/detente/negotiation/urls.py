@@ -14,5 +14,10 @@ urlpatterns = [
     path(R + "ranking/", views.negotiation_ranking, name="negotiation_ranking"),
     path(R + "accept/", views.negotiation_accept, name="negotiation_accept"),
     path(R + "facilitators/", views.negotiation_grant, name="negotiation_grant"),
+    path(
+        R + "facilitators/<int:grant_id>/revoke/",
+        views.negotiation_revoke,
+        name="negotiation_revoke",
+    ),
     path(R + "facilitator/", views.negotiation_facilitator, name="negotiation_facilitator"),
 ]

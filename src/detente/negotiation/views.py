@@ -1,5 +1,6 @@
 """Pages of the negotiation section. Every view starts with the access helper; the
-facilitator's page starts with ``services.facilitator_access``, which goes through it."""
+facilitator's page starts with ``services.facilitator_access``, the one narrow path by
+which a neutral facilitator (a member of no side) reaches anything of an alliance."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, A
     grants = list(
         access.records(FacilitatorGrant).filter(round=rnd).select_related("owner_side", "user")
     )
+    for g in grants:
+        g.can_revoke = access.can_manage_on(g.owner_side_id)
     agreement_links = {}
     if rnd.agreement_version_id:
         with contextlib.suppress(NoReverseMatch):
@@ -196,16 +199,37 @@ def negotiation_grant(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         services.grant(access, rnd, form.cleaned_data["user"])
         messages.success(request, f"Your side named {form.cleaned_data['user']} as facilitator.")
     else:
-        messages.error(request, "user: " + "; ".join(form.errors.get("user", [])))
+        messages.error(
+            request,
+            "; ".join(
+                f"{field}: {m}" if field != "__all__" else str(m)
+                for field, ms in form.errors.items()
+                for m in ms
+            ),
+        )
+    return redirect("negotiation_round", alliance_id, pk)
+
+
+@login_required
+@require_POST
+def negotiation_revoke(
+    request: HttpRequest, alliance_id: int, pk: int, grant_id: int
+) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id, manage=True)
+    rnd = access.get_record(NegotiationRound, pk)
+    services.revoke(access, rnd, grant_id)
+    messages.success(request, "Your side's grant is revoked: the facilitator view is closed.")
     return redirect("negotiation_round", alliance_id, pk)
 
 
 @login_required
 def negotiation_facilitator(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access, rnd = services.facilitator_access(request.user, alliance_id, pk)
-    data = proposals.facilitator_view(proposals.solve_round(rnd, access.sides))
+    # Not get_alliance_access: a neutral facilitator belongs to no side (see the helper).
+    facilitator = services.facilitator_access(request.user, alliance_id, pk)
+    rnd = facilitator.round
+    data = proposals.facilitator_view(proposals.solve_round(rnd, facilitator.sides))
     return render(
         request,
         "negotiation/facilitator.html",
-        {"access": access, "alliance": access.alliance, "round": rnd, "data": data},
+        {"facilitator": facilitator, "alliance": facilitator.alliance, "round": rnd, "data": data},
     )
