@@ -27,6 +27,7 @@ from .model import SEVERITIES, Alert, Observation, Settings, Severity, Signal
 from .panel import Panel, SeriesGroup, Table, build_panel
 from .periods import period_label, period_ordinal
 from .stats import (
+    mann_kendall_lower_tail_table,
     mann_kendall_p_lower,
     normal_lower_tail,
     rolling_mann_kendall_s,
@@ -145,10 +146,7 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     positions on the first axis, where picking positions copies whole rows.
     """
     n, length = group.y.shape
-    cy = np.zeros((length + 1, n))
-    np.cumsum(group.y.T, axis=0, out=cy[1:])
-    cv = np.zeros((length + 1, n))
-    np.cumsum(group.var.T, axis=0, out=cv[1:])
+    cy, cv = _running_total(group.y), _running_total(group.var)
     t = np.arange(1, length)
     out = []
     for k in windows:
@@ -159,6 +157,17 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
         history = cy[mid] / mi
         var = (cv[end] - cv[mid]) / ke**2 + cv[mid] / mi**2
         out.append((k_eff, recent.T, history.T, ((recent - history) / np.sqrt(var)).T))
+    return out
+
+
+def _running_total(x: np.ndarray) -> np.ndarray:
+    """Running totals of each row of x, as columns: out[t] = x[:, :t].sum(axis=1) added
+    left to right (so the same numbers as np.cumsum), one vector step per position."""
+    n, length = x.shape
+    out = np.zeros((length + 1, n))
+    out[1] = x[:, 0]  # not 0.0 + x: that would turn a -0.0 into 0.0
+    for t in range(1, length):
+        np.add(out[t], x[:, t], out=out[t + 1])
     return out
 
 
@@ -266,20 +275,35 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
     s, ties = rolling_mann_kendall_s(group.y, settings.trend_window)
     alpha = _alpha(panel, settings, "decline", panel.measures_per_alliance)[group.alliance]
     first = settings.trend_min_points - 1
-    p = np.empty((s.shape[0], length - first))
     n_of = np.minimum(np.arange(first, length) + 1, settings.trend_window)
+    # p grows with S + ties, so a point can be flagged only if S + ties is at most the
+    # largest value whose p is within watch_factor * alpha: find the candidates in
+    # integers, then take the exact p-values of those alone.
+    budget = settings.watch_factor * alpha.max(initial=0.0)
+    bound = np.empty(n_of.size, dtype=np.int64)
     for n in np.unique(n_of):
-        cols = np.flatnonzero(n_of == n)
-        p[:, cols] = mann_kendall_p_lower(s[:, first + cols], int(n), ties[:, first + cols])
-    level = _severity(p / alpha[:, None], settings)
-    rows, cols = np.nonzero(level)
+        table = mann_kendall_lower_tail_table(int(n))
+        total_pairs = int(n) * (int(n) - 1) // 2
+        within = np.flatnonzero(table <= budget)
+        bound[n_of == n] = within[-1] - total_pairs if within.size else -total_pairs - 1
+        if budget >= 1:
+            bound[n_of == n] = np.iinfo(np.int64).max
+    tail = s[:, first:] + ties[:, first:]
+    rows, cols = np.nonzero(tail <= bound)
     t = cols + first
+    p = np.empty(rows.size)
+    for n in np.unique(n_of[cols]):
+        mine = n_of[cols] == n
+        p[mine] = mann_kendall_p_lower(s[rows[mine], t[mine]], int(n), ties[rows[mine], t[mine]])
+    level = _severity(p / alpha[rows], settings)
+    keep = np.flatnonzero(level)
+    rows, cols, t, p, level = rows[keep], cols[keep], t[keep], p[keep], level[keep]
     columns = [
         group.alliance[rows].tolist(),
         group.measure[rows].tolist(),
         group.ordinal[rows, t].tolist(),
-        p[rows, cols].tolist(),
-        (level[rows, cols] - 1).tolist(),
+        p.tolist(),
+        (level - 1).tolist(),
         rows.tolist(),
         t.tolist(),
         n_of[cols].tolist(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .model import MeasureSpec
 
@@ -11,10 +12,18 @@ TRAIL = 6  # values shown before the alert's period; more is a chart, not a sent
 
 def number(value: float, spec: MeasureSpec) -> str:
     """4.0 stays 4.0 on a score (a reader compares it with 4.5); 95.0% reads 95%."""
+    if value:  # 0.0 and -0.0 are equal keys but print differently: never cached
+        return _number(value, spec.unit)
+    return _number.__wrapped__(value, spec.unit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _number(value: float, unit: str) -> str:
+    # Values repeat a lot across a portfolio (scores are entered to a few decimals).
     text = f"{value:.2f}".rstrip("0")
     if text.endswith("."):
-        text = text[:-1] if spec.unit == "%" else text + "0"
-    return f"{text}{spec.unit}"
+        text = text[:-1] if unit == "%" else text + "0"
+    return f"{text}{unit}"
 
 
 def sentence(text: str) -> str:
