@@ -18,7 +18,7 @@ from django.utils import timezone
 from detente import audit
 from detente.alliances.models import Side
 from detente.objectives import periods
-from detente.objectives.models import KPI, Measurement, Objective
+from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.objectives.services import detect_discrepancies
 
 
@@ -88,6 +88,7 @@ def build(ws: Any) -> None:
     _ride_hailing(ws)
     _competitor(ws)
     _internal(ws)
+    _guardrails(ws)
 
 
 def _ai_and_telecom(ws: Any) -> None:
@@ -306,3 +307,67 @@ def _internal(ws: Any) -> None:
         frequency=KPI.Frequency.MONTH,
     )
     b.values(churn, pr, ben, dict(zip(_months(4), [2.1, 2.0, 2.2, 1.9], strict=True)))
+
+
+def _by_month(months: list[str], values: list[float]) -> dict[str, float]:
+    return dict(zip(months, values, strict=True))
+
+
+def _guardrail(b: _Builder, side: Side, actor: Any, kpi: KPI, counter: KPI, **f: Any) -> None:
+    g = Guardrail.objects.create(
+        alliance=b.alliance, owner_side=side, created_by=actor, kpi=kpi, counter_kpi=counter, **f
+    )
+    audit.log(actor, "create", g, after=audit.snapshot(g))
+
+
+def _guardrails(ws: Any) -> None:
+    """Guardrail bands (seed 002: push a goal while another metric stays within bounds) and,
+    for the Northstar pricing change, eight months of sales and product KPIs, enough for the
+    goal-conflict matrix to tell goals that move together from goals that pull apart."""
+    b = _Builder(ws, "InnovateTech × GlobalConnect")
+    it = b.sides[0]
+    maya = ws.users["maya@innovatetech.example"]
+    kpis = KPI.objects.filter(objective__alliance=b.alliance)
+    _guardrail(
+        b, it, maya, kpis.get(name="Joint project ROI"), kpis.get(name="Incident triage time"),
+        upper=Decimal("3"),
+        notes="Grow the joint return without letting the median triage time of the pilot "
+        "regions go above 3 hours: the customers' experience of the network comes first.",
+    )  # fmt: skip
+
+    b = _Builder(ws, "Northstar pricing change")
+    sa, pr = b.sides
+    ana, ben = ws.users["ana@northstar.example"], ws.users["ben@northstar.example"]
+    months = _months(8)
+    deadline = timezone.localdate() + timedelta(days=300)
+    growth = b.objective(sa, ana, "Grow new revenue", scope="side")
+    bookings = b.kpi(
+        growth, ana, name="New bookings", metric="Signed new and upsell bookings in the month",
+        unit="EUR k", target=Decimal("700"), deadline=deadline, frequency=KPI.Frequency.MONTH,
+    )  # fmt: skip
+    b.values(bookings, sa, ana, _by_month(months, [410, 430, 455, 470, 520, 560, 590, 640]))
+    renewals = b.kpi(
+        growth, ana, name="Renewal rate", metric="Contracts renewed / contracts up for renewal",
+        unit="%", target=Decimal("93"), deadline=deadline + timedelta(days=400),
+        frequency=KPI.Frequency.MONTH,
+    )  # fmt: skip
+    renewal_rates = [92.0, 92.4, 91.8, 92.3, 91.2, 90.8, 90.3, 89.6]
+    b.values(renewals, sa, ana, dict(zip(months, renewal_rates, strict=True)))
+    happy = b.objective(pr, ben, "Keep customers happy", scope="side")
+    csat = b.kpi(
+        happy, ben, name="Customer satisfaction", metric="Mean CSAT of support and product "
+        "surveys in the month (1-5)", unit="/5", target=Decimal("4.5"), deadline=deadline,
+        frequency=KPI.Frequency.MONTH,
+    )  # fmt: skip
+    b.values(csat, pr, ben, _by_month(months, [4.4, 4.45, 4.3, 4.35, 4.1, 4.0, 3.9, 3.8]))
+    tickets = b.kpi(
+        happy, ben, name="Support tickets", metric="Tickets opened in the month",
+        unit="tickets", direction=KPI.Direction.LOWER, target=Decimal("150"),
+        deadline=deadline, frequency=KPI.Frequency.MONTH,
+    )  # fmt: skip
+    b.values(tickets, pr, ben, _by_month(months, [180, 175, 190, 185, 210, 220, 230, 245]))
+    _guardrail(
+        b, sa, ana, bookings, csat, lower=Decimal("4"),
+        notes="Sales pushes bookings under the new pricing; product asked that satisfaction "
+        "stay at 4 or above while it does.",
+    )  # fmt: skip
