@@ -31,7 +31,7 @@ def sentence(text: str) -> str:
 
 
 def trail(values: Sequence[float], spec: MeasureSpec) -> str:
-    return " → ".join(number(v, spec) for v in values[-TRAIL:])
+    return " → ".join([number(v, spec) for v in values[-TRAIL:]])
 
 
 def odds(p: float) -> str:
