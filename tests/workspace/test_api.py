@@ -143,6 +143,47 @@ def test_it_starts_an_alliance_changes_it_and_its_status(cast: Any, call: Callab
     assert alliance["id"] in [a["id"] for a in client.get("/api/v1/alliances").json()]
 
 
+@pytest.mark.parametrize("who", ["rita", "bella"])
+def test_it_refuses_with_403_to_start_an_alliance_for_a_user_who_manages_no_organisation(
+    cast: Any, call: Callable, who: str
+) -> None:
+    """Read-only and plain members are refused like any change their role may not make:
+    403 with the reason on the page and in the API, not a form error."""
+    count = Alliance.objects.count()
+    org = getattr(cast, "acme" if who == "rita" else "globex")
+    page = cast.client(who)
+    for response in (
+        page.get("/alliances/new/"),
+        page.post(
+            "/alliances/new/",
+            {
+                "name": "Side project",
+                "purpose": "p",
+                "kind": "alliance",
+                "start_date": "2025-06-01",
+                "my_organisation": org.pk,
+                "partners": "Hooli",
+            },
+        ),
+    ):
+        assert response.status_code == 403
+        assert "Only a manager or admin of an organisation" in response.content.decode()
+    body = {
+        "name": "Side project",
+        "purpose": "p",
+        "kind": "alliance",
+        "start_date": "2025-06-01",
+        "my_organisation_id": org.pk,
+        "partners": ["Hooli"],
+    }
+    response = call(cast.api(who), "POST", "/api/v1/alliances", body)
+    assert response.status_code == 403
+    assert "Only a manager or admin of an organisation" in response.json()["detail"]
+    assert Alliance.objects.count() == count
+    assert "New alliance" not in page.get("/").content.decode()
+    assert "New alliance" in cast.client("alice").get("/").content.decode()
+
+
 def test_it_publishes_an_openapi_schema_listing_every_route(cast: Any) -> None:
     schema = Client().get("/api/v1/openapi.json")
     assert schema.status_code == 200

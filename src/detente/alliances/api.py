@@ -22,6 +22,7 @@ from detente.alliances.forms import (
     RecordForm,
     StakeholderForm,
     StatusForm,
+    require_managed_organisation,
 )
 from detente.alliances.models import Alliance, Side, Signal, Stakeholder
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
@@ -336,6 +337,7 @@ def list_alliances(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/alliances", response={201: AllianceOut}, summary="Start an alliance")
 def create_alliance(request: HttpRequest, payload: NewAllianceIn) -> tuple[int, dict]:
+    require_managed_organisation(request.user)
     data = _form_data(NewAllianceForm, None, payload)
     data["partners"] = "\n".join(payload.partners)
     form = NewAllianceForm(data=data, user=request.user)

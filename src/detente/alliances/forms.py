@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
 from detente.alliances.models import (
@@ -36,6 +37,19 @@ def managed_organisations(user: Any) -> forms.QuerySet:
     """Organisations in which the user may start an alliance (manager or admin)."""
     roles = [r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Role.MANAGER]]
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles)
+
+
+NOT_A_MANAGER = (
+    "Only a manager or admin of an organisation may start an alliance for it, and you manage "
+    "none. Ask one of your organisation's managers to start it and invite you."
+)
+
+
+def require_managed_organisation(user: Any) -> None:
+    """403 for a user who manages no organisation: starting an alliance is a manager's change,
+    refused like every other change a role may not make (not a form error on a valid form)."""
+    if not managed_organisations(user).exists():
+        raise PermissionDenied(NOT_A_MANAGER)
 
 
 class AllianceForm(forms.ModelForm):

@@ -23,6 +23,8 @@ from detente.alliances.forms import (
     SideForm,
     StakeholderForm,
     StatusForm,
+    managed_organisations,
+    require_managed_organisation,
 )
 from detente.alliances.models import Alliance, Side, Stakeholder
 from detente.alliances.visibility import get_alliance_access
@@ -64,12 +66,18 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alliances/portfolio.html",
-        {"alliances": alliances, "status_counts": status_counts},
+        {
+            "alliances": alliances,
+            "status_counts": status_counts,
+            # Only a manager of some organisation may start an alliance (else 403).
+            "can_start": managed_organisations(request.user).exists(),
+        },
     )
 
 
 @login_required
 def alliance_new(request: HttpRequest) -> HttpResponse:
+    require_managed_organisation(request.user)
     form = NewAllianceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
