@@ -62,6 +62,23 @@ def test_it_creates_reads_updates_and_deletes_a_stakeholder(cast: Any, call: Cal
     assert AuditEntry.objects.count() == audits + 3
 
 
+def test_it_gives_a_new_stakeholder_the_defaults_of_what_the_body_leaves_out(
+    cast: Any, call: Callable
+) -> None:
+    url = f"/api/v1/alliances/{cast.alliance.pk}/stakeholders"
+    created = call(cast.api("bob"), "POST", url, {"name": "Gus Globex"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["role"], body["influence"], body["stance"]) == ("other", 3, "neutral")
+    assert (body["visibility"], body["side_id"]) == ("joint", cast.side_b.pk)
+    # What the client sends still wins, and a bad value is still refused by name.
+    sent = call(cast.api("bob"), "POST", url, {"name": "Gina", "influence": 5})
+    assert (sent.json()["influence"], sent.json()["role"]) == (5, "other")
+    bad = call(cast.api("bob"), "POST", url, {"name": "Gil", "stance": "hostile"})
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["stance"]
+
+
 @pytest.mark.parametrize(
     "kind, body, change",
     [

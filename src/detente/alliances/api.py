@@ -203,6 +203,13 @@ def _record_form(
     if instance is None:
         data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
         data.setdefault("visibility", "joint")
+        # A field the client leaves out takes the model's default (a stakeholder's role,
+        # influence and stance), as the page's form shows it preselected.
+        model = form_class._meta.model
+        for name in form_class._meta.fields:
+            model_field = model._meta.get_field(name)
+            if name not in data and model_field.has_default():
+                data[name] = model_field.get_default()
     if form_class._meta.model is Signal and not data.get("severity"):
         data["severity"] = Signal.Severity.MEDIUM
     return form_class(data=data, instance=instance, access=access)
