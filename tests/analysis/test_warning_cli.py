@@ -73,3 +73,33 @@ def test_a_missing_column_is_named(tmp_path, capsys):
 def test_a_missing_file_is_named(tmp_path, capsys):
     assert main(["warn", str(tmp_path / "nope.csv")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # Blank lines and a quoted line break shift the line numbers: rows are lines.
+        ("X,2026Q1,A,alignment,4\n\nX,2026Q2,A,alignment,9\n", "row 4, value: 9 is outside"),
+        ('"X\nY",2026Q1,A,alignment,4\nX,2026Q2,A,alignment,9\n', "row 4, value: 9 is outside"),
+        ("X,2026Q1,A,alignment,4\r\nX,2026Q2,A,alignment,9\r\n", "row 3, value: 9 is outside"),
+        ("X,2026Q1,A,alignment,4\nX,2026Q2,A\n", "row 3: has 3 cells, expected at least 5"),
+    ],
+)
+def test_rows_are_numbered_by_line_whichever_way_the_file_is_read(tmp_path, capsys, body, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes((HEADER + body).encode("utf-8"))
+    assert main(["warn", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_regular_file_and_an_irregular_one_read_the_same(tmp_path):
+    from detente.analysis.warning.csvfile import read_portfolio
+
+    rows = ["X,2026Q1,A,alignment,4", "X,2026Q2,A,alignment,3.5", "Y,2026Q1,both,roi,7"]
+    regular, irregular = tmp_path / "regular.csv", tmp_path / "irregular.csv"
+    regular.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    irregular.write_text(HEADER + "\n\n".join(rows) + "\n", encoding="utf-8")
+    a, b = read_portfolio(regular), read_portfolio(irregular)
+    for column in ("alliance", "period", "side", "measure", "value"):
+        assert getattr(a, column).tolist() == getattr(b, column).tolist()
+    assert a.rows.tolist() == [2, 3, 4] and b.rows.tolist() == [2, 4, 6]
