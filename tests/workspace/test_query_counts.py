@@ -14,6 +14,8 @@ from django.utils import timezone
 from detente.alliances import services
 from detente.alliances.models import Alliance, HistoryEntry, Interaction, Signal, Stakeholder
 from detente.alliances.visibility import get_alliance_access
+from detente.commitments.models import Commitment
+from detente.health.models import Alert, Answer, Cycle, Measure, Response, SurveyInvitation
 
 N = 4
 
@@ -37,9 +39,10 @@ def add_rows(cast: Any, n: int) -> None:
                 )
                 call.participants.add(person)
                 services.delete_record(access, Stakeholder.objects.create(name="gone", **common))
+        add_overdue_commitments(cast.alliance, side, n)
     for i in range(n):
         # Globex is the partner, so these alliances are in Bob's portfolio too.
-        services.create_alliance(
+        alliance = services.create_alliance(
             cast.alice,
             name=f"Alliance {Alliance.objects.count()}-{i}",
             purpose="p",
@@ -48,6 +51,55 @@ def add_rows(cast: Any, n: int) -> None:
             my_organisation=cast.acme,
             partner_names=["Globex"],
         )
+        add_health(alliance)
+
+
+def add_overdue_commitments(alliance: Alliance, side: Any, n: int) -> None:
+    """n overdue commitments a side and visibility, for the overview's overdue list."""
+    today = timezone.localdate()
+    for i in range(n):
+        for visibility in ("joint", "private"):
+            Commitment.objects.create(
+                alliance=alliance,
+                owner_side=side,
+                visibility=visibility,
+                owed_by=side,
+                title=f"Owed {i}",
+                due_date=today - timedelta(days=i + 1),
+            )
+
+
+def add_health(alliance: Alliance) -> None:
+    """Two answered health checks and an open alert: the portfolio's sparkline and badge."""
+    today = timezone.localdate()
+    sides = list(alliance.sides.order_by("id"))
+    common = {"alliance": alliance, "owner_side": sides[0], "visibility": "joint"}
+    measure = Measure.objects.create(key="alignment", label="Alignment", question="?", **common)
+    quarter = today.year * 4 + (today.month - 1) // 3
+    for back in (1, 0):
+        period = f"{(quarter - back) // 4}Q{(quarter - back) % 4 + 1}"
+        cycle = Cycle.objects.create(
+            period=period, opens_on=today, closes_on=today + timedelta(days=1), **common
+        )
+        for side in sides:
+            for k in range(3):
+                mine = {**common, "owner_side": side}
+                invitation = SurveyInvitation.objects.create(
+                    cycle=cycle, email=f"p{k}-{side.pk}-{period}@example.com", **mine
+                )
+                response = Response.objects.create(cycle=cycle, invitation=invitation, **mine)
+                Answer.objects.create(response=response, measure=measure, value=3 + back)
+    Alert.objects.create(
+        key=f"alignment-{alliance.pk}",
+        period=period,
+        measure="alignment",
+        label="Alignment",
+        rule="fall",
+        severity=Alert.Severity.ALERT,
+        evidence="fell",
+        next_step="talk",
+        **common,
+    )
 
 
 def a(cast: Any) -> int:
@@ -90,6 +142,13 @@ def test_it_makes_as_many_queries_for_many_rows_as_for_few_on_a_page(cast: Any, 
     many, large = count_queries(lambda: client.get(url))
     assert len(large.content) > len(small.content)  # more rows were really shown
     assert many == few
+    if page == "portfolio":  # the sparklines and alert badges were drawn for every alliance
+        assert large.content.count(b"spark-") > small.content.count(b"spark-") > 0
+        assert large.content.decode().count("open alert") > small.content.decode().count(
+            "open alert"
+        )
+    if page == "overview":  # and the overdue commitments listed
+        assert "Owed 5" in large.content.decode()
 
 
 @pytest.mark.parametrize("route", API_LISTS)
