@@ -11,6 +11,7 @@ import numpy as np
 
 from ..files import InputError
 from .panel import Table
+from .pause import gc_paused
 
 COLUMNS = ("alliance", "period", "side", "measure", "value")
 
@@ -80,7 +81,8 @@ def _read_regular(path: Path) -> Table | None:
     names the problem or applies its rules.
     """
     try:
-        return _read_blocks(path)
+        with gc_paused():  # millions of short lists and tuples: see pause.py
+            return _read_blocks(path)
     except (UnicodeDecodeError, csv.Error):
         return None  # the row-by-row reader says where, after any earlier bad row
 
@@ -97,7 +99,7 @@ def _read_blocks(path: Path) -> Table | None:
         where = [names.index(c) for c in COLUMNS]
         columns: list[list[str]] = [[] for _ in COLUMNS]
         count = 0
-        while block := list(islice(reader, 1 << 16)):
+        while block := list(islice(reader, 1 << 12)):
             if {len(record) for record in block} != {len(header)}:
                 return None
             cells = list(zip(*block, strict=True))

@@ -13,7 +13,6 @@ are not part of the budget either.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from . import evidence
 from .measures import DIALOGUE, ESCALATION, SIGNAL_KINDS, SIGNAL_NEXT_STEP
 from .model import SEVERITIES, Alert, Observation, Settings, Severity, Signal
 from .panel import Panel, SeriesGroup, Table, build_panel
+from .pause import gc_paused
 from .periods import period_label, period_ordinal
 from .stats import (
     mann_kendall_lower_tail_table,
@@ -77,16 +77,8 @@ def scan_table(
 
 
 def scan_panel(panel: Panel, settings: Settings, progress: bool = False) -> list[Alert]:
-    # The scan makes many small objects and no reference cycles: the cyclic garbage
-    # collector would only walk them over and over (a seventh of the time on a large
-    # portfolio), so it pauses until the scan is done.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # many small objects, no cycles: see pause.py
         return _scan_panel(panel, settings, progress)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _scan_panel(panel: Panel, settings: Settings, progress: bool) -> list[Alert]:

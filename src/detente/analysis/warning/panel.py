@@ -84,11 +84,9 @@ def _factorize(column: np.ndarray) -> tuple[list[object], np.ndarray]:
 
     A dict pass is several times faster than sorting millions of strings with np.unique.
     """
-    index: dict[object, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(x, len(index)) for x in column.tolist()), np.int64, len(column)
-    )
-    return list(index), codes
+    values = column.tolist()
+    index = {x: i for i, x in enumerate(dict.fromkeys(values))}
+    return list(index), np.fromiter(map(index.__getitem__, values), np.int64, len(values))
 
 
 def _codes(
