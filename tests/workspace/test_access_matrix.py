@@ -153,6 +153,24 @@ def invitation_link(cast: Any) -> str:
     return "/accounts/invitation/" + invitations.make_token(invitation) + "/"
 
 
+def side_invitation_url(invited: str) -> Callable[[Any], str]:
+    """Initech asked (by Alice) to join Acme × Globex, or Globex (by Oscar) to join Initech's."""
+
+    def url(cast: Any) -> str:
+        from detente.alliances.models import SideInvitation
+
+        alliance = cast.alliance if invited == "initech" else cast.other_alliance
+        invitation, _ = SideInvitation.objects.get_or_create(
+            alliance=alliance,
+            organisation=getattr(cast, invited),
+            status="pending",
+            defaults={"invited_by": cast.alice if invited == "initech" else cast.oscar},
+        )
+        return f"/side-invitations/{invitation.pk}/answer/"
+
+    return url
+
+
 def alice_token_revoke_url(cast: Any) -> str:
     token, _ = ApiToken.issue(cast.alice, "script")
     return f"/accounts/settings/tokens/{token.pk}/revoke/"
@@ -220,6 +238,24 @@ PAGES: dict[str, list[Case]] = {
                 "side": own_side(cast, who).pk,
                 "role": "member",
             },
+        ),
+    ],
+    "side_invitation_answer": [
+        Case(side_invitation_url("initech"), POST_ONLY),
+        # Only managers of the invited organisation may answer; to anyone outside it the
+        # invitation does not exist (404), to a plain member there it is refused (403).
+        Case(
+            side_invitation_url("initech"),
+            statuses(404, 404, 404, 404, 302, 302),
+            "POST",
+            lambda cast, who: {"answer": "accept"},
+        ),
+        Case(
+            side_invitation_url("globex"),
+            statuses(404, 404, 302, 403, 404, 302),
+            "POST",
+            lambda cast, who: {"answer": "decline"},
+            note="globex",
         ),
     ],
     "audit_log": [Case(alliance_url("audit/"), MEMBERS)],
@@ -1726,11 +1762,15 @@ PAGES |= {
         Case(guardrail_url("joint_guardrail", OBJ + "guardrails/{pk}/delete/"), POST_ONLY),
         Case(
             guardrail_url("joint_guardrail", OBJ + "guardrails/{pk}/delete/"),
-            A_JOINT_WRITE_POST, "POST", note="a-joint",
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
         ),
         Case(
             guardrail_url("private_guardrail", OBJ + "guardrails/{pk}/delete/"),
-            A_PRIVATE_WRITE_POST, "POST", note="a-private",
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
         ),
     ],  # fmt: skip
     "goal_conflict": [Case(alliance_url("objectives/goal-conflict/"), MEMBERS)],
@@ -1741,7 +1781,8 @@ API_ROUTES |= {
         Case(ledger_url("joint_kpi", LA + "kpis/{pk}/guardrails"), API_MEMBERS, note="a-joint"),
         Case(
             ledger_url("private_kpi", LA + "kpis/{pk}/guardrails"),
-            API_A_PRIVATE_READ, note="a-private",
+            API_A_PRIVATE_READ,
+            note="a-private",
         ),
     ],  # fmt: skip
     ("GET", AL + "/guardrails"): [Case(api_url(A + "/guardrails"), API_MEMBERS)],
@@ -1759,11 +1800,13 @@ API_ROUTES |= {
     ("DELETE", AL + "/guardrails/{pk}"): [
         Case(
             guardrail_url("joint_guardrail", LA + "guardrails/{pk}"),
-            API_A_JOINT_WRITE, note="a-joint",
+            API_A_JOINT_WRITE,
+            note="a-joint",
         ),
         Case(
             guardrail_url("private_guardrail", LA + "guardrails/{pk}"),
-            API_A_PRIVATE_WRITE, note="a-private",
+            API_A_PRIVATE_WRITE,
+            note="a-private",
         ),
     ],  # fmt: skip
     ("GET", AL + "/goal-conflict"): [Case(api_url(A + "/goal-conflict"), API_MEMBERS)],

@@ -359,6 +359,7 @@ def create_alliance(request: HttpRequest, payload: NewAllianceIn) -> tuple[int, 
         start_date=d["start_date"],
         my_organisation=d["my_organisation"],
         partner_names=d["partners"],
+        ask_consent=True,
     )
     return 201, _alliance_out(alliance)
 

@@ -90,6 +90,49 @@ class Side(models.Model):
         return str(self)
 
 
+class SideInvitation(models.Model):
+    """An organisation that already uses detente, asked to join an alliance as a side.
+
+    Its people have their own managers, so another organisation's manager cannot put it in
+    an alliance on its behalf: the side is created when one of its managers accepts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    alliance = models.ForeignKey(
+        Alliance, on_delete=models.CASCADE, related_name="side_invitations"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="side_invitations"
+    )
+    label = models.CharField(max_length=100, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_side_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} invited to {self.alliance}"
+
+
 class Visibility(models.TextChoices):
     JOINT = "joint", "Joint (every side sees it)"
     PRIVATE = "private", "Private to my side"

@@ -6,10 +6,17 @@ from typing import Any
 
 from django.db import transaction
 from django.forms import ModelForm
+from django.utils import timezone
 
 from detente import audit
-from detente.accounts.models import Membership, Organisation, Role
-from detente.alliances.models import Alliance, AllianceRecord, Side, StatusChange
+from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
+from detente.alliances.models import (
+    Alliance,
+    AllianceRecord,
+    Side,
+    SideInvitation,
+    StatusChange,
+)
 from detente.alliances.visibility import AllianceAccess
 
 
@@ -24,11 +31,14 @@ def create_alliance(
     my_organisation: Organisation,
     partner_names: list[str],
     status: str = Alliance.Status.FORMING,
+    ask_consent: bool = False,
 ) -> Alliance:
     """Create an alliance with the user's side and one side per partner organisation.
 
     A partner organisation that does not exist yet is created (its people join it later
-    through invitations).
+    through invitations). With ``ask_consent`` (pages and API), a partner that already has
+    members is asked to join instead (``add_or_invite_side``); without it (the demo,
+    operators' scripts) it is added directly.
     """
     alliance = Alliance.objects.create(
         name=name, purpose=purpose, kind=kind, start_date=start_date, status=status
@@ -42,7 +52,10 @@ def create_alliance(
         )
         if created:
             audit.log(user, "create", organisation, after=audit.snapshot(organisation))
-        add_side(user, alliance, organisation)
+        if ask_consent:
+            add_or_invite_side(user, alliance, organisation)
+        else:
+            add_side(user, alliance, organisation)
     change = StatusChange.objects.create(
         alliance=alliance,
         from_status="",
@@ -59,6 +72,59 @@ def add_side(user: Any, alliance: Alliance, organisation: Organisation, label: s
         side = Side.objects.create(alliance=alliance, organisation=organisation, label=label)
         audit.log(user, "create", side, after=audit.snapshot(side))
     return side
+
+
+def needs_consent(user: Any, organisation: Organisation) -> bool:
+    """An organisation with members joins an alliance only if one of its managers agrees;
+    a user who manages it agrees by asking. A new, empty organisation has no one to ask."""
+    members = Membership.objects.filter(organisation=organisation)
+    if not members.exists():
+        return False
+    managers = [r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Role.MANAGER]]
+    return not members.filter(user=user, role__in=managers).exists()
+
+
+@transaction.atomic
+def add_or_invite_side(
+    user: Any, alliance: Alliance, organisation: Organisation, label: str = ""
+) -> Side | SideInvitation:
+    """Add the organisation as a side, or, if it needs to consent, ask its managers."""
+    if not needs_consent(user, organisation):
+        return add_side(user, alliance, organisation, label)
+    invitation, created = SideInvitation.objects.get_or_create(
+        alliance=alliance,
+        organisation=organisation,
+        status=SideInvitation.Status.PENDING,
+        defaults={"label": label, "invited_by": user},
+    )
+    if created:
+        audit.log(user, "create", invitation, after=audit.snapshot(invitation), alliance=alliance)
+    return invitation
+
+
+@transaction.atomic
+def answer_side_invitation(user: Any, invitation: SideInvitation, accept: bool) -> Side | None:
+    """A manager of the invited organisation accepts (the side is created) or declines."""
+    invitation = SideInvitation.objects.select_for_update().get(pk=invitation.pk)
+    before = audit.snapshot(invitation)
+    invitation.status = SideInvitation.Status.ACCEPTED if accept else SideInvitation.Status.DECLINED
+    invitation.answered_by = user
+    invitation.answered_at = timezone.now()
+    invitation.save()
+    audit.log(
+        user,
+        "update",
+        invitation,
+        before=before,
+        after=audit.snapshot(invitation),
+        alliance=invitation.alliance,
+    )
+    if not accept:
+        return None
+    existing = invitation.alliance.sides.filter(organisation=invitation.organisation).first()
+    if existing is not None:  # added meanwhile by one of its own managers
+        return existing
+    return add_side(user, invitation.alliance, invitation.organisation, invitation.label)
 
 
 @transaction.atomic

@@ -11,6 +11,11 @@ urlpatterns = [
     path("alliances/<int:alliance_id>/status/", views.alliance_status, name="alliance_status"),
     path("alliances/<int:alliance_id>/sides/new/", views.side_add, name="side_add"),
     path("alliances/<int:alliance_id>/invite/", views.invite, name="invite"),
+    path(
+        "side-invitations/<int:pk>/answer/",
+        views.side_invitation_answer,
+        name="side_invitation_answer",
+    ),
     path("alliances/<int:alliance_id>/audit/", views.audit_log, name="audit_log"),
     path(
         "alliances/<int:alliance_id>/timeline.csv",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from detente.alliances.forms import (
     managed_organisations,
     require_managed_organisation,
 )
-from detente.alliances.models import Alliance, Side, Stakeholder
+from detente.alliances.models import Alliance, Side, SideInvitation, Stakeholder
 from detente.alliances.visibility import get_alliance_access
 from detente.audit import reading as audit_reading
 from detente.audit.models import AuditEntry
@@ -71,6 +72,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "status_counts": status_counts,
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
+            # Alliances that ask an organisation the user manages to join as a side.
+            "side_invitations": SideInvitation.objects.filter(
+                status=SideInvitation.Status.PENDING,
+                organisation__in=managed_organisations(request.user),
+            ).select_related("alliance", "organisation", "invited_by"),
         },
     )
 
@@ -89,8 +95,16 @@ def alliance_new(request: HttpRequest) -> HttpResponse:
             start_date=data["start_date"],
             my_organisation=data["my_organisation"],
             partner_names=data["partners"],
+            ask_consent=True,
         )
         messages.success(request, f"Alliance '{alliance}' created. Invite your counterparts next.")
+        asked = [str(i.organisation) for i in alliance.side_invitations.all()]
+        if asked:
+            messages.info(
+                request,
+                f"{', '.join(asked)} already use detente: their managers are asked to accept, "
+                "and each side appears when one of them does.",
+            )
         return redirect("alliance_overview", alliance.pk)
     return render(request, "alliances/alliance_form.html", {"form": form, "is_new": True})
 
@@ -163,14 +177,55 @@ def side_add(request: HttpRequest, alliance_id: int) -> HttpResponse:
         if organisation is None:
             organisation = Organisation.objects.create(name=name)
             audit.log(request.user, "create", organisation, after=audit.snapshot(organisation))
-        services.add_side(request.user, access.alliance, organisation, form.cleaned_data["label"])
-        messages.success(request, f"{name} joined the alliance as a side.")
+        added = services.add_or_invite_side(
+            request.user, access.alliance, organisation, form.cleaned_data["label"]
+        )
+        if isinstance(added, SideInvitation):
+            messages.info(
+                request,
+                f"{name} already uses detente: its managers are asked to accept, and its side "
+                "appears when one of them does.",
+            )
+        else:
+            messages.success(request, f"{name} joined the alliance as a side.")
         return redirect("alliance_overview", alliance_id)
     return render(
         request,
         "alliances/simple_form.html",
         {"form": form, "alliance": access.alliance, "title": "Add a side"},
     )
+
+
+@login_required
+@require_POST
+def side_invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager of an invited organisation accepts or declines joining an alliance.
+
+    The user is not in the alliance yet, so access goes through the organisation: an
+    invitation to an organisation the user is not in is 404, a non-manager there gets 403.
+    """
+    invitation = (
+        SideInvitation.objects.filter(
+            status=SideInvitation.Status.PENDING,
+            organisation__memberships__user=request.user,
+        )
+        .select_related("alliance", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if not managed_organisations(request.user).filter(pk=invitation.organisation_id).exists():
+        raise PermissionDenied(
+            f"Only a manager or admin of {invitation.organisation} may answer this invitation."
+        )
+    accept = request.POST.get("answer") == "accept"
+    services.answer_side_invitation(request.user, invitation, accept)
+    if accept:
+        messages.success(request, f"{invitation.organisation} joined {invitation.alliance}.")
+        return redirect("alliance_overview", invitation.alliance_id)
+    messages.info(request, f"You declined to join {invitation.alliance}.")
+    return redirect("portfolio")
 
 
 @login_required
