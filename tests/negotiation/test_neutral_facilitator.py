@@ -177,6 +177,7 @@ def load_matrix() -> Any:
 FACILITATOR_ROUTES = {
     "negotiation_facilitator",
     ("GET", "/alliances/{alliance_id}/negotiation/rounds/{pk}/facilitator"),
+    ("POST", "/alliances/{alliance_id}/negotiation/rounds/{pk}/facilitator/improvements"),
 }
 
 

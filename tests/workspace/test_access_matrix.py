@@ -647,6 +647,10 @@ PAGES |= {
         Case(round_url("preferences/"), WRITERS_POST, "POST", preferences_form),
     ],
     "negotiation_ranking": [Case(round_url("ranking/"), WRITERS)],
+    "negotiation_improve": [
+        Case(round_url("improve/"), MEMBERS),
+        Case(lambda cast: round_url("improve/")(cast) + "?tentative__share=30", MEMBERS),
+    ],
     "negotiation_accept": [
         Case(round_url("accept/"), POST_ONLY),
         Case(round_url("accept/"), WRITERS_POST, "POST", accept_form),
@@ -707,6 +711,20 @@ API_ROUTES |= {
         )
     ],
     ("GET", NR + "/{pk}/proposals"): [Case(api_round_url("/proposals"), API_MEMBERS)],
+    ("POST", NR + "/{pk}/improvements"): [
+        Case(
+            api_round_url("/improvements"),
+            API_MEMBERS,
+            data=lambda cast, who: {"tentative": {"share": "30"}},
+        )
+    ],
+    ("POST", NR + "/{pk}/facilitator/improvements"): [
+        Case(
+            api_round_url("/facilitator/improvements", "rita"),
+            statuses(403, 200, 403, 403, 404, 401),
+            data=lambda cast, who: {"tentative": {"share": "30"}},
+        )
+    ],
     ("POST", NR + "/{pk}/accept"): [
         Case(
             api_round_url("/accept"),

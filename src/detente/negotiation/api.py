@@ -16,7 +16,14 @@ from ninja import Field, Router, Schema
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.api.errors import FormInvalid
 from detente.negotiation import proposals, services
-from detente.negotiation.forms import AcceptForm, GrantForm, PreferencesForm, RoundForm
+from detente.negotiation.forms import (
+    AcceptForm,
+    GrantForm,
+    PreferencesForm,
+    RoundForm,
+    TentativeForm,
+    constraints_from_json,
+)
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
 
 router = Router(tags=["negotiation"])
@@ -29,12 +36,21 @@ class RoundIn(Schema):
     title: str
     purpose: str = ""
     issues: dict[str, list[str]] = Field(..., description="{issue key: [options]} in order.")
+    constraints: list[Any] = Field(
+        default_factory=list,
+        description='Between issues: [{"if": {issue: option}, "then_not": {issue: [options]}}] '
+        '(or "then": the options allowed), as in the engine\'s file format.',
+    )
 
 
 class PreferencesIn(Schema):
     weights: dict[str, Any] = Field(default_factory=dict, description="{issue: weight ≥ 0}")
     scores: dict[str, Any] = Field(default_factory=dict, description="{issue: {option: 0..1}}")
     walk_away: Any = None
+
+
+class TentativeIn(Schema):
+    tentative: dict[str, Any] = Field(..., description="The package the sides lean toward.")
 
 
 class AcceptIn(Schema):
@@ -56,6 +72,7 @@ def _round_out(access: AllianceAccess, rnd: NegotiationRound) -> Json:
         "purpose": rnd.purpose,
         "status": rnd.status,
         "issues": [{"name": i.name, "options": list(i.options)} for i in rnd.issues.all()],
+        "constraints": rnd.constraints or [],
         "agreed_package": rnd.agreed_package,
         "agreement_version_id": rnd.agreement_version_id,
         "acceptances": [
@@ -79,15 +96,21 @@ def list_rounds(request: HttpRequest, alliance_id: int) -> list[Json]:
     return [_round_out(access, r) for r in access.records(NegotiationRound)]
 
 
-@router.post(P, response={201: Json, 409: Json}, summary="Open a round")
+@router.post(P, response={201: Json, 409: Json, 422: Json}, summary="Open a round")
 def create_round(request: HttpRequest, alliance_id: int, payload: RoundIn) -> tuple[int, Json]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     issues = "\n".join(f"{name}: {', '.join(opts)}" for name, opts in payload.issues.items())
+    try:
+        constraints = constraints_from_json(payload.constraints)
+    except ValueError as exc:
+        field, _, message = str(exc).partition(": ")
+        return 422, {"errors": [{"field": field, "message": message}]}
     form = RoundForm(
         data={
             "title": payload.title,
             "purpose": payload.purpose,
             "issues": issues,
+            "constraints": constraints,
             "owner_side": access.writable_sides[0].pk,
         },
         access=access,
@@ -196,6 +219,48 @@ def grant_facilitator(
     return 201, {"id": record.pk, "side_id": record.owner_side_id, "user_id": record.user_id}
 
 
+def _tentative(rnd: NegotiationRound, payload: TentativeIn) -> dict[str, str] | Json:
+    """The checked tentative package, or the 422 answer naming the bad field."""
+    issues = list(rnd.issues.all())
+    data, errors = TentativeForm.data_from_json(payload.tentative, issues)
+    form = TentativeForm(data=data, rnd=rnd, issues=issues)
+    if errors or not form.is_valid():
+        errors += [
+            {
+                "field": f.replace("tentative__", "tentative.") if f != "__all__" else "tentative",
+                "message": str(m),
+            }
+            for f, ms in form.errors.items()
+            for m in ms
+        ]
+        return {"errors": errors}
+    return form.package()
+
+
+@router.post(
+    P + "/{pk}/improvements",
+    response={200: Json, 422: Json},
+    summary="Improve on a tentative deal (my side's utility)",
+)
+def improvements(
+    request: HttpRequest, alliance_id: int, pk: int, payload: TentativeIn
+) -> tuple[int, Json]:
+    access = get_alliance_access(request.user, alliance_id)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    package = _tentative(rnd, payload)
+    if "errors" in package:
+        return 422, package
+    rr = proposals.solve_round(rnd, access.sides, package)
+    view = proposals.side_view(rr, side)
+    return 200, {
+        "side_id": side.pk,
+        "ready": view["ready"],
+        "waiting_for": view["waiting_for"],
+        **(proposals.side_improvements(rr, side) or {}),
+    }
+
+
 @router.delete(
     P + "/{pk}/facilitators/{grant_id}",
     response={204: None},
@@ -217,3 +282,23 @@ def facilitator(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     # Not get_alliance_access: a neutral facilitator belongs to no side (see the helper).
     granted = services.facilitator_access(request.user, alliance_id, pk)
     return proposals.facilitator_view(proposals.solve_round(granted.round, granted.sides))
+
+
+@router.post(
+    P + "/{pk}/facilitator/improvements",
+    response={200: Json, 422: Json},
+    summary="Improve on a tentative deal: both utilities (facilitator)",
+)
+def facilitator_improvements(
+    request: HttpRequest, alliance_id: int, pk: int, payload: TentativeIn
+) -> tuple[int, Json]:
+    granted = services.facilitator_access(request.user, alliance_id, pk)
+    package = _tentative(granted.round, payload)
+    if "errors" in package:
+        return 422, package
+    rr = proposals.solve_round(granted.round, granted.sides, package)
+    return 200, {
+        "ready": rr.ready,
+        "waiting_for": [s.name for s in rr.waiting_for],
+        **(proposals.facilitator_improvements(rr) or {}),
+    }

@@ -62,11 +62,119 @@ def issues_text(issues: list[NegotiationIssue]) -> str:
     return "\n".join(f"{i.name}: {', '.join(i.options)}" for i in issues)
 
 
+MAX_CONSTRAINTS = 30
+
+CONSTRAINTS_HELP = (
+    "Optional. One constraint a line, e.g. “if exclusivity = global then not revenue_share = "
+    "50/50” (several options separated by commas; several issues joined by “and”; “then "
+    "revenue_share = 60/40, 70/30” lists the options allowed instead)."
+)
+
+
+def _clauses(text: str, where: str, issues: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``issue = option, option and issue = option`` -> {issue: [options]}, checked."""
+    out: dict[str, list[str]] = {}
+    for clause in text.split(" and "):
+        name, equals, rest = clause.partition("=")
+        name = name.strip()
+        options = [o.strip() for o in rest.split(",") if o.strip()]
+        if not equals or not name or not options:
+            raise forms.ValidationError(f"{where}: write “issue = option”.")
+        if name not in issues:
+            raise forms.ValidationError(f"{where}: '{name[:30]}' is not an issue of the round.")
+        for option in options:
+            if option not in issues[name]:
+                raise forms.ValidationError(f"{where}: '{option[:60]}' is not an option of {name}.")
+        if name in out:
+            raise forms.ValidationError(f"{where}: the issue '{name}' is named twice.")
+        out[name] = options
+    return out
+
+
+def parse_constraints(text: str, issues: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """``if … then [not] …`` lines -> the engine's constraints as JSON
+    (``{"if": {issue: [options]}, "then_not": {issue: [options]}}``); a ``then`` (allowed
+    options) is stored as the ``then_not`` of every other option, as the engine's file
+    format does. ValidationError names the line."""
+    known = dict(issues)
+    constraints: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        where = f"Line {number}"
+        head, then, tail = line.partition(" then ")
+        if not head.lower().startswith("if ") or not then:
+            raise forms.ValidationError(
+                f"{where}: write “if issue = option then not issue = option”."
+            )
+        when = _clauses(head[3:], where, known)
+        negated = tail.lower().startswith("not ")
+        consequence = _clauses(tail[4:] if negated else tail, where, known)
+        if not negated:
+            consequence = {
+                name: [o for o in known[name] if o not in allowed]
+                for name, allowed in consequence.items()
+            }
+            if not all(consequence.values()):
+                raise forms.ValidationError(f"{where}: “then” must leave out some option.")
+        constraints.append({"if": when, "then_not": consequence})
+    if len(constraints) > MAX_CONSTRAINTS:
+        raise forms.ValidationError(f"At most {MAX_CONSTRAINTS} constraints.")
+    return constraints
+
+
+def constraints_text(constraints: list[dict[str, Any]]) -> str:
+    def clauses(mapping: dict[str, list[str]]) -> str:
+        return " and ".join(f"{k} = {', '.join(v)}" for k, v in mapping.items())
+
+    return "\n".join(
+        f"if {clauses(c['if'])} then not {clauses(c['then_not'])}" for c in constraints
+    )
+
+
+def constraints_from_json(value: Any) -> str:
+    """The API's constraints (the engine file format: ``if`` with ``then_not`` or ``then``,
+    options as text or lists) -> the form's text. ValueError names the bad entry."""
+    if not isinstance(value, list):
+        raise ValueError("constraints: give a list.")
+    lines = []
+    for i, raw in enumerate(value):
+        where = f"constraints[{i}]"
+        if not isinstance(raw, dict) or set(raw) - {"if", "then", "then_not"}:
+            raise ValueError(f"{where}: give {{if, then_not}} or {{if, then}}.")
+        if "if" not in raw or ("then" in raw) == ("then_not" in raw):
+            raise ValueError(f"{where}: give “if” and exactly one of “then” or “then_not”.")
+        parts = []
+        for key in ("if", "then" if "then" in raw else "then_not"):
+            mapping = raw[key]
+            if not isinstance(mapping, dict) or not mapping:
+                raise ValueError(f"{where}.{key}: give {{issue: option or [options]}}.")
+            clause = []
+            for name, options in mapping.items():
+                options = [options] if isinstance(options, str) else options
+                if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+                    raise ValueError(f"{where}.{key}.{name}: give an option or a list of options.")
+                if any("," in o or "=" in o or "\n" in o for o in options) or "\n" in str(name):
+                    raise ValueError(f"{where}.{key}.{name}: not an option of the round.")
+                clause.append(f"{name} = {', '.join(options)}")
+            parts.append(" and ".join(clause))
+        verb = "then" if "then" in raw else "then not"
+        lines.append(f"if {parts[0]} {verb} {parts[1]}")
+    return "\n".join(lines)
+
+
 class RoundForm(RecordForm):
     """A round and its issues. A round is always joint: both sides negotiate on it."""
 
     issues = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), help_text=ISSUES_HELP, label="Issues and options"
+    )
+    constraints = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=CONSTRAINTS_HELP,
+        label="Constraints between issues",
     )
 
     class Meta:
@@ -80,9 +188,26 @@ class RoundForm(RecordForm):
         self.instance.visibility = Visibility.JOINT
         if self.instance.pk is not None and not self.is_bound:
             self.initial["issues"] = issues_text(list(self.instance.issues.all()))
+            self.initial["constraints"] = constraints_text(self.instance.constraints or [])
 
     def clean_issues(self) -> list[tuple[str, list[str]]]:
         return parse_issues(self.cleaned_data["issues"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Constraints name issues and options: checked against the issues as submitted.
+        if "issues" in data:
+            try:
+                data["constraints"] = parse_constraints(
+                    data.get("constraints") or "", data["issues"]
+                )
+            except forms.ValidationError as exc:
+                self.add_error("constraints", exc)
+        return data
+
+    def save(self, commit: bool = True) -> NegotiationRound:
+        self.instance.constraints = self.cleaned_data.get("constraints") or []
+        return super().save(commit=commit)
 
 
 def _weight_field(issue: NegotiationIssue) -> str:
@@ -199,6 +324,57 @@ class PreferencesForm(forms.Form):
             for i in self.issues
         }
         return weights, scores, data["walk_away"]
+
+
+class TentativeForm(forms.Form):
+    """The package the sides lean toward: one option for every issue, within the round's
+    constraints. The fields are ``tentative__<issue>`` (the API sends {issue: option})."""
+
+    def __init__(
+        self, *args: Any, rnd: NegotiationRound, issues: list[NegotiationIssue], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.round, self.issues = rnd, issues
+        for issue in issues:
+            self.fields[f"tentative__{issue.name}"] = forms.ChoiceField(
+                choices=[("", "—")] + [(o, o) for o in issue.options], label=str(issue)
+            )
+
+    @classmethod
+    def data_from_json(
+        cls, package: Any, issues: list[NegotiationIssue]
+    ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        if not isinstance(package, dict):
+            return {}, [{"field": "tentative", "message": "Give the package as {issue: option}."}]
+        known = {i.name for i in issues}
+        errors = [
+            {"field": f"tentative.{name}", "message": "No such issue."}
+            for name in package
+            if name not in known
+        ]
+        return {f"tentative__{k}": v for k, v in package.items() if k in known}, errors
+
+    def clean(self) -> dict[str, Any]:
+        from detente.analysis.negotiation.model import Constraint
+        from detente.analysis.negotiation.validate import violates
+
+        data = super().clean()
+        if self.errors:
+            return data
+        package = self.package()
+        for number, raw in enumerate(self.round.constraints or [], start=1):
+            constraint = Constraint(
+                when={k: tuple(v) for k, v in raw["if"].items()},
+                then_not={k: tuple(v) for k, v in raw["then_not"].items()},
+            )
+            if violates(constraint, package):
+                raise forms.ValidationError(
+                    f"This package breaks constraint {number} of the round; pick another."
+                )
+        return data
+
+    def package(self) -> dict[str, str]:
+        return {i.name: self.cleaned_data[f"tentative__{i.name}"] for i in self.issues}
 
 
 class AcceptForm(forms.Form):

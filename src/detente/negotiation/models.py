@@ -25,6 +25,12 @@ class NegotiationRound(AllianceRecord):
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True, help_text="What the sides are re-negotiating and why.")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    constraints = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Joint constraints between options of different issues: "
+        '[{"if": {issue: [options]}, "then_not": {issue: [options]}}].',
+    )
     agreed_package = models.JSONField(
         null=True, blank=True, help_text="The package every side accepted: {issue: option}."
     )

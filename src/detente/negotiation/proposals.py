@@ -14,6 +14,7 @@ from typing import Any
 from detente.alliances.models import Side
 from detente.analysis.files import InputError
 from detente.analysis.negotiation import (
+    Constraint,
     Issue,
     NegotiationResult,
     Outcome,
@@ -33,8 +34,23 @@ def party(side: Side) -> str:
     return f"side{side.pk}"
 
 
+def engine_constraints(rnd: NegotiationRound) -> tuple[Constraint, ...]:
+    """The round's joint constraints as the engine's (stored as {"if", "then_not"})."""
+    return tuple(
+        Constraint(
+            when={k: tuple(v) for k, v in raw["if"].items()},
+            then_not={k: tuple(v) for k, v in raw["then_not"].items()},
+        )
+        for raw in rnd.constraints or []
+    )
+
+
 def engine_problem(
-    issues: list[NegotiationIssue], sides: list[Side], prefs: dict[int, SidePreferences]
+    issues: list[NegotiationIssue],
+    sides: list[Side],
+    prefs: dict[int, SidePreferences],
+    constraints: tuple[Constraint, ...] = (),
+    tentative: dict[str, str] | None = None,
 ) -> Problem:
     return Problem(
         parties=tuple(party(s) for s in sides),
@@ -49,6 +65,8 @@ def engine_problem(
             )
             for s in sides
         },
+        constraints=constraints,
+        tentative=tentative,
     )
 
 
@@ -83,6 +101,7 @@ class RoundResult:
     proposals: list[Proposal]
     result: NegotiationResult | None
     failed: bool = False
+    tentative: dict[str, str] | None = None
 
 
 def _utilities(outcome: Outcome, sides: list[Side]) -> dict[int, float]:
@@ -97,8 +116,11 @@ def _spread(items: list[Outcome], count: int) -> list[Outcome]:
     return [items[round(i * step)] for i in range(count)]
 
 
-def solve_round(rnd: NegotiationRound, sides: list[Side]) -> RoundResult:
-    """Solve ``rnd`` with every side's preferences.
+def solve_round(
+    rnd: NegotiationRound, sides: list[Side], tentative: dict[str, str] | None = None
+) -> RoundResult:
+    """Solve ``rnd`` with every side's preferences, within the round's constraints; with
+    ``tentative`` (a package checked by ``TentativeForm``), also the improvements on it.
 
     Reads ``SidePreferences`` of every side directly: this is the neutral ground the engine
     stands on. The caller must pass the result through ``side_view`` or
@@ -110,7 +132,8 @@ def solve_round(rnd: NegotiationRound, sides: list[Side]) -> RoundResult:
     if waiting or not issues:
         return RoundResult(sides, False, waiting, [], None)
     try:
-        result = solve(engine_problem(issues, sides, rows), max_ties=1)
+        problem = engine_problem(issues, sides, rows, engine_constraints(rnd), tentative)
+        result = solve(problem, max_ties=1)
     except InputError:
         # Each side's preferences were checked when saved; what is left (a round too
         # large for the engine) must not be reported with either side's numbers.
@@ -143,7 +166,7 @@ def solve_round(rnd: NegotiationRound, sides: list[Side]) -> RoundResult:
                 _utilities(outcome, sides),
             )
         )
-    return RoundResult(sides, True, [], proposals, result)
+    return RoundResult(sides, True, [], proposals, result, tentative=tentative)
 
 
 def proposal_key(package: dict[str, str]) -> str:
@@ -213,3 +236,55 @@ def facilitator_view(rr: RoundResult) -> dict[str, Any]:
 def is_proposed(rr: RoundResult, package: dict[str, str]) -> bool:
     wanted = proposal_key(package)
     return any(proposal_key(p.package) == wanted for p in rr.proposals)
+
+
+def _improvements(rr: RoundResult) -> Any:
+    return rr.result.improvements if rr.result is not None else None
+
+
+def side_improvements(rr: RoundResult, side: Side) -> dict[str, Any] | None:
+    """Improvements on the tentative deal as one side sees them: each package with the
+    side's own utility only (the other side's utilities, and by how much it gains, stay
+    hidden). None when no tentative deal was given or the round cannot be solved yet."""
+    imp = _improvements(rr)
+    if imp is None:
+        return None
+    fair = imp.fair.outcome.package if imp.fair is not None else None
+    return {
+        "tentative": dict(imp.tentative.package),
+        "tentative_my_utility": round(imp.tentative.utilities[party(side)], 4),
+        "on_frontier": imp.on_frontier,
+        "improvements": [
+            {
+                "package": dict(o.package),
+                "my_utility": round(o.utilities[party(side)], 4),
+                "fair": o.package == fair,
+            }
+            for o in imp.outcomes
+        ],
+        "fair": dict(fair) if fair is not None else None,
+    }
+
+
+def facilitator_improvements(rr: RoundResult) -> dict[str, Any] | None:
+    """Improvements on the tentative deal with both sides' utilities (facilitator only)."""
+    imp = _improvements(rr)
+    if imp is None:
+        return None
+    fair = imp.fair.outcome.package if imp.fair is not None else None
+    return {
+        "tentative": dict(imp.tentative.package),
+        "tentative_utilities": {
+            str(k): round(v, 4) for k, v in _utilities(imp.tentative, rr.sides).items()
+        },
+        "on_frontier": imp.on_frontier,
+        "improvements": [
+            {
+                "package": dict(o.package),
+                "utilities": {str(k): round(v, 4) for k, v in _utilities(o, rr.sides).items()},
+                "fair": o.package == fair,
+            }
+            for o in imp.outcomes
+        ],
+        "fair": dict(fair) if fair is not None else None,
+    }

@@ -12,6 +12,7 @@ urlpatterns = [
     path(R + "edit/", views.negotiation_round_edit, name="negotiation_round_edit"),
     path(R + "preferences/", views.negotiation_preferences, name="negotiation_preferences"),
     path(R + "ranking/", views.negotiation_ranking, name="negotiation_ranking"),
+    path(R + "improve/", views.negotiation_improve, name="negotiation_improve"),
     path(R + "accept/", views.negotiation_accept, name="negotiation_accept"),
     path(R + "facilitators/", views.negotiation_grant, name="negotiation_grant"),
     path(

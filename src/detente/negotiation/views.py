@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from detente import audit
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.negotiation import proposals, services
-from detente.negotiation.forms import AcceptForm, GrantForm, PreferencesForm, RoundForm
+from detente.negotiation.forms import (
+    AcceptForm,
+    GrantForm,
+    PreferencesForm,
+    RoundForm,
+    TentativeForm,
+)
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
 from detente.negotiation.ranking import RankingForm
 
@@ -222,14 +228,49 @@ def negotiation_revoke(
     return redirect("negotiation_round", alliance_id, pk)
 
 
+def _tentative_form(request: HttpRequest, rnd: NegotiationRound) -> TentativeForm:
+    issues = list(rnd.issues.all())
+    asked = any(k.startswith("tentative__") for k in request.GET)
+    return TentativeForm(request.GET if asked else None, rnd=rnd, issues=issues)
+
+
+@login_required
+def negotiation_improve(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    """Improve on a tentative deal: the packages that leave both sides better off, each
+    with the viewer's own utility only."""
+    access = get_alliance_access(request.user, alliance_id)
+    rnd = access.get_record(NegotiationRound, pk)
+    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    form = _tentative_form(request, rnd)
+    view = None
+    if form.is_bound and form.is_valid():
+        rr = proposals.solve_round(rnd, access.sides, form.package())
+        view = {**proposals.side_view(rr, side), "improve": proposals.side_improvements(rr, side)}
+    return render(
+        request,
+        "negotiation/improve.html",
+        {"alliance": access.alliance, "round": rnd, "form": form, "view": view, "side": side},
+    )
+
+
 @login_required
 def negotiation_facilitator(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     # Not get_alliance_access: a neutral facilitator belongs to no side (see the helper).
     facilitator = services.facilitator_access(request.user, alliance_id, pk)
     rnd = facilitator.round
-    data = proposals.facilitator_view(proposals.solve_round(rnd, facilitator.sides))
+    form = _tentative_form(request, rnd)
+    tentative = form.package() if form.is_bound and form.is_valid() else None
+    rr = proposals.solve_round(rnd, facilitator.sides, tentative)
+    data = proposals.facilitator_view(rr)
     return render(
         request,
         "negotiation/facilitator.html",
-        {"facilitator": facilitator, "alliance": facilitator.alliance, "round": rnd, "data": data},
+        {
+            "facilitator": facilitator,
+            "alliance": facilitator.alliance,
+            "round": rnd,
+            "data": data,
+            "form": form,
+            "improve": proposals.facilitator_improvements(rr),
+        },
     )
