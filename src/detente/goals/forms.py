@@ -46,7 +46,8 @@ _NUMBER = r"-?\d+(?:\.\d+)?"
 _STAGE_LINE = re.compile(
     rf"^(?P<name>.+?)"
     rf"(?:\s+(?:(?P<percent>{_NUMBER})\s*%|(?P<successes>-?\d+)\s*(?:/|\s+of\s+)\s*(?P<trials>-?\d+)"
-    rf"|(?P<rate>{_NUMBER})))?"
+    # A bare rate needs its decimal point (0.10, 1.0), so "stage 2" stays a stage's name.
+    r"|(?P<rate>-?\d*\.\d+)))?"
     rf"(?:\s+lag\s+(?P<lag>-?\d+)(?:\s*days?)?)?\s*$",
     re.IGNORECASE,
 )
