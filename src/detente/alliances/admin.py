@@ -5,6 +5,7 @@ from detente.alliances.models import (
     HistoryEntry,
     Interaction,
     Side,
+    SideInvitation,
     Signal,
     Stakeholder,
     StatusChange,
@@ -57,3 +58,24 @@ class SignalAdmin(RecordAdmin):
 @admin.register(Interaction)
 class InteractionAdmin(RecordAdmin):
     list_display = ["subject", "kind", "date", "owner_side", "alliance", "visibility"]
+
+
+@admin.register(SideInvitation)
+class SideInvitationAdmin(admin.ModelAdmin):
+    """Read-only: an organisation's managers answer side invitations on their portfolio."""
+
+    list_display = ["organisation", "alliance", "status", "invited_by", "created_at", "answered_at"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "alliance",
+        "organisation",
+        "label",
+        "invited_by",
+        "created_at",
+        "status",
+        "answered_by",
+        "answered_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
