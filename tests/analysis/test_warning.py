@@ -249,6 +249,40 @@ def test_one_recorded_signal_is_watched_and_two_in_a_row_are_a_warning():
     assert later[0].severity == "warning"
 
 
+def test_a_kpi_discrepancy_is_a_signal_alert_with_its_evidence_and_next_step():
+    note = "Revenue 2026Q1: Acme 10 vs Beta 12"
+    (alert,) = scan([], [Signal("X", "2026Q1", "kpi_discrepancies", "Acme", note)])
+    assert (alert.rule, alert.measure, alert.severity) == ("signal", "kpi_discrepancies", "watch")
+    assert alert.p_value is None  # a recorded fact, not a statistic
+    assert alert.evidence.startswith("1 KPI discrepancy between the sides recorded in 2026Q1.")
+    assert f"Acme: {note}" in alert.evidence
+    assert "reconcile the KPI's definition" in alert.next_step
+
+
+def test_new_signal_kinds_count_by_number_and_recency_like_the_first_three():
+    signals = [
+        Signal("X", "2026Q1", "falling_responsiveness", "Beta", "no reply to three emails"),
+        Signal("X", "2026Q2", "kpi_discrepancies", "", "churn: 4% vs 7%"),
+        Signal("X", "2026Q2", "kpi_discrepancies", "", "revenue: 10 vs 12"),
+        Signal("X", "2026Q2", "other_signals", "Acme", "their VP left"),
+    ]
+    alerts = {(a.period, a.measure): a for a in scan([], signals)}
+    assert alerts[("2026Q1", "falling_responsiveness")].severity == "watch"
+    assert "call the counterpart" in alerts[("2026Q1", "falling_responsiveness")].next_step.lower()
+    two = alerts[("2026Q2", "kpi_discrepancies")]
+    assert two.severity == "warning"
+    assert two.evidence.startswith("2 KPI discrepancies between the sides recorded in 2026Q2.")
+    assert "4 signals recorded this period and the one before" in two.evidence
+    assert alerts[("2026Q2", "other_signals")].evidence.startswith(
+        "1 other signal of possible divergence"
+    )
+
+
+def test_an_unknown_signal_kind_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown signal kind 'rumours'.*kpi_discrepancies"):
+        scan([], [Signal("X", "2026Q1", "rumours")])
+
+
 def test_monthly_periods_are_read_in_order():
     obs = [
         Observation("M", f"2025-{m:02d}", "both", "alignment", v)

@@ -103,3 +103,25 @@ def test_a_regular_file_and_an_irregular_one_read_the_same(tmp_path):
     for column in ("alliance", "period", "side", "measure", "value"):
         assert getattr(a, column).tolist() == getattr(b, column).tolist()
     assert a.rows.tolist() == [2, 3, 4] and b.rows.tolist() == [2, 4, 6]
+
+
+def test_a_kpi_discrepancy_row_is_a_recorded_signal(tmp_path, capsys):
+    path = tmp_path / "kpi.csv"
+    path.write_text(HEADER + "X,2026Q1,joint,kpi_discrepancies,2\n", encoding="utf-8")
+    assert main(["warn", str(path), "--json"]) == 0
+    (alert,) = json.loads(capsys.readouterr().out)
+    assert (alert["rule"], alert["measure"], alert["severity"]) == (
+        "signal",
+        "kpi_discrepancies",
+        "warning",
+    )
+    assert "2 KPI discrepancies between the sides" in alert["evidence"]
+
+
+def test_the_csv_format_documents_every_signal_kind():
+    from detente.analysis.warning import ALL_SIGNAL_KINDS  # noqa: PLC0415
+
+    doc = (EXAMPLE.parents[2] / "docs" / "engines" / "warning.md").read_text(encoding="utf-8")
+    csv_format = doc.split("## CSV format")[1].split("\n## ")[0]
+    for kind in ALL_SIGNAL_KINDS:
+        assert f"`{kind}`" in csv_format, kind

@@ -124,6 +124,39 @@ def test_a_private_signal_of_side_a_alerts_side_a_only(cast: Any) -> None:
     assert not alerts.filter(visibility="joint", evidence__contains="A-ONLY").exists()
 
 
+def test_a_private_kpi_discrepancy_of_side_a_never_reaches_side_b(cast: Any) -> None:
+    Signal.objects.create(alliance=cast.alliance, owner_side=cast.side_a, visibility="private",
+                          date=timezone.localdate(), kind="kpi_discrepancy",
+                          title="A-ONLY revenue: Acme 10 vs Globex 12")  # fmt: skip
+    mail.outbox.clear()
+    _scan()
+    alerts = Alert.objects.filter(rule="signal", measure="kpi_discrepancies")
+    assert alerts.exists()
+    assert {(a.visibility, a.owner_side_id) for a in alerts} == {("private", cast.side_a.pk)}
+    assert all("A-ONLY revenue" in a.evidence for a in alerts)
+    assert all("reconcile the KPI's definition" in a.next_step for a in alerts)
+    a = cast.alliance.pk
+    for who in ("bob", "bella"):
+        assert not Alert.objects.visible_to(getattr(cast, who)).filter(pk__in=alerts).exists()
+        assert (
+            "A-ONLY" not in cast.client(who).get(f"/alliances/{a}/health/alerts/").content.decode()
+        )
+        listed = api(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
+        assert "A-ONLY" not in listed.content.decode()
+    assert not [m for m in mail.outbox if "A-ONLY" in m.body and set(m.to) - {"alice@acme.example"}]
+    assert "A-ONLY" in cast.client("alice").get(f"/alliances/{a}/health/alerts/").content.decode()
+
+
+def test_hand_recorded_responsiveness_and_other_signals_reach_early_warning(cast: Any) -> None:
+    for kind, title in (("responsiveness", "Globex stopped answering"), ("other", "VP left")):
+        Signal.objects.create(alliance=cast.alliance, owner_side=cast.side_a, visibility="joint",
+                              date=timezone.localdate(), kind=kind, title=title)  # fmt: skip
+    _scan()
+    joint = Alert.objects.filter(rule="signal", visibility="joint")
+    assert "Globex stopped answering" in joint.get(measure="falling_responsiveness").evidence
+    assert "VP left" in joint.get(measure="other_signals").evidence
+
+
 def test_acknowledging_and_snoozing_need_a_reason_and_stay_with_my_side(
     cast: Any, nothing_changes: Any
 ) -> None:
@@ -205,7 +238,9 @@ def test_inputs_never_use_a_side_with_too_few_answers(cast: Any) -> None:
     assert sides == {"Globex"}
 
 
-def test_the_demo_raises_the_seeds_alerts_and_nothing_for_the_healthy_alliance(db: Any) -> None:
+def test_the_demo_raises_the_seeds_alerts_and_only_recorded_signals_for_the_healthy_one(
+    db: Any,
+) -> None:
     from detente.demo.build import build_demo
     from detente.demo.health import _quarters_before
 
@@ -218,7 +253,16 @@ def test_the_demo_raises_the_seeds_alerts_and_nothing_for_the_healthy_alliance(d
     assert _worst(q3, alliance=seed) == Alert.Severity.ALERT
     shift = Alert.objects.get(alliance=seed, period=q3, measure="alignment", rule="shift")
     assert "4.5 → 4.0 → 3.2" in shift.evidence
-    assert not Alert.objects.filter(alliance=healthy).exists()
+    # Healthy scores raise nothing; what the healthy alliance gets are the facts on its
+    # timeline: the KPI discrepancy both sides see, and SwiftRide's private signal for
+    # SwiftRide alone.
+    assert set(Alert.objects.filter(alliance=healthy).values_list("rule", flat=True)) == {"signal"}
+    joint = Alert.objects.filter(alliance=healthy, visibility="joint")
+    assert set(joint.values_list("measure", flat=True)) == {"kpi_discrepancies"}
+    assert not joint.filter(evidence__contains="Cambodia").exists()
+    swiftride = healthy.sides.get(organisation__name__icontains="SwiftRide")
+    hint = Alert.objects.filter(alliance=healthy, evidence__contains="Cambodia")
+    assert {(a.visibility, a.owner_side_id) for a in hint} == {("private", swiftride.pk)}
     # InnovateTech's private roadmap dimension raises alerts that GlobalConnect never sees.
     private = Alert.objects.filter(alliance=seed, measure="roadmap_confidence")
     assert private.exists() and {a.visibility for a in private} == {"private"}

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from detente.alliances.forms import DateInput, RecordForm
 from detente.alliances.models import Stakeholder
 from detente.alliances.visibility import AllianceAccess
-from detente.analysis.warning import CATALOGUE, SIGNAL_KINDS
+from detente.analysis.warning import ALL_SIGNAL_KINDS, CATALOGUE
 from detente.analysis.warning.periods import period_ordinal
 from detente.health.models import AlertAction, AlertPreference, Cycle, HealthPlan, Measure
 
@@ -48,7 +48,7 @@ class MeasureForm(RecordForm):
         key = slugify(label).replace("-", "_")[:40]
         if not key:
             raise forms.ValidationError("Use at least one letter or digit.")
-        if key in CATALOGUE or key in SIGNAL_KINDS:
+        if key in CATALOGUE or key in ALL_SIGNAL_KINDS:
             raise forms.ValidationError(f"'{label}' is a built-in measure; choose another name.")
         clash = Measure.objects.filter(alliance=self.access.alliance, key=key)
         if self.instance.pk:

@@ -31,7 +31,7 @@ from detente.accounts.models import Membership, Role
 from detente.alliances.models import Alliance, Interaction, Side
 from detente.alliances.models import Signal as TimelineSignal
 from detente.analysis import warning as engine
-from detente.analysis.warning.measures import SIGNAL_KINDS as ENGINE_SIGNAL_KINDS
+from detente.analysis.warning.measures import ALL_SIGNAL_KINDS as ENGINE_SIGNAL_KINDS
 from detente.analysis.warning.measures import spec_for
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard
@@ -39,11 +39,17 @@ from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthP
 from detente.health.services import plan_for
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
-# Timeline signal kinds the engine counts (the others stay on the timeline for people).
+# Every timeline signal kind and the engine's name for it. A private signal (a KPI
+# discrepancy only one side can see, say) is read only by that side's own scan, through
+# ``visible_to_side`` below, so its alert is stored private to that side.
 SIGNAL_KINDS = {
     TimelineSignal.Kind.RESOURCE_CHANGE: "resource_change_requests",
     TimelineSignal.Kind.MESSAGING_SHIFT: "messaging_shifts",
     TimelineSignal.Kind.OVERLAPPING_LAUNCH: "overlapping_launches",
+    TimelineSignal.Kind.KPI_DISCREPANCY: "kpi_discrepancies",
+    # Recorded by a person; the interactions log's reply times give response_days besides.
+    TimelineSignal.Kind.RESPONSIVENESS: "falling_responsiveness",
+    TimelineSignal.Kind.OTHER: "other_signals",
 }
 NOTIFY_FROM = Alert.Severity.WARNING  # watches are for the scorecard, not for email
 

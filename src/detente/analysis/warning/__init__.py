@@ -6,10 +6,11 @@ calls it on a CSV file. See docs/engines/warning.md.
 """
 
 from .engine import scan, scan_table
-from .measures import CATALOGUE, SIGNAL_KINDS
+from .measures import ALL_SIGNAL_KINDS, CATALOGUE, SIGNAL_KINDS
 from .model import Alert, MeasureSpec, Observation, Settings, Signal
 
 __all__ = [
+    "ALL_SIGNAL_KINDS",
     "CATALOGUE",
     "SIGNAL_KINDS",
     "Alert",

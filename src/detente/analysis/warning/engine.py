@@ -22,7 +22,7 @@ from scipy.special import ndtri
 from tqdm import tqdm
 
 from . import evidence
-from .measures import DIALOGUE, ESCALATION, SIGNAL_KINDS, SIGNAL_NEXT_STEP
+from .measures import ALL_SIGNAL_KINDS, DIALOGUE, ESCALATION, SIGNAL_PLURALS, signal_next_step
 from .model import SEVERITIES, Alert, Observation, Settings, Severity, Signal
 from .panel import Panel, SeriesGroup, Table, build_panel
 from .pause import gc_paused
@@ -554,11 +554,14 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
 
 
 def _signal_alerts(panel: Panel) -> list[Alert]:
+    """One alert per alliance, period and signal kind. Every kind, a KPI discrepancy as much
+    as a messaging shift, is a fact someone recorded, so severity is by count and recency
+    (never a p-value) and none of it is charged to the false-alarm budget."""
     by_period: dict[tuple[str, int], list[Signal]] = defaultdict(list)
     kind_of_periods = panel.period_kind
     for sig in panel.signals:
-        if sig.kind not in SIGNAL_KINDS:
-            raise ValueError(f"unknown signal kind {sig.kind!r}; known: {sorted(SIGNAL_KINDS)}")
+        if sig.kind not in ALL_SIGNAL_KINDS:
+            raise ValueError(f"unknown signal kind {sig.kind!r}; known: {sorted(ALL_SIGNAL_KINDS)}")
         kind, ordinal = period_ordinal(sig.period)
         kind_of_periods = kind
         by_period[(sig.alliance, ordinal)].append(sig)
@@ -572,7 +575,9 @@ def _signal_alerts(panel: Panel) -> list[Alert]:
             kinds[sig.kind].append(sig)
         for kind, same in sorted(kinds.items()):
             notes = [f"{s.side}: {s.note}" if s.side else s.note for s in same if s.note]
-            text = evidence.signal(SIGNAL_KINDS[kind], label, len(same), recent, notes)
+            text = evidence.signal(
+                ALL_SIGNAL_KINDS[kind], label, len(same), recent, notes, SIGNAL_PLURALS.get(kind)
+            )
             alerts.append(
                 Alert(
                     alliance,
@@ -581,7 +586,7 @@ def _signal_alerts(panel: Panel) -> list[Alert]:
                     severity,
                     "signal",
                     text,
-                    SIGNAL_NEXT_STEP,
+                    signal_next_step(kind),
                     "",
                     None,
                     ((label, float(len(same))),),

@@ -174,11 +174,19 @@ def level(spec: MeasureSpec, period: str, value: float, line: float, severity: s
     )
 
 
-def signal(kind_label: str, period: str, count: int, recent: int, notes: Sequence[str]) -> str:
+def signal(
+    kind_label: str,
+    period: str,
+    count: int,
+    recent: int,
+    notes: Sequence[str],
+    kind_plural: str | None = None,
+) -> str:
     said = f" Notes: {'; '.join(notes)}." if notes else ""
     many = f" {recent} signals recorded this period and the one before." if recent > 1 else ""
-    plural = "s" if count > 1 else ""
+    if count > 1:
+        kind_label = kind_plural or f"{kind_label}s"
     return (
-        f"{count} {kind_label}{plural} recorded in {period}.{many}{said} (rule: recorded "
+        f"{count} {kind_label} recorded in {period}.{many}{said} (rule: recorded "
         f"signal; one is worth watching, two or more within two periods are a warning.)"
     )

@@ -133,6 +133,44 @@ SIGNAL_NEXT_STEP = (
     "Raise it openly at the next health check and ask what it means for the partner's "
     "priorities; record the answer on the alliance's timeline."
 )
+
+# The other signals the timeline records (issue 5): a KPI discrepancy, raised by the
+# objectives app when the two sides report different values for a shared KPI; falling
+# responsiveness noted by a person (besides the reply-time measure ``response_days`` that
+# the site computes from the interactions log); and anything else a person thought worth
+# recording. They are kept apart from SIGNAL_KINDS, which stays seed 001's first three,
+# so that code written for those (tests/analysis/test_warning_identical.py draws its
+# portfolio from ``sorted(SIGNAL_KINDS)``) sees exactly what it saw before.
+MORE_SIGNAL_KINDS: dict[str, str] = {
+    "kpi_discrepancies": "KPI discrepancy between the sides",
+    "falling_responsiveness": "sign of falling responsiveness from the partner's contacts",
+    "other_signals": "other signal of possible divergence",
+}
+ALL_SIGNAL_KINDS: dict[str, str] = {**SIGNAL_KINDS, **MORE_SIGNAL_KINDS}
+# English plurals where adding an "s" to the label would be wrong (new kinds only: the
+# first three keep their wording, which stored alerts and the fixture test hold).
+SIGNAL_PLURALS: dict[str, str] = {
+    "kpi_discrepancies": "KPI discrepancies between the sides",
+    "falling_responsiveness": "signs of falling responsiveness from the partner's contacts",
+    "other_signals": "other signals of possible divergence",
+}
+# Seed 001: a discrepancy in shared KPIs matters "especially if one partner consistently
+# underperforms or overperforms in a way that suggests a different priority".
+_KPI_DISCREPANCY_STEP = (
+    "Put both sides' figures side by side with the people who report them and reconcile "
+    "the KPI's definition and data sources; then ask openly whether one side's figures "
+    "point to a different priority, and record the answer on the alliance's timeline."
+)
+SIGNAL_NEXT_STEPS: dict[str, str] = {
+    "kpi_discrepancies": _KPI_DISCREPANCY_STEP,
+    "falling_responsiveness": _ENGAGEMENT,
+}
+
+
+def signal_next_step(kind: str) -> str:
+    return SIGNAL_NEXT_STEPS.get(kind, SIGNAL_NEXT_STEP)
+
+
 ESCALATION = (
     " If a dialogue does not settle it, take the first step of the agreement's dispute ladder."
 )

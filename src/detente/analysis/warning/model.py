@@ -35,7 +35,7 @@ class Signal:
 
     alliance: str
     period: str
-    kind: str  # one of SIGNAL_KINDS
+    kind: str  # one of ALL_SIGNAL_KINDS
     side: str = ""
     note: str = ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..files import InputError
-from .measures import SIGNAL_KINDS, spec_for
+from .measures import ALL_SIGNAL_KINDS, spec_for
 from .model import COMBINED_SIDES, MeasureSpec, Observation, Signal
 from .periods import period_ordinal
 
@@ -125,7 +125,7 @@ def _split_signals(
     measure_code: np.ndarray,
 ) -> tuple[np.ndarray, list[Signal]]:
     """Rows whose measure is a signal kind become Signals (value = how many were logged)."""
-    kinds = [i for i, name in enumerate(measure_names) if name in SIGNAL_KINDS]
+    kinds = [i for i, name in enumerate(measure_names) if name in ALL_SIGNAL_KINDS]
     is_signal = np.isin(measure_code, kinds)
     signals: list[Signal] = []
     for i in np.flatnonzero(is_signal):
