@@ -538,6 +538,31 @@ for _kind, _body in API_ENTRY_BODIES.items():
     ]
 
 
+def api_side_invitation_url(invited: str, answer: str) -> Callable[[Any], str]:
+    page = side_invitation_url(invited)
+    return lambda cast: "/api/v1" + page(cast).removesuffix("answer/") + answer
+
+
+# As on the page: only managers of the invited organisation answer; to anyone outside it
+# the invitation does not exist (404), to a plain member there it is refused (403).
+for _answer in ("accept", "decline"):
+    API_ROUTES[("POST", f"/side-invitations/{{pk}}/{_answer}")] = [
+        Case(
+            api_side_invitation_url("initech", _answer),
+            statuses(404, 404, 404, 404, 200, 401),
+            note="initech",
+        ),
+        Case(
+            api_side_invitation_url("globex", _answer),
+            statuses(404, 404, 200, 403, 404, 401),
+            note="globex",
+        ),
+    ]
+API_ROUTES[("GET", "/side-invitations")] = [
+    Case(lambda cast: "/api/v1/side-invitations", API_EVERYONE)
+]
+
+
 # Negotiation ----------------------------------------------------------------------------
 
 
@@ -1792,6 +1817,19 @@ PAGES |= {
         ),
     ],  # fmt: skip
     "goal_conflict": [Case(alliance_url("objectives/goal-conflict/"), MEMBERS)],
+}
+
+# CSV exports of measurements: what the reader may see; a private KPI's file is side A's only.
+PAGES |= {
+    "measurement_export": [Case(alliance_url("objectives/measurements/export.csv"), MEMBERS)],
+    "kpi_export": [
+        Case(ledger_url("joint_kpi", OBJ + "kpis/{pk}/export.csv"), MEMBERS, note="a-joint"),
+        Case(
+            ledger_url("private_kpi", OBJ + "kpis/{pk}/export.csv"),
+            A_PRIVATE_READ,
+            note="a-private",
+        ),
+    ],
 }
 
 API_ROUTES |= {

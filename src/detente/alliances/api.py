@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from detente import audit
-from detente.alliances import services, timeline
+from detente.alliances import services, side_invitations, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
@@ -24,7 +24,7 @@ from detente.alliances.forms import (
     StatusForm,
     require_managed_organisation,
 )
-from detente.alliances.models import Alliance, Side, Signal, Stakeholder
+from detente.alliances.models import Alliance, Side, SideInvitation, Signal, Stakeholder
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.api.errors import FormInvalid
 from detente.audit import reading as audit_reading
@@ -50,6 +50,28 @@ class AllianceOut(Schema):
     start_date: dt.date
     status: str
     sides: list[SideOut]
+    pending_sides: list[str] = Field(
+        ...,
+        description="Organisations asked to join as a side, until one of their managers answers.",
+    )
+
+
+class SideInvitationOut(Schema):
+    id: int
+    alliance_id: int
+    alliance: str
+    alliance_purpose: str
+    organisation_id: int
+    organisation: str
+    label: str
+    invited_by: str | None
+    created_at: dt.datetime
+    status: str
+    answered_at: dt.datetime | None
+
+
+class SideInvitationAnswerOut(SideInvitationOut):
+    side: SideOut | None = Field(..., description="The side created on acceptance.")
 
 
 class AllianceIn(Schema):
@@ -224,6 +246,45 @@ def _alliance_out(alliance: Alliance) -> dict[str, Any]:
         "start_date": alliance.start_date,
         "status": alliance.status,
         "sides": [_side_out(s) for s in alliance.sides.all()],
+        "pending_sides": [i.organisation.name for i in _pending_invitations(alliance)],
+    }
+
+
+def _pending_invitations(alliance: Alliance) -> list[SideInvitation]:
+    """Prefetched by the list route (``PENDING_INVITATIONS``), else one query."""
+    prefetched = getattr(alliance, "pending_invitations", None)
+    if prefetched is not None:
+        return prefetched
+    return list(
+        alliance.side_invitations.filter(status=SideInvitation.Status.PENDING).select_related(
+            "organisation"
+        )
+    )
+
+
+PENDING_INVITATIONS = Prefetch(
+    "side_invitations",
+    queryset=SideInvitation.objects.filter(status=SideInvitation.Status.PENDING).select_related(
+        "organisation"
+    ),
+    to_attr="pending_invitations",
+)
+
+
+def _side_invitation_out(invitation: SideInvitation) -> dict[str, Any]:
+    return {
+        "id": invitation.pk,
+        "alliance_id": invitation.alliance_id,
+        "alliance": invitation.alliance.name,
+        "alliance_purpose": invitation.alliance.purpose,
+        "organisation_id": invitation.organisation_id,
+        "organisation": invitation.organisation.name,
+        "label": invitation.label,
+        # As on the portfolio page: the name the asking manager goes by.
+        "invited_by": str(invitation.invited_by) if invitation.invited_by else None,
+        "created_at": invitation.created_at,
+        "status": invitation.status,
+        "answered_at": invitation.answered_at,
     }
 
 
@@ -337,7 +398,8 @@ def _entry_payload(kind: str, payload: EntryIn) -> EntryIn:
 @router.get("/alliances", response=list[AllianceOut], summary="My alliances")
 def list_alliances(request: HttpRequest) -> list[dict[str, Any]]:
     alliances = Alliance.objects.for_user(request.user).prefetch_related(
-        Prefetch("sides", queryset=Side.objects.select_related("organisation"))
+        Prefetch("sides", queryset=Side.objects.select_related("organisation")),
+        PENDING_INVITATIONS,
     )
     return [_alliance_out(a) for a in alliances]
 
@@ -505,3 +567,34 @@ def list_audit(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
         }
         for e in entries
     ]
+
+
+# Side invitations: the invited organisation's managers are not in the alliance yet, so
+# access goes through the organisation (detente.alliances.side_invitations), as on the
+# portfolio page.
+
+
+@router.get(
+    "/side-invitations",
+    response=list[SideInvitationOut],
+    summary="Alliances asking an organisation I manage to join",
+)
+def list_side_invitations(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_side_invitation_out(i) for i in side_invitations.pending_for(request.user)]
+
+
+@router.post("/side-invitations/{pk}/accept", response=SideInvitationAnswerOut)
+def accept_side_invitation(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _answer_side_invitation(request, pk, accept=True)
+
+
+@router.post("/side-invitations/{pk}/decline", response=SideInvitationAnswerOut)
+def decline_side_invitation(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _answer_side_invitation(request, pk, accept=False)
+
+
+def _answer_side_invitation(request: HttpRequest, pk: int, *, accept: bool) -> dict[str, Any]:
+    invitation = side_invitations.get_to_answer(request.user, pk)
+    side = services.answer_side_invitation(request.user, invitation, accept)
+    invitation.refresh_from_db()
+    return {**_side_invitation_out(invitation), "side": _side_out(side) if side else None}

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from detente import audit
 from detente.accounts import invitations
 from detente.accounts.forms import InvitationForm
-from detente.alliances import services, stakeholder_map, timeline
+from detente.alliances import services, side_invitations, stakeholder_map, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
@@ -73,10 +72,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
             # Alliances that ask an organisation the user manages to join as a side.
-            "side_invitations": SideInvitation.objects.filter(
-                status=SideInvitation.Status.PENDING,
-                organisation__in=managed_organisations(request.user),
-            ).select_related("alliance", "organisation", "invited_by"),
+            "side_invitations": side_invitations.pending_for(request.user),
         },
     )
 
@@ -132,6 +128,8 @@ def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
         "overdue_commitments": commitments_ledger.overdue(access),
         # Three queries, through the visibility rule (detente.conflicts.overview).
         "open_conflicts": open_conflicts(access),
+        # Organisations asked to join and not answered yet: who asked, and when.
+        "pending_sides": side_invitations.pending_in(access),
     }
     return render(request, "alliances/overview.html", context)
 
@@ -204,21 +202,7 @@ def side_invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     The user is not in the alliance yet, so access goes through the organisation: an
     invitation to an organisation the user is not in is 404, a non-manager there gets 403.
     """
-    invitation = (
-        SideInvitation.objects.filter(
-            status=SideInvitation.Status.PENDING,
-            organisation__memberships__user=request.user,
-        )
-        .select_related("alliance", "organisation")
-        .filter(pk=pk)
-        .first()
-    )
-    if invitation is None:
-        raise Http404("No such invitation.")
-    if not managed_organisations(request.user).filter(pk=invitation.organisation_id).exists():
-        raise PermissionDenied(
-            f"Only a manager or admin of {invitation.organisation} may answer this invitation."
-        )
+    invitation = side_invitations.get_to_answer(request.user, pk)
     accept = request.POST.get("answer") == "accept"
     services.answer_side_invitation(request.user, invitation, accept)
     if accept:
