@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "<int:pk>/delete/", views.objective_delete, name="objective_delete"),
     path(P + "kpis/new/", views.kpi_new, name="kpi_new"),
     path(P + "kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
+    path(P + "kpis/<int:pk>/export.csv", views.kpi_export, name="kpi_export"),
     path(P + "kpis/<int:pk>/edit/", views.kpi_edit, name="kpi_edit"),
     path(P + "kpis/<int:pk>/delete/", views.kpi_delete, name="kpi_delete"),
     path(P + "guardrails/new/", views.guardrail_new, name="guardrail_new"),
@@ -19,5 +20,6 @@ urlpatterns = [
     path(P + "measurements/new/", views.measurement_new, name="measurement_new"),
     path(P + "measurements/<int:pk>/edit/", views.measurement_edit, name="measurement_edit"),
     path(P + "measurements/<int:pk>/delete/", views.measurement_delete, name="measurement_delete"),
+    path(P + "measurements/export.csv", views.measurement_export, name="measurement_export"),
     path(P + "measurements/import/", views.measurement_import, name="measurement_import"),
 ]

@@ -17,7 +17,7 @@ from detente import audit
 from detente.alliances import services as alliance_services
 from detente.alliances.models import Signal
 from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.objectives import importer, services
+from detente.objectives import exporter, importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
 from detente.objectives.forms import (
     GuardrailForm,
@@ -329,6 +329,33 @@ def measurement_import(request: HttpRequest, alliance_id: int) -> HttpResponse:
             for signal in result.signals:
                 messages.warning(request, f"KPI discrepancy put on the timeline: {signal.title}")
     return render(request, "objectives/import.html", context)
+
+
+def _csv_response(access: AllianceAccess, request: HttpRequest, kpi: KPI | None) -> HttpResponse:
+    side_text = request.GET.get("side")
+    side_id = exporter.parse_side(access, side_text) if side_text else None
+    if side_text and side_id is None:
+        raise Http404("No such side in this alliance.")
+    response = HttpResponse(
+        exporter.export_csv(access, kpi=kpi, side_id=side_id),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename(access, kpi)}"'
+    return response
+
+
+@login_required
+def measurement_export(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    """Every measurement the user may see, as a CSV the importer reads back."""
+    access = get_alliance_access(request.user, alliance_id)
+    return _csv_response(access, request, None)
+
+
+@login_required
+def kpi_export(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+    """One KPI's measurements that the user may see, as a CSV the importer reads back."""
+    access = get_alliance_access(request.user, alliance_id)
+    return _csv_response(access, request, get_kpi(access, pk))
 
 
 def _unsign_rows(token: str, access: AllianceAccess) -> list[tuple[int, dict[str, str]]]:
