@@ -2,7 +2,9 @@
 
 Saving a measurement also compares it with the other sides' values for the same KPI and
 period, in the same transaction, and puts a ``kpi_discrepancy`` signal on the timeline
-when they differ beyond the KPI's tolerance.
+when they differ beyond the KPI's tolerance; and when the KPI is the counter-metric of a
+guardrail and the value is outside the guardrail's band, it puts a "Guardrail breached"
+signal (kind ``other``) there too.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def save_measurement(
 ) -> tuple[Measurement, list[Signal]]:
     """Save a validated MeasurementForm, audit it, and record any discrepancy it reveals."""
     measurement = alliance_services.save_form(access, form, before=before)
-    return measurement, detect_discrepancies(access.user, measurement)
+    signals = detect_discrepancies(access.user, measurement)
+    return measurement, signals + detect_guardrail_breaches(access.user, measurement)
 
 
 def _viewer_sides(a: Measurement, b: Measurement) -> list[int]:
@@ -117,6 +120,101 @@ def detect_discrepancies(
                 date=today,
                 kind=Signal.Kind.KPI_DISCREPANCY,
                 severity=severity,
+                title=title,
+                notes=notes,
+            )
+            audit.log(actor, "create", signal, after=audit.snapshot(signal))
+            created.append(signal)
+    return created
+
+
+def _breach(g: Guardrail, value: Decimal) -> tuple[str, Decimal] | None:
+    """("below"/"above", the bound) when ``value`` is outside the guardrail's band."""
+    if g.lower is not None and (value <= g.lower if g.lower_strict else value < g.lower):
+        return "below", g.lower
+    if g.upper is not None and (value >= g.upper if g.upper_strict else value > g.upper):
+        return "above", g.upper
+    return None
+
+
+def _sees(side_id: int, records: list[Any]) -> bool:
+    return all(r.visibility == Visibility.JOINT or r.owner_side_id == side_id for r in records)
+
+
+def breach_reference(g: Guardrail, period: str) -> str:
+    """The line in a breach signal's notes that names its guardrail and period: one signal
+    per guardrail, period and reader, however often the value is saved or imported."""
+    return f"Guardrail {g.pk}, period {period}."
+
+
+def detect_guardrail_breaches(
+    actor: Any, measurement: Measurement, today: date | None = None
+) -> list[Signal]:
+    """Put a signal on the timeline for each guardrail whose counter-metric is this
+    measurement's KPI and whose band the value leaves.
+
+    The signal names the value, so it obeys the visibility rule of everything it rests on:
+    the guardrail, the measurement and both KPIs' objectives. It is joint only when all of
+    them are joint; otherwise it is private to each side that sees all of them (the
+    guardrail's side, the reporting side), and when no side does, nothing is written.
+    """
+    today = today or timezone.localdate()
+    guardrails = Guardrail.objects.filter(
+        alliance_id=measurement.alliance_id, counter_kpi_id=measurement.kpi_id
+    ).select_related("kpi__objective", "counter_kpi__objective")
+    created: list[Signal] = []
+    for g in guardrails:
+        breach = _breach(g, measurement.value)
+        if breach is None:
+            continue
+        side, bound = breach
+        counter = g.counter_kpi
+        basis = [g, measurement, g.kpi.objective, counter.objective]
+        joint = all(r.visibility == Visibility.JOINT for r in basis)
+        if joint:
+            owners = [measurement.owner_side_id]
+        else:
+            owners = [
+                s
+                for s in dict.fromkeys([g.owner_side_id, measurement.owner_side_id])
+                if _sees(s, basis)
+            ]
+        visibility = Visibility.JOINT if joint else Visibility.PRIVATE
+        strict = g.lower_strict if side == "below" else g.upper_strict
+        title = (
+            f"Guardrail breached: {counter.name[:80]} {value_text(measurement.value, counter.unit)}"
+            f" {side} the {value_text(bound, counter.unit)} bound in {measurement.period}"
+        )[:200]
+        reporter = measurement.owner_side
+        notes = (
+            f"{reporter} reported {value_text(measurement.value, counter.unit)} for "
+            f"{counter.name} in {measurement.period}. The guardrail kept while pursuing "
+            f"{g.kpi.name} requires {counter.name} to stay "
+            f"{'strictly ' if strict else ''}{'at least' if side == 'below' else 'at most'} "
+            f"{value_text(bound, counter.unit)}; the value is "
+            f"{value_text(abs(measurement.value - bound), counter.unit)} {side} it.\n"
+            f"{breach_reference(g, measurement.period)}"
+        )
+        for owner in owners:
+            # A joint signal is every side's, whichever side's value raised it first.
+            seen = Q(visibility=Visibility.JOINT) | Q(owner_side_id=owner, visibility=visibility)
+            exists = Signal.objects.filter(
+                seen,
+                alliance_id=measurement.alliance_id,
+                kind=Signal.Kind.OTHER,
+                title__startswith="Guardrail breached:",
+                notes__endswith=breach_reference(g, measurement.period),
+            ).exists()
+            if exists:
+                continue
+            signal = Signal.objects.create(
+                alliance_id=measurement.alliance_id,
+                owner_side_id=owner,
+                visibility=visibility,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                date=today,
+                kind=Signal.Kind.OTHER,
+                severity=Signal.Severity.MEDIUM,
                 title=title,
                 notes=notes,
             )

@@ -238,10 +238,16 @@ def goal_conflict_page(request: HttpRequest, alliance_id: int) -> HttpResponse:
 # Measurements -----------------------------------------------------------------------------
 
 
+def signal_message(signal: Signal) -> str:
+    if signal.kind == Signal.Kind.KPI_DISCREPANCY:
+        return f"KPI discrepancy put on the timeline: {signal.title}"
+    return f"Put on the timeline: {signal.title}"
+
+
 def _after_measurement(request: HttpRequest, signals: list[Signal], access: AllianceAccess) -> None:
     visible = access.records(Signal).filter(pk__in=[s.pk for s in signals])
     for signal in visible:
-        messages.warning(request, f"KPI discrepancy put on the timeline: {signal.title}")
+        messages.warning(request, signal_message(signal))
 
 
 @login_required
@@ -327,7 +333,7 @@ def measurement_import(request: HttpRequest, alliance_id: int) -> HttpResponse:
                 f"Imported {result.created} new and {result.updated} updated values.",
             )
             for signal in result.signals:
-                messages.warning(request, f"KPI discrepancy put on the timeline: {signal.title}")
+                messages.warning(request, signal_message(signal))
     return render(request, "objectives/import.html", context)
 
 
