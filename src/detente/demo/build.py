@@ -556,28 +556,7 @@ def _ride_hailing(ws: Workspace) -> None:
         visibility="private",
         notes="Private to EasyWeGo: we will tell the board 2,400 drivers by quarter end, not 5,000.",
     )
-    _add(
-        dara,
-        Signal,
-        alliance=alliance,
-        owner_side=sr,
-        date=_day(30),
-        kind="kpi_discrepancy",
-        severity=2,
-        title="SwiftRide counts sign-ups, EasyWeGo counts first rides",
-    )
-    _add(
-        dara,
-        Signal,
-        alliance=alliance,
-        owner_side=sr,
-        date=_day(10),
-        kind="other",
-        severity=1,
-        title="HQ pushing to start Cambodia before Vietnam review",
-        visibility="private",
-        notes="Private to SwiftRide: regional VP under pressure from HQ.",
-    )
+    # No signals here: the rollout is the demo's healthy alliance (its trouble is the target).
     _add(
         linh,
         Interaction,

@@ -134,7 +134,7 @@ def build(ws: Any) -> None:
         notes=f"The phased plan proposed to SwiftRide: {proposed:,} drivers, each milestone "
         "at least 80% likely.",
     )
-    # SwiftRide's private look at its own ledger (it counts sign-ups, not first rides).
+    # SwiftRide's private look at the target from its own reports.
     _check(
         dara,
         alliance,
@@ -142,5 +142,5 @@ def build(ws: Any) -> None:
         3,
         visibility="private",
         measurements_side=swiftride.pk,
-        notes="Private to SwiftRide: the target against our sign-up count.",
+        notes="Private to SwiftRide: the target against our own reports.",
     )

@@ -1,8 +1,9 @@
 """Demo objectives, KPIs and both sides' measurements for each demo alliance.
 
 Figures come from the seeds: the joint project ROI falling 12% -> 10% -> 7% as GlobalConnect
-reports it (seed 001), and the 5,000 drivers in the first quarter of the EasyWeGo rollout,
-which SwiftRide counts as sign-ups and EasyWeGo as first rides (seed 000). Periods are the
+reports it (seed 001), and the 5,000 drivers in the first quarter of the EasyWeGo rollout
+(seed 000), which both sides report alike: the rollout is the demo's healthy alliance, whose
+trouble is an unrealistic target, not a divergence. Periods are the
 quarters before today, so the charts always look current. Measurements go through the same
 discrepancy check as the pages, so the KPI-discrepancy signals are real ones.
 """
@@ -193,10 +194,10 @@ def _ride_hailing(ws: Any) -> None:
         deadline=periods.parse(q[-1]).end,
         tolerance=Decimal("10"),
         tolerance_kind=KPI.ToleranceKind.PERCENT,
-        agreed_definition="",  # the two sides never wrote down what "onboarded" means
+        agreed_definition="A driver counts as onboarded after their first completed ride.",
     )
     b.values(drivers, ew, linh, dict(zip(q, [900, 1350], strict=True)))
-    b.values(drivers, sr, dara, dict(zip(q, [2100, 3200], strict=True)))
+    b.values(drivers, sr, dara, dict(zip(q, [900, 1350], strict=True)))
     bookings = b.kpi(
         rollout,
         linh,
