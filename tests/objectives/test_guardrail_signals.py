@@ -158,3 +158,14 @@ def test_the_guardrail_and_value_of_another_alliance_are_not_mixed_in(cast, guar
     assert not Guardrail.objects.filter(alliance=other.alliance).exists()
     report(cast, "alice", guard["roi"], "2026Q1", "5")
     assert breaches() == []
+
+
+def test_the_api_raises_it_and_answers_with_the_signal_only_to_its_side(cast, guard):
+    url = f"/api/v1/alliances/{cast.alliance.pk}/measurements"
+    payload = {"kpi_id": guard["triage"].pk, "period": "2026Q3", "value": 6.5,
+               "visibility": "private"}  # fmt: skip
+    response = cast.api("bob").post(url, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    (signal,) = breaches()
+    assert signal.owner_side == cast.side_b and signal.visibility == "private"
+    assert signal.pk in response.json()["discrepancy_signal_ids"]
