@@ -43,9 +43,10 @@ def _normalised() -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_the_demo_is_the_same_workspace_as_its_snapshot() -> None:
+def test_the_demo_is_the_same_workspace_as_its_snapshot(settings) -> None:
     from detente.demo.build import build_demo
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(FROZEN_AT, tick=False):
         build_demo()
         built = _normalised()

@@ -125,7 +125,9 @@ def _workspace(setup: dict[str, Any]) -> tuple[Workspace, dict[str, User], dict[
         with check.at("people", handle):
             if person["role"] not in Role.values:
                 raise ValueError(f"role must be one of {', '.join(Role.values)}")
-            user = User.objects.create_user(person["email"], DEMO_PASSWORD, full_name=person["name"])
+            user = User.objects.create_user(
+                person["email"], DEMO_PASSWORD, full_name=person["name"]
+            )
             home = ws.organisations[person["organisation"]]
             Membership.objects.create(user=user, organisation=home, role=person["role"])
         ws.users[user.email], people[handle], homes[handle] = user, user, home

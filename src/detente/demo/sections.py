@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -350,7 +350,9 @@ def health(story: Story) -> None:
             with story.at("open_cycle"):
                 _open_cycle(story, spec, measures)
         warning.scan_alliance(story.alliance, notify=False)
-        story.each("acknowledged", lambda item: _acknowledge(story, item), spec.get("acknowledged", []))
+        story.each(
+            "acknowledged", lambda item: _acknowledge(story, item), spec.get("acknowledged", [])
+        )
 
 
 def _measures(story: Story, spec: dict[str, Any]) -> dict[str, Measure]:
@@ -461,7 +463,9 @@ def _survey(
             sent_at=at_hour(cycle.opens_on),
         )
         if i < answered:
-            values = {m: (column[i], _nth(comments.get(m.key, []), i)) for m, column in columns.items()}
+            values = {
+                m: (column[i], _nth(comments.get(m.key, []), i)) for m, column in columns.items()
+            }
             _answer(invitation, values)
 
 
@@ -510,7 +514,9 @@ def realism_checks(story: Story) -> None:
     with story.at("realism_checks", "kpi"):
         kpi = story.find(KPI, spec["kpi"])
     with story.at("realism_checks"):
-        story.each("checks", lambda item: _realism_check(story, kpi, spec["form"], item), spec["checks"])
+        story.each(
+            "checks", lambda item: _realism_check(story, kpi, spec["form"], item), spec["checks"]
+        )
 
 
 def _realism_check(story: Story, kpi: KPI, shared: dict[str, Any], item: dict[str, Any]) -> None:
@@ -522,7 +528,9 @@ def _realism_check(story: Story, kpi: KPI, shared: dict[str, Any], item: dict[st
     known = {}
     if fields.get("target") == "proposed":
         plain = {k: v for k, v in fields.items() if k not in ("target", "notes")}
-        form = _realism_form(story, access, kpi, {**plain, "target": shared["target"]}, on, letter, {})
+        form = _realism_form(
+            story, access, kpi, {**plain, "target": shared["target"]}, on, letter, {}
+        )
         proposed = goals.run(form.cleaned_data["document"], 1)["phases"]["proposed"]["total"]
         fields["target"], known["proposed"] = proposed, f"{proposed:,}"
     form = _realism_form(story, access, kpi, fields, on, letter, known)
@@ -560,9 +568,7 @@ def _fill_in(value: Any, known: dict[str, str]) -> Any:
     """``{proposed}`` and ``{in 38 days}`` in a text, filled in."""
     if not isinstance(value, str):
         return value
-    return re.sub(
-        r"\{([^}]+)\}", lambda m: known.get(m[1]) or day(m[1]).isoformat(), value
-    )
+    return re.sub(r"\{([^}]+)\}", lambda m: known.get(m[1]) or day(m[1]).isoformat(), value)
 
 
 def _form_errors(form: Any) -> str:
@@ -656,7 +662,9 @@ def _conflict(story: Story, item: dict[str, Any]) -> None:
     item = dict(item)
     links = {name: item.pop(name, []) for name in LINKS}
     views = item.pop("views", [])
-    ladder_fields = {k: item.pop(k) for k in ("raised_jointly", "rungs", "keep_climbing") if k in item}
+    ladder_fields = {
+        k: item.pop(k) for k in ("raised_jointly", "rungs", "keep_climbing") if k in item
+    }
     comparison = item.pop("comparison", None)
     conflict = story.create(Conflict, item)
     for name, prefixes in links.items():
@@ -736,7 +744,9 @@ def exit_plan(story: Story) -> None:
     access = get_alliance_access(story.writer(letter), story.alliance.pk, write=True)
     with story.at("exit_plan"):
         draft = exit_plans.draft_values(access, day(item.pop("notice_on")))
-        fixed = {k: draft[k] for k in ("notice_on", "notice_days", "communications", "terms_source")}
+        fixed = {
+            k: draft[k] for k in ("notice_on", "notice_days", "communications", "terms_source")
+        }
         plan = story.create(ExitPlan, item, **fixed)
     exit_plans.track_as_commitments(access, plan, story.side(letter))
 

@@ -62,8 +62,9 @@ def _last_q2_end() -> date:
 ANCHORS: dict[str, Callable[[], date]] = {
     "today": timezone.localdate,
     "this quarter's start": lambda: periods.quarter_of(timezone.localdate()).start,
-    "last quarter's end": lambda: periods.quarter_of(timezone.localdate()).start
-    - timedelta(days=1),
+    "last quarter's end": lambda: (
+        periods.quarter_of(timezone.localdate()).start - timedelta(days=1)
+    ),
     "this year's end": lambda: timezone.localdate().replace(month=12, day=31),
     "last Q2's end": _last_q2_end,
 }
@@ -153,7 +154,7 @@ class Story:
         except KeyError as exc:
             raise self.error(f"missing field {exc.args[0]!r}") from exc
         except (ValueError, TypeError, LookupError, ObjectDoesNotExist) as exc:
-            raise self.error(str(exc).strip("'\"")) from exc
+            raise self.error(str(exc)) from exc
         finally:
             del self._where[len(self._where) - len(path) :]
 
