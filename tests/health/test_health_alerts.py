@@ -242,12 +242,12 @@ def test_the_demo_raises_the_seeds_alerts_and_nothing_for_the_healthy_one(
     db: Any,
 ) -> None:
     from detente.demo.build import build_demo
-    from detente.demo.health import _quarters_before
+    from detente.demo.story import periods_before_today
 
     ws = build_demo()
     seed = ws.alliances["InnovateTech × GlobalConnect network AI"]
     healthy = ws.alliances["EasyWeGo × SwiftRide driver rollout"]
-    q1, q2, q3 = (label for label, _, _ in _quarters_before(timezone.localdate(), 3))
+    q1, q2, q3 = (p.label for p in periods_before_today("quarter", 3))
     assert _worst(q1, alliance=seed) < Alert.Severity.WARNING
     assert _worst(q2, alliance=seed) >= Alert.Severity.WARNING
     assert _worst(q3, alliance=seed) == Alert.Severity.ALERT
