@@ -37,6 +37,7 @@ from detente.alliances.visibility import AllianceAccess
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
+from detente.spreadsheets import restore
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MiB
 MAX_ROWS = 5000
@@ -188,7 +189,9 @@ def _cell_text(value: Any) -> str:
 
 
 def _with_header(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
-    numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(table)]
+    # An export's formula guard (a leading apostrophe) is taken off again, so that a file
+    # exported by detente re-imports exactly.
+    numbered = [(i + 1, [restore(c.strip()) for c in row]) for i, row in enumerate(table)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         raise ImportRefused([Problem(None, "", "The file is empty.")])
