@@ -85,11 +85,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins: django-axes locks an email + address pair out after this many failures.
+# Failed sign-ins: django-axes locks an account out after this many failures, counted under
+# the normalised email (any letter case, any address): an attacker spreading guesses over
+# spellings or addresses gets no more tries. The trade-off, taken on purpose: anyone can
+# lock an account for the cool-off time by failing on purpose.
 AXES_FAILURE_LIMIT = env.env_int("DETENTE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.env_int("DETENTE_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "detente.accounts.lockout.normalised_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from detente.accounts.models import ROLE_RANK, Role, User
 
@@ -13,6 +14,21 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class SiteLinkPasswordResetForm(PasswordResetForm):
+    """Django builds the reset link from the request's Host header; a forged Host (where a
+    proxy passes it on) would mail the victim a link to the attacker's site. Here the link
+    comes from DETENTE_SITE_URL only."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["domain_override"] = settings.SITE_URL.split("://", 1)[-1]
+        kwargs["use_https"] = settings.SITE_URL.startswith("https://")
+        kwargs["extra_email_context"] = {
+            **(kwargs.get("extra_email_context") or {}),
+            "site_url": settings.SITE_URL,
+        }
+        super().save(*args, **kwargs)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from detente import audit
-from detente.accounts.models import Invitation, Membership, Organisation
+from detente.accounts.models import Invitation, Membership, Organisation, normalise_email
 
 SALT = "detente.invitation"
 
@@ -36,7 +36,7 @@ def invite(
     inviter: Any, *, email: str, organisation: Organisation, role: str, alliance: Any = None
 ) -> Invitation:
     invitation = Invitation.objects.create(
-        email=email.lower(),
+        email=normalise_email(email),
         organisation=organisation,
         alliance=alliance,
         role=role,

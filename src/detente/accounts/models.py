@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+
+def normalise_email(email: object) -> str:
+    """The one spelling of an email detente stores and compares: stripped, lower-cased.
+    Sign-in matches emails case-insensitively, so storing two spellings would make two
+    accounts of one address."""
+    return str(email or "").strip().lower()
 
 
 class UserManager(BaseUserManager["User"]):
@@ -17,7 +25,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:
             raise ValueError("email: is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -54,6 +62,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        # Before the form's uniqueness check, so "Bob@x" clashes with "bob@x" (admin forms).
+        self.email = normalise_email(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
 
 class Organisation(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +31,7 @@ from detente.audit import reading as audit_reading
 from detente.audit.models import AuditEntry
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
+from detente.spreadsheets import SafeWriter
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -357,7 +357,7 @@ def timeline_export(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="alliance-{alliance_id}-timeline.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # no cell starts a formula in the reader's spreadsheet
     writer.writerow(["date", "kind", "type", "title", "side", "visibility", "notes"])
     for entry in timeline.entries(access):
         r = entry.record

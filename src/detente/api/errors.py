@@ -8,8 +8,10 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from detente.api.parser import UnencodableText
 
 
 class FormInvalid(Exception):
@@ -52,6 +54,14 @@ def install(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         return api.create_response(request, {"errors": errors}, status=422)
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # The body parser refused text that cannot be stored (see detente.api.parser).
+        if isinstance(exc.__cause__, UnencodableText):
+            errors = [{"field": f, "message": m} for f, m in exc.__cause__.fields]
+            return api.create_response(request, {"errors": errors}, status=422)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

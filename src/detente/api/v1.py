@@ -6,6 +6,7 @@ from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
+from detente.api.parser import StrictJSONParser
 from detente.commitments.api import router as commitments_router
 from detente.conflicts.api import router as conflicts_router
 from detente.decisions.api import router as decisions_router
@@ -23,6 +24,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api-1",
     docs_url="/docs",
+    parser=StrictJSONParser(),
 )
 errors.install(api)
 api.add_router("/", alliances_router)

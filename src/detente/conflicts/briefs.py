@@ -7,8 +7,9 @@ Markdown and the PDF are both rendered from that one structure and nothing else.
 
 from __future__ import annotations
 
+import html
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -140,7 +141,20 @@ def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = Non
     )
 
 
+def _html_escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list | tuple):
+        return type(value)(_html_escaped(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _html_escaped(v) for k, v in value.items()}
+    return value
+
+
 def markdown(brief: Brief) -> str:
+    # Markdown passes raw HTML through to whatever renders it; every text in the brief,
+    # typed by either side, goes in HTML-escaped ("<" as "&lt;"), which renders as typed.
+    brief = replace(brief, **{k: _html_escaped(v) for k, v in brief.__dict__.items()})
     out = [f"# Escalation brief: {brief.title}", ""]
     out.append(f"*{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}*")
     out += ["", "## The issue", ""]

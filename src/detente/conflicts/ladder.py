@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -170,7 +171,7 @@ def _notify(conflict: Conflict, step: LadderStep, text: str, now: datetime) -> l
         try:
             send_mail(
                 f"[detente] {conflict.title}: now at {step.name}",
-                f"{text}\n\nOpen the conflict: {url}\n",
+                f"{text}\n\nOpen the conflict: {settings.SITE_URL}{url}\n",
                 None,
                 [person.email],
             )

@@ -9,7 +9,6 @@ shared by two KPIs the reader sees is written as the KPI's id instead, as the im
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
@@ -21,6 +20,7 @@ from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.importer import COLUMNS
 from detente.objectives.models import KPI, number_text
+from detente.spreadsheets import SafeDictWriter
 
 
 def export_rows(
@@ -56,7 +56,7 @@ def export_csv(
     access: AllianceAccess, *, kpi: KPI | None = None, side_id: int | None = None
 ) -> str:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = SafeDictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(export_rows(access, kpi=kpi, side_id=side_id))
     return buffer.getvalue()

@@ -17,7 +17,10 @@ Columns (header names, any order, case-insensitive):
 A row for a KPI, side and period that already has a value updates that value.
 
 Limits: files up to ``MAX_BYTES`` and ``MAX_ROWS`` data rows; larger files are refused
-whole (split them), which keeps an import to one short transaction.
+whole (split them), which keeps an import to one short transaction. An XLSX is sized up
+from its ZIP directory before any of it is parsed (``spreadsheets.check_xlsx``), a cell
+holds at most ``MAX_CELL_CHARS`` characters, and an error repeats at most 100 characters of
+a value (``spreadsheets.clip``).
 """
 
 from __future__ import annotations
@@ -37,9 +40,13 @@ from detente.alliances.visibility import AllianceAccess
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
+from detente.spreadsheets import UnsafeUpload, check_xlsx, clip, restore
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MiB
 MAX_ROWS = 5000
+MAX_CELL_CHARS = 10_000
+# Cells read from an XLSX sheet, empty ones included: room for every row with 50 columns.
+MAX_CELLS = (MAX_ROWS + 1) * 50
 REQUIRED = ["kpi", "period", "value"]
 OPTIONAL = ["side", "visibility", "notes"]
 COLUMNS = REQUIRED + OPTIONAL
@@ -141,20 +148,40 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    import openpyxl
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        check_xlsx(content)
+    except UnsafeUpload as exc:
+        raise ImportRefused([Problem(None, "", str(exc))]) from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportRefused(
-            [Problem(None, "", f"The file is not a readable .xlsx workbook ({exc}).")]
+            [Problem(None, "", f"The file is not a readable .xlsx workbook ({clip(exc)}).")]
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's declared size is not trusted: "A1:XFD1048576" would pad every row to
+        # 16,384 cells. Without it, rows hold the cells the file really has.
+        sheet.reset_dimensions()
         rows = []
+        cells = 0
         for i, row in enumerate(sheet.iter_rows(values_only=True)):
             if i > MAX_ROWS + 1:
                 _too_many()
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise ImportRefused(
+                    [
+                        Problem(
+                            None,
+                            "",
+                            f"The sheet has more than {MAX_CELLS:,} cells; keep to the "
+                            "columns the import reads, or save it as CSV.",
+                        )
+                    ]
+                )
             rows.append([_cell_text(v) for v in row])
         return rows
     finally:
@@ -188,7 +215,9 @@ def _cell_text(value: Any) -> str:
 
 
 def _with_header(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
-    numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(table)]
+    # An export's formula guard (a leading apostrophe) is taken off again, so that a file
+    # exported by detente re-imports exactly.
+    numbered = [(i + 1, [restore(c.strip()) for c in row]) for i, row in enumerate(table)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         raise ImportRefused([Problem(None, "", "The file is empty.")])
@@ -203,8 +232,8 @@ def _with_header(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
             problems.append(
                 Problem(
                     header_row,
-                    name,
-                    f"Unknown column '{name}'. The columns are: " + ", ".join(COLUMNS) + ".",
+                    clip(name),
+                    f"Unknown column '{clip(name)}'. The columns are: " + ", ".join(COLUMNS) + ".",
                 )
             )
         elif name in seen:
@@ -222,6 +251,17 @@ def _with_header(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
         _too_many()
     rows = []
     for n, row in data:
+        for i, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                column = names[i] if i < len(names) else ""
+                problems.append(
+                    Problem(
+                        n,
+                        column,
+                        f"This cell holds {len(cell):,} characters; the limit is "
+                        f"{MAX_CELL_CHARS:,}.",
+                    )
+                )
         values = {name: (row[i] if i < len(row) else "") for i, name in enumerate(names) if name}
         extra = [v for i, v in enumerate(row) if v and (i >= len(names) or not names[i])]
         if extra:
@@ -229,6 +269,8 @@ def _with_header(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
                 [Problem(n, "", "This row has more cells than the header has columns.")]
             )
         rows.append((n, values))
+    if problems:
+        raise ImportRefused(problems)
     return rows
 
 
@@ -259,7 +301,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
             side = side_names.get(side_text.lower())
             if side is None:
                 row_problems.append(
-                    Problem(n, "side", f"No side named '{side_text}' in this alliance.")
+                    Problem(n, "side", f"No side named '{clip(side_text)}' in this alliance.")
                 )
             elif side.pk not in access.writable_side_ids:
                 row_problems.append(Problem(n, "side", f"You cannot report values for {side}."))
@@ -281,7 +323,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
             for field_name, messages in form.errors.items():
                 column = FIELD_COLUMNS.get(field_name, "")
                 for message in messages:
-                    problems.append(Problem(n, column, str(message)))
+                    problems.append(Problem(n, column, _clipped(str(message), values)))
             continue
         key = (kpi.pk, side.pk, form.cleaned_data["period"])
         if key in seen:
@@ -301,6 +343,15 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
     return planned
 
 
+def _clipped(message: str, values: dict[str, str]) -> str:
+    """A form's message with any long value of the row it repeats cut to 100 characters
+    (Django's choice fields say "Select a valid choice. <value> is not one of ...")."""
+    for value in sorted(values.values(), key=len, reverse=True):
+        if len(value) > 100 and value in message:
+            message = message.replace(value, clip(value))
+    return message
+
+
 def _resolve_kpi(text: str, by_id: dict, by_name: dict, n: int, problems: list[Problem]) -> Any:
     text = text.strip()
     if not text:
@@ -313,9 +364,13 @@ def _resolve_kpi(text: str, by_id: dict, by_name: dict, n: int, problems: list[P
         return matches[0]
     if len(matches) > 1:
         ids = ", ".join(str(k.pk) for k in matches)
-        problems.append(Problem(n, "kpi", f"Several KPIs are named '{text}'; give its id ({ids})."))
+        problems.append(
+            Problem(n, "kpi", f"Several KPIs are named '{clip(text)}'; give its id ({ids}).")
+        )
     else:
-        problems.append(Problem(n, "kpi", f"No KPI '{text}' that you can see in this alliance."))
+        problems.append(
+            Problem(n, "kpi", f"No KPI '{clip(text)}' that you can see in this alliance.")
+        )
     return None
 
 
