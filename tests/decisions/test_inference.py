@@ -83,7 +83,9 @@ def make_decision(cast: Any, options: list, considerations: list, secret: dict, 
 
 
 def side_b_view(cast: Any, d: Decision) -> dict[str, Any]:
-    response = cast.api("bob").get(f"/api/v1/alliances/{cast.alliance.pk}/decisions/{d.pk}/conditions")
+    response = cast.api("bob").get(
+        f"/api/v1/alliances/{cast.alliance.pk}/decisions/{d.pk}/conditions"
+    )
     assert response.status_code == 200
     return response.json()
 
@@ -197,7 +199,9 @@ def test_it_leaves_the_demo_sales_weights_unsolvable_from_product_s_view(cast: A
     assert (rank, shares) == (1, None)  # "shares sum to one" and nothing else
     assert unknowns == 4
     flips = [f for f in view["conditions"]["flips"] if f["party"] == str(cast.side_a)]
-    assert flips and all(set(f) == {"party", "a", "b", "prefers", "conditions_hidden"} for f in flips)
+    assert flips and all(
+        set(f) == {"party", "a", "b", "prefers", "conditions_hidden"} for f in flips
+    )
     assert all(c["party"] != str(cast.side_a) for c in view["charts"]["flips"])
 
 

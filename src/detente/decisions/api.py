@@ -194,8 +194,13 @@ def list_weights(request: HttpRequest, alliance_id: int, pk: int) -> list[dict[s
     access = get_alliance_access(request.user, alliance_id)
     decision = access.get_record(Decision, pk)
     return [
-        {"id": w.pk, "side_id": w.owner_side_id, "visibility": w.visibility, "weights": w.weights,
-         "conditions_disclosed": w.conditions_disclosed}  # fmt: skip
+        {
+            "id": w.pk,
+            "side_id": w.owner_side_id,
+            "visibility": w.visibility,
+            "weights": w.weights,
+            "conditions_disclosed": w.conditions_disclosed,
+        }  # fmt: skip
         for w in access.records(PartyWeights).filter(decision=decision)
     ]
 

@@ -122,9 +122,7 @@ def result_json(
         "scale": {c: list(v) for c, v in result.scale.items()},
         "rankings": {r.party: _ranking_json(r, r.party in hidden) for r in result.rankings},
         "pairs": [list(p) for p in result.pairs],
-        "flips": [
-            _flip_json(pc, pc.party in hidden, pc.party in disclosed) for pc in result.flips
-        ],
+        "flips": [_flip_json(pc, pc.party in hidden, pc.party in disclosed) for pc in result.flips],
         "settlers": [
             _settler_json(s, bool(withheld)) for s in ordered_settlers(result, bool(withheld))
         ],
