@@ -508,7 +508,7 @@ def test_it_says_when_a_consideration_cannot_separate_the_options() -> None:
 
 def test_it_leaves_private_weights_out_of_the_json_and_the_statements() -> None:
     result = analyse(problem_from_dict(ISSUE_EXAMPLE))
-    doc = result.as_json(hide_weights_of=["product"])
+    doc = result.as_json(hide_weights_of=["product"], disclosed_conditions_of=["product"])
     for flip in doc["flips"]:
         for w in flip["weights"]:
             assert ("share_now" in w) == (flip["party"] == "sales")
@@ -518,6 +518,10 @@ def test_it_leaves_private_weights_out_of_the_json_and_the_statements() -> None:
     assert product_lines and all("now" not in s for s in product_lines)
     # Product's weights (0.2, 0.5, 0.3) appear nowhere as a current share.
     assert "(now 50%)" not in " ".join(doc["statements"])
+    # Not disclosed, product's conditions are left out too: they would give its weights away.
+    hidden = result.as_json(hide_weights_of=["product"])
+    assert all(f.get("conditions_hidden") for f in hidden["flips"] if f["party"] == "product")
+    assert not [s for s in hidden["statements"] if s.startswith("product would prefer")]
 
 
 def _run(tmp_path: Path, *argv: str) -> tuple[int, str, str]:

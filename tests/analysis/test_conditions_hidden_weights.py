@@ -1,7 +1,7 @@
-"""A party whose weights are private shows its preferences and conditions, never its weights.
-
-With two options a party's score is the weight share of the considerations favouring its
-choice, so hiding the weights means hiding scores and margins too.
+"""A party whose weights are private shows its preferences, never its weights, nor anything
+from which they follow: with two options its score is the weight share of the
+considerations favouring its choice, and each threshold is an equation in its shares. If it
+discloses its conditions, they are shown, still without its scores, margins or shares.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ def test_it_leaves_a_hidden_partys_scores_and_margins_out_of_the_json() -> None:
     }
     for flip in shown["flips"]:
         if flip["party"] == "sales":
+            assert flip == {"party": "sales", "a": flip["a"], "b": flip["b"],
+                            "prefers": flip["prefers"], "conditions_hidden": True}  # fmt: skip
+    for flip in result.as_json(["sales"], ["sales"])["flips"]:
+        if flip["party"] == "sales":
             assert "margin" not in flip and "margin_range" not in flip
             assert all("share_now" not in w for w in flip["weights"])
     # The other party is shown in full.
@@ -48,7 +52,9 @@ def test_it_never_prints_a_figure_of_the_hidden_weights_in_the_statements() -> N
     assert "(now" in text
 
 
-def test_the_json_of_a_hidden_party_still_carries_its_thresholds() -> None:
-    shown = json.loads(json.dumps(_result().as_json(["sales"])))
+def test_the_json_of_a_hidden_party_carries_its_thresholds_only_once_disclosed() -> None:
+    hidden = json.loads(json.dumps(_result().as_json(["sales"])))
+    assert all("weights" not in f for f in hidden["flips"] if f["party"] == "sales")
+    shown = json.loads(json.dumps(_result().as_json(["sales"], ["sales"])))
     sales_flips = [f for f in shown["flips"] if f["party"] == "sales"]
     assert sales_flips and all(f["weights"] for f in sales_flips)

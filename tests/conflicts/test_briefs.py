@@ -52,24 +52,76 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
+def renderings(cast: Any, who: str, conflict: Any, query: str = "") -> dict[str, str]:
+    """The brief as the page, the Markdown, the PDF's text and the API answer."""
+    base = f"/alliances/{cast.alliance.pk}/conflicts/{conflict.pk}/brief"
+    client = cast.client(who)
+    pdf = client.get(base + ".pdf" + query)
+    assert pdf["Content-Type"] == "application/pdf"
+    api = f"/api/v1/alliances/{cast.alliance.pk}/conflicts/{conflict.pk}/brief"
+    return {
+        "markdown": client.get(base + ".md" + query).content.decode(),
+        "pdf": pdf_text(pdf.content),
+        "page": client.get(base + "/" + query).content.decode(),
+        "api": cast.api(who)
+        .get(api + query.replace("internal=1", "internal=true"))
+        .content.decode(),
+    }
+
+
 @pytest.mark.parametrize("who", ["alice", "bob"])
-def test_a_brief_holds_none_of_the_other_sides_private_strings(
+def test_a_brief_is_joint_by_default_and_holds_no_side_s_private_strings(
     cast: Any, linked: Any, who: str
 ) -> None:
-    base = f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief"
-    client = cast.client(who)
-    markdown = client.get(base + ".md").content.decode()
-    pdf = client.get(base + ".pdf")
-    assert pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(pdf.content)
-    page = client.get(base + "/").content.decode()
-    api = cast.api(who).get(f"/api/v1/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief")
-    for rendered in (markdown, text, page, api.content.decode()):
+    for rendered in renderings(cast, who, linked).values():
+        for secret in PRIVATE["alice"] + PRIVATE["bob"]:
+            assert secret not in rendered
+        assert "Signal A-JOINT" in rendered
+        assert "-internal positions" not in rendered
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_an_internal_brief_is_asked_for_and_says_so_on_every_page(
+    cast: Any, linked: Any, who: str
+) -> None:
+    side = str(cast.side_a if who == "alice" else cast.side_b)
+    for kind, rendered in renderings(cast, who, linked, "?internal=1").items():
         for secret in PRIVATE[who]:
             assert secret not in rendered
         for own in OWN[who]:
             assert own in rendered
-        assert "Signal A-JOINT" in rendered
+        assert f"Contains {side}-internal positions" in rendered, kind
+    markdown = renderings(cast, who, linked, "?internal=1")["markdown"]
+    assert markdown.startswith(f"> **Contains {side}-internal positions.**")
+
+
+def test_an_internal_pdf_carries_the_warning_in_the_header_and_footer_of_every_page(
+    cast: Any, linked: Any
+) -> None:
+    linked.description = "A long history of the dispute. " * 400  # several pages
+    linked.save()
+    response = cast.client("alice").get(
+        f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief.pdf?internal=1"
+    )
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert text.count("Contains Acme-internal positions") == 2  # header and footer
+        assert f"Contains Acme-internal positions · page {number}" in text
+    joint = cast.client("alice").get(
+        f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief.pdf"
+    )
+    assert "internal positions" not in pdf_text(joint.content)
+
+
+def test_a_brief_of_a_conflict_private_to_a_side_is_internal(cast: Any, conflicts: dict) -> None:
+    md = (
+        cast.client("alice")
+        .get(f"/alliances/{cast.alliance.pk}/conflicts/{conflicts['a_private'].pk}/brief.md")
+        .content.decode()
+    )
+    assert md.startswith("> **Contains Acme-internal positions.**")
 
 
 def test_the_pdf_renders_with_extractable_text(cast: Any, linked: Any) -> None:
@@ -97,19 +149,17 @@ def test_the_pdf_renders_with_extractable_text(cast: Any, linked: Any) -> None:
 def test_a_brief_shows_the_other_sides_private_estimate_as_not_shared(
     cast: Any, linked: Any
 ) -> None:
-    md = (
-        cast.client("alice")
-        .get(f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief.md")
-        .content.decode()
-    )
+    base = f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief.md"
+    md = cast.client("alice").get(base + "?internal=1").content.decode()
     exit_row = next(line for line in md.splitlines() if line.startswith("| Exit"))
     assert exit_row.endswith("| not shared |")
-    md_b = (
-        cast.client("bob")
-        .get(f"/alliances/{cast.alliance.pk}/conflicts/{linked.pk}/brief.md")
-        .content.decode()
-    )
+    md_b = cast.client("bob").get(base + "?internal=1").content.decode()
     assert "not shared" not in next(line for line in md_b.splitlines() if line.startswith("| Exit"))
+    # The joint brief shows side B's private estimate as not shared, to side B as well.
+    md_b = cast.client("bob").get(base).content.decode()
+    assert next(line for line in md_b.splitlines() if line.startswith("| Exit")).endswith(
+        "| not shared |"
+    )
 
 
 def test_the_other_side_cannot_build_a_brief_of_a_private_conflict(

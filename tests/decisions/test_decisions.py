@@ -47,7 +47,7 @@ def api(cast: Any, d: Decision, suffix: str = "") -> str:
     return f"/api/v1/alliances/{cast.alliance.pk}/decisions/{d.pk}{suffix}"
 
 
-def command_json(tmp_path: Any, cast: Any, hide: list[str]) -> dict:
+def command_json(tmp_path: Any, cast: Any, hide: list[str], disclose: tuple = ()) -> dict:
     doc = {
         "options": ["A", "B"],
         "considerations": [
@@ -62,6 +62,8 @@ def command_json(tmp_path: Any, cast: Any, hide: list[str]) -> dict:
     args = [sys.executable, "-m", "detente", "conditions", str(path), "--json"]
     for party in hide:
         args += ["--hide-weights-of", party]
+    for party in disclose:
+        args += ["--disclose-conditions-of", party]
     out = subprocess.run(args, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -84,21 +86,74 @@ def test_it_gives_the_page_the_api_and_the_command_the_same_numbers(
         assert statement.replace("'", "&#x27;") in page.content.decode()
 
 
-def test_it_shows_the_other_side_the_conditions_of_hidden_weights_as_the_command_does(
+def test_it_shows_the_other_side_only_the_preference_of_hidden_weights_as_the_command_does(
     cast: Any, decision: Decision, tmp_path: Any
 ) -> None:
     acme = str(cast.side_a)
     answer = cast.api("bob").get(api(cast, decision, "/conditions")).json()
     command = command_json(tmp_path, cast, hide=[acme])
     assert answer["hidden_weights_of"] == [acme]
-    flips = [f for f in command["flips"] if f["party"] == acme]
+    assert answer["conditions_withheld_of"] == [acme]
+    assert answer["conditions"]["rankings"][acme].pop("scores_hidden") is True
+    assert answer["conditions"] == command
     mine = [f for f in answer["conditions"]["flips"] if f["party"] == acme]
-    for theirs, ours in zip(flips, mine, strict=True):
-        assert ours["weights"] == theirs["weights"]  # thresholds kept, current shares gone
-        assert ours["ratios"] == theirs["ratios"]
-        assert ours["values"] == theirs["values"]
-        assert "margin" not in ours
-    assert answer["conditions"]["rankings"][acme]["scores_hidden"] is True
+    assert mine == [{"party": acme, "a": "A", "b": "B", "prefers": "A", "conditions_hidden": True}]
+    assert [c for c in answer["charts"]["flips"] if c["party"] == acme] == []
+    assert f"{acme} prefers A to B" in " ".join(answer["conditions"]["statements"])
+    for settler in answer["conditions"]["settlers"]:  # a bound may be side A's threshold
+        assert "all_prefer_a" not in settler and "distance" not in settler
+
+
+def test_it_shows_disclosed_conditions_as_the_command_does(
+    cast: Any, decision: Decision, tmp_path: Any
+) -> None:
+    acme = str(cast.side_a)
+    PartyWeights.objects.filter(owner_side=cast.side_a).update(conditions_disclosed=True)
+    answer = cast.api("bob").get(api(cast, decision, "/conditions")).json()
+    command = command_json(tmp_path, cast, hide=[acme], disclose=[acme])
+    assert answer["conditions_withheld_of"] == [] and answer["conditions_disclosed_of"] == [acme]
+    assert answer["conditions"]["rankings"][acme].pop("scores_hidden") is True
+    assert answer["conditions"] == command
+    mine = [f for f in answer["conditions"]["flips"] if f["party"] == acme]
+    assert mine and all(f["weights"] and "margin" not in f for f in mine)
+    assert all("share_now" not in w for f in mine for w in f["weights"])
+    charts = [c for c in answer["charts"]["flips"] if c["party"] == acme]
+    assert charts and all("now" not in line for c in charts for line in c["lines"])
+    page = cast.client("bob").get(url(cast, decision)).content.decode()
+    assert "chose to show you the conditions" in page
+
+
+def test_it_lets_a_side_disclose_its_conditions_with_a_warning_audited_and_revocable(
+    cast: Any, decision: Decision, call: Any
+) -> None:
+    from detente.decisions.forms import DISCLOSURE_WARNING
+
+    record = PartyWeights.objects.get(owner_side=cast.side_a)
+    form_page = cast.client("alice").get(url(cast, decision, f"weights/{record.pk}/"))
+    assert DISCLOSURE_WARNING.replace("'", "&#x27;") in form_page.content.decode()
+    response = call(
+        cast.api("alice"), "PUT", api(cast, decision, "/weights"),
+        {"weights": SECRET, "conditions_disclosed": True},
+    )  # fmt: skip
+    assert response.status_code == 200 and response.json()["conditions_disclosed"] is True
+    entry = AuditEntry.objects.filter(model="decisions.partyweights").latest("at")
+    assert entry.action == "update" and entry.after["conditions_disclosed"] is True
+    assert entry.before["conditions_disclosed"] is False
+    own = cast.client("alice").get(url(cast, decision)).content.decode()
+    assert "can work out these weights" in own
+    flips = cast.api("bob").get(api(cast, decision, "/conditions")).json()["conditions"]["flips"]
+    assert any(f.get("weights") for f in flips if f["party"] == str(cast.side_a))
+    # The page's form revokes it (an unticked box), again audited.
+    cast.client("alice").post(
+        url(cast, decision, f"weights/{record.pk}/"),
+        {"visibility": "private", "weight_0": 61.75, "weight_1": 19.25, "weight_2": 23.5},
+    )  # fmt: skip
+    assert PartyWeights.objects.get(pk=record.pk).conditions_disclosed is False
+    entry = AuditEntry.objects.filter(model="decisions.partyweights").latest("at")
+    assert entry.before["conditions_disclosed"] is True
+    assert entry.after["conditions_disclosed"] is False
+    flips = cast.api("bob").get(api(cast, decision, "/conditions")).json()["conditions"]["flips"]
+    assert all(f.get("conditions_hidden") for f in flips if f["party"] == str(cast.side_a))
 
 
 def _leaks(text: str, cast: Any, decision: Decision) -> list[str]:

@@ -233,9 +233,10 @@ def close_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: Clo
 
 
 @router.get(A + "/conflicts/{pk}/brief", summary="Escalation brief (data twin of the page)")
-def get_brief(request: HttpRequest, alliance_id: int, pk: int) -> dict:
+def get_brief(request: HttpRequest, alliance_id: int, pk: int, internal: bool = False) -> dict:
+    """Joint records only, unless ``internal`` (your side's internal brief, marked as such)."""
     access = get_alliance_access(request.user, alliance_id)
-    brief = briefs.build(access, access.get_record(Conflict, pk))
+    brief = briefs.build(access, access.get_record(Conflict, pk), internal=internal)
     return {**brief.as_json(), "markdown": briefs.markdown(brief)}
 
 

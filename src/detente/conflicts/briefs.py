@@ -1,8 +1,16 @@
 """The one-page escalation brief for leadership: data, Markdown and PDF.
 
-``build`` gathers everything through the reader's ``AllianceAccess``, so a brief built by
-side A holds joint records and side A's own private ones, never side B's private ones; the
-Markdown and the PDF are both rendered from that one structure and nothing else.
+A brief is joint by default: it is built from the alliance's joint records only
+(``JointAccess``, the visibility rule's joint-only view), whoever asks for it, so it can go
+up a ladder rung that includes the partner without carrying the author side's private
+positions (its walk-away, its private estimates, its private commitments and signals).
+
+An internal brief is an explicit choice by a side (``internal=True``), and a brief of a
+conflict private to a side is internal by nature. It is built through the reader's
+``AllianceAccess`` (joint records and the reader's side's private ones, never the other
+side's) and says "Contains <side>-internal positions" at the top of the Markdown, in a
+banner of the page and in the header and footer of every PDF page. The Markdown, the PDF
+and the page are all rendered from the one ``Brief`` structure and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.visibility import JOINT, AllianceAccess
 from detente.conflicts import linked, restructuring
 from detente.conflicts.models import Comparison, Conflict, ConflictView
 
@@ -38,17 +46,54 @@ class Brief:
     recommendation: str
     decision: str
     notes: list[str] = field(default_factory=list)
+    internal_to: str = ""  # the side whose internal positions the brief holds; "" when joint
+
+    @property
+    def internal_warning(self) -> str:
+        return f"Contains {self.internal_to}-internal positions" if self.internal_to else ""
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return dict(self.__dict__) | {
+            "scope": "internal" if self.internal_to else "joint",
+            "internal_warning": self.internal_warning,
+        }
+
+
+@dataclass
+class JointAccess(AllianceAccess):
+    """The joint records of an alliance and nothing else, whoever reads (no writes)."""
+
+    def records(self, model: Any) -> Any:
+        return model.objects.visible_to_side(None).filter(alliance=self.alliance)
+
+
+def joint_access(access: AllianceAccess) -> JointAccess:
+    return JointAccess(alliance=access.alliance, user=access.user, roles={}, sides=access.sides)
 
 
 def _money(v: float, cur: str) -> str:
     return f"{v:,.0f} {cur}"
 
 
-def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = None) -> Brief:
+def build(
+    access: AllianceAccess,
+    conflict: Conflict,
+    now: datetime | None = None,
+    *,
+    internal: bool = False,
+) -> Brief:
+    """The brief of ``conflict`` (which the reader may see): joint unless ``internal`` is
+    asked for or the conflict itself is private to the reader's side."""
     now = now or timezone.now()
+    internal = internal or conflict.visibility != JOINT
+    author = access  # the reader's side: who the brief is prepared by
+    internal_to = ""
+    if internal:
+        sides = [s for s in access.my_sides if conflict.visibility == JOINT
+                 or s.pk == conflict.owner_side_id]  # fmt: skip
+        internal_to = " and ".join(str(s) for s in sides)
+    else:
+        access = joint_access(access)
     step = conflict.current_step
     issue = [
         ("Source", conflict.get_source_display()),
@@ -74,7 +119,7 @@ def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = Non
             "position": v.position,
             "interests": v.interests,
             "data": v.data,
-            "private": "private to your side" if v.is_private else "",
+            "private": f"internal to {v.owner_side}" if v.is_private else "",
         }
         for v in views
     ]
@@ -126,7 +171,7 @@ def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = Non
     return Brief(
         title=conflict.title,
         alliance=access.alliance.name,
-        prepared_for=", ".join(str(s) for s in access.my_sides),
+        prepared_for=", ".join(str(s) for s in author.my_sides),
         prepared_on=f"{timezone.localtime(now):%d %b %Y}",
         issue=issue,
         description=conflict.description,
@@ -138,6 +183,7 @@ def build(access: AllianceAccess, conflict: Conflict, now: datetime | None = Non
         conditions=conditions,
         recommendation=conflict.recommendation or "No recommendation recorded yet.",
         decision=conflict.decision_asked or "No decision asked for yet.",
+        internal_to=internal_to,
     )
 
 
@@ -155,8 +201,14 @@ def markdown(brief: Brief) -> str:
     # Markdown passes raw HTML through to whatever renders it; every text in the brief,
     # typed by either side, goes in HTML-escaped ("<" as "&lt;"), which renders as typed.
     brief = replace(brief, **{k: _html_escaped(v) for k, v in brief.__dict__.items()})
-    out = [f"# Escalation brief: {brief.title}", ""]
-    out.append(f"*{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}*")
+    out = []
+    if brief.internal_to:
+        out += [f"> **{brief.internal_warning}.** Do not share this brief with the other side.", ""]
+    out += [f"# Escalation brief: {brief.title}", ""]
+    scope = "internal brief" if brief.internal_to else "joint brief: joint records only"
+    out.append(
+        f"*{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on} · {scope}*"
+    )
     out += ["", "## The issue", ""]
     out += [f"- **{k}:** {v}" for k, v in brief.issue]
     if brief.description:
@@ -213,11 +265,15 @@ _SPELLED = {
 }
 
 
-def _pdf_text(text: str) -> str:
+def _plain(text: str) -> str:
+    """Text the PDF's Latin-1 font can draw."""
     for k, v in _SPELLED.items():
         text = text.replace(k, v)
-    text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text).replace("\n", "<br/>")
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def _pdf_text(text: str) -> str:
+    return escape(_plain(text)).replace("\n", "<br/>")
 
 
 def pdf(brief: Brief) -> bytes:
@@ -240,7 +296,10 @@ def pdf(brief: Brief) -> bytes:
 
     story: list[Any] = [
         p(f"Escalation brief: {brief.title}", title),
-        p(f"{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on}"),
+        p(
+            f"{brief.alliance} · prepared by {brief.prepared_for} · {brief.prepared_on} · "
+            + ("internal brief" if brief.internal_to else "joint brief: joint records only")
+        ),
         p("The issue", h2),
         Paragraph(
             "; ".join(f"<b>{_pdf_text(k)}:</b> {_pdf_text(v)}" for k, v in brief.issue), body
@@ -301,5 +360,19 @@ def pdf(brief: Brief) -> bytes:
         title=f"Escalation brief: {brief.title}",
         author="detente",
     )
-    doc.build(story)
+
+    def mark(canvas: Any, document: Any) -> None:
+        """The internal warning in the header and the footer of every page."""
+        if not brief.internal_to:
+            return
+        text = _plain(brief.internal_warning)
+        width, height = A4
+        canvas.saveState()
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.setFillColor(colors.HexColor("#8a1c1c"))
+        canvas.drawCentredString(width / 2, height - 7 * mm, text)
+        canvas.drawCentredString(width / 2, 5 * mm, f"{text} · page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=mark, onLaterPages=mark)
     return buffer.getvalue()

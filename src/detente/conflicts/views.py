@@ -315,11 +315,16 @@ def conflict_dialogue(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
     )
 
 
+def _internal(request: HttpRequest) -> bool:
+    """A brief is joint unless the reader explicitly asks for its side's internal one."""
+    return request.GET.get("internal") in ("1", "true")
+
+
 @login_required
 def conflict_brief(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
     conflict = access.get_record(Conflict, pk)
-    brief = briefs.build(access, conflict)
+    brief = briefs.build(access, conflict, internal=_internal(request))
     return render(
         request,
         "conflicts/brief.html",
@@ -332,7 +337,8 @@ def conflict_brief_pdf(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
     access = get_alliance_access(request.user, alliance_id)
     conflict = access.get_record(Conflict, pk)
     response = HttpResponse(
-        briefs.pdf(briefs.build(access, conflict)), content_type="application/pdf"
+        briefs.pdf(briefs.build(access, conflict, internal=_internal(request))),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="brief-conflict-{conflict.pk}.pdf"'
     return response
@@ -343,7 +349,8 @@ def conflict_brief_md(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
     access = get_alliance_access(request.user, alliance_id)
     conflict = access.get_record(Conflict, pk)
     response = HttpResponse(
-        briefs.markdown(briefs.build(access, conflict)), content_type="text/markdown; charset=utf-8"
+        briefs.markdown(briefs.build(access, conflict, internal=_internal(request))),
+        content_type="text/markdown; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="brief-conflict-{conflict.pk}.md"'
     return response

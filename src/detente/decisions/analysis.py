@@ -2,14 +2,19 @@
 
 Private weights and the other side
 ----------------------------------
-A side's weights may be private. The other side must still see the *conditions* computed
-from them (that is the point of the page), so the analysis reads every side's weights of
-the decision, and then shows the weights of a side the reader cannot see only through
-the engine's hide-weights mode (``ConditionsResult.as_json(hide_weights_of=...)``), which
-also leaves out the hidden party's scores and margins (linear in its weights; with two
-options they give its shares away at once); the chart data below skips them too. Which sides are hidden is decided by the
-visibility rule (``access.records``), not by hand. What a determined reader can still work
-out from the thresholds is written in docs/decisions.md.
+A side's weights may be private. Hidden means not inferable: every flip threshold, ratio,
+value threshold, margin, score and chart line of a party is linear in its weight shares, so
+a few of them and "shares sum to one" give the weights exactly (issue 12). For a party
+whose weights the reader may not see, the reader therefore gets its order of preference
+and nothing else: the engine's hide-weights mode (``ConditionsResult.as_json``) leaves the
+rest out, and the chart data below skips that party.
+
+The side may choose to disclose its conditions (``PartyWeights.conditions_disclosed``,
+audited like any change of the record, revocable): the reader then sees its thresholds and
+flip charts, still without its current weights, scores or margins, and the page says that
+the weights can be deduced from them. To compute a hidden party's preference the analysis
+reads every side's weights of the decision; which sides are hidden is decided by the
+visibility rule (``access.records``), not by hand.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 
 def _parties(
     access: AllianceAccess, decision: Decision
-) -> tuple[list[Party], list[dict[str, Any]], set[str], list[str]]:
+) -> tuple[list[Party], list[dict[str, Any]], set[str], set[str], list[str]]:
     visible = set(
         access.records(PartyWeights).filter(decision=decision).values_list("id", flat=True)
     )
@@ -67,6 +72,7 @@ def _parties(
     parties: list[Party] = []
     listing: list[dict[str, Any]] = []
     hidden: set[str] = set()
+    disclosed: set[str] = set()
     notes: list[str] = []
     # Every side's weights of this decision (see the module docstring); the reader sees
     # the weights of the records in `visible` only.
@@ -81,6 +87,7 @@ def _parties(
             "party": name,
             "side_id": record.owner_side_id,
             "weights_visible": shown,
+            "conditions_disclosed": record.conditions_disclosed,
         }
         if shown:
             entry |= {"id": record.pk, "visibility": record.visibility, "weights": weights}
@@ -91,7 +98,9 @@ def _parties(
         parties.append(Party(name, weights))
         if not shown:
             hidden.add(name)
-    return parties, listing, hidden, notes
+            if record.conditions_disclosed:
+                disclosed.add(name)
+    return parties, listing, hidden, disclosed, notes
 
 
 def _normalised(result: dict[str, Any], decision: Decision) -> dict[str, dict[str, float]]:
@@ -113,19 +122,25 @@ def _normalised(result: dict[str, Any], decision: Decision) -> dict[str, dict[st
     return out
 
 
-def _flip_charts(result: dict[str, Any], decision: Decision, hidden: set[str]) -> list[dict]:
+def _flip_charts(
+    result: dict[str, Any], decision: Decision, hidden: set[str], withheld: set[str]
+) -> list[dict]:
     """Per party and pair: the lead of a over b as one consideration's share moves 0 -> 1.
 
     With one weight moving and the others keeping their proportions the lead is a straight
     line from R (share 0) to d (share 1) and crosses zero at the threshold t* = R/(R - d).
-    The line is drawn from t* and the joint values only (R = t*·d/(t* - 1)), so for a party
-    whose weights are hidden it shows nothing beyond the threshold the engine states; the
-    current share is marked only where the reader may see the weights.
+    The line is drawn from t* and the joint values only (R = t*·d/(t* - 1)). R is linear in
+    the party's shares, so a party whose conditions are withheld gets no chart at all; for a
+    hidden party that disclosed its conditions the line shows nothing beyond the threshold
+    the engine states, and the current share is marked only where the reader may see the
+    weights.
     """
     u = _normalised(result, decision)
     charts = []
     for flip in result["flips"]:
         a, b, party = flip["a"], flip["b"], flip["party"]
+        if party in withheld:
+            continue
         lines = []
         for w in flip["weights"]:
             t = w["threshold_share"]
@@ -160,11 +175,14 @@ def _flip_charts(result: dict[str, Any], decision: Decision, hidden: set[str]) -
 def conditions(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
     """Everything the decision page shows, as JSON: the page renders this and the API
     returns it unchanged."""
-    parties, listing, hidden, notes = _parties(access, decision)
+    parties, listing, hidden, disclosed, notes = _parties(access, decision)
+    withheld = hidden - disclosed
     out: dict[str, Any] = {
         "decision": decision_json(decision),
         "parties": listing,
         "hidden_weights_of": sorted(hidden),
+        "conditions_withheld_of": sorted(withheld),
+        "conditions_disclosed_of": sorted(disclosed),
         "notes": notes,
         "ready": bool(parties),
     }
@@ -173,7 +191,7 @@ def conditions(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
         return out
     problem = problem_of(decision.options, decision.considerations, parties)
     try:
-        result = analyse(problem).as_json(hide_weights_of=hidden)
+        result = analyse(problem).as_json(hidden, disclosed)
     except InputError as exc:  # stored data is checked on save; this is a safety net
         out["ready"] = False
         out["notes"].append(f"The decision cannot be analysed: {exc}")
@@ -193,7 +211,7 @@ def conditions(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
                 if party not in hidden
             ],
         },
-        "flips": _flip_charts(result, decision, hidden),
+        "flips": _flip_charts(result, decision, hidden, withheld),
     }
     return out
 

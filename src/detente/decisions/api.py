@@ -44,6 +44,12 @@ class WeightsIn(Schema):
     side_id: int | None = Field(None, description="The party (side); defaults to your side.")
     visibility: str | None = Field(None, description="private (default) or joint")
     weights: dict[str, float] = Field(..., description="Consideration name -> weight >= 0.")
+    conditions_disclosed: bool | None = Field(
+        None,
+        description="Let the other side see the conditions of private weights (flip "
+        "thresholds, ratios, values); they give the weights away. Default: unchanged "
+        "(false for new weights).",
+    )
 
 
 class SeriesIn(Schema):
@@ -154,6 +160,8 @@ def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: Weight
     existing = access.records(PartyWeights).filter(decision=decision, owner_side_id=side_id).first()
     if existing is not None:
         existing = access.get_record(PartyWeights, existing.pk, write=True)
+    # Before the form is bound: validation writes the new values onto the instance.
+    before = audit.snapshot(existing) if existing else None
     names = {f"weight_{i}": n for i, n in enumerate(decision.consideration_names)}
     data: dict[str, Any] = {
         "owner_side": side_id or "",
@@ -162,6 +170,11 @@ def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: Weight
             existing.visibility if existing else PartyWeights._meta.get_field("visibility").default
         ),
     }
+    disclosed = payload.conditions_disclosed
+    if disclosed is None:
+        disclosed = existing.conditions_disclosed if existing else False
+    if disclosed:  # a checkbox: absent means False
+        data["conditions_disclosed"] = "on"
     for key, name in names.items():
         data[key] = payload.weights.get(name, "")
     form = WeightsForm(data=data, instance=existing, access=access, decision=decision)
@@ -170,10 +183,10 @@ def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: Weight
         form.is_valid()
         form.add_error(None, f"Not considerations of this decision: {', '.join(unknown)}.")
     _check(form, names)
-    before = audit.snapshot(existing) if existing else None
     record = services.save_form(access, form, before=before)
     return {"id": record.pk, "side_id": record.owner_side_id, "visibility": record.visibility,
-            "weights": record.weights}  # fmt: skip
+            "weights": record.weights,
+            "conditions_disclosed": record.conditions_disclosed}  # fmt: skip
 
 
 @router.get(D + "/{pk}/weights", summary="The weights you may see (your side's, and joint ones)")
@@ -181,7 +194,13 @@ def list_weights(request: HttpRequest, alliance_id: int, pk: int) -> list[dict[s
     access = get_alliance_access(request.user, alliance_id)
     decision = access.get_record(Decision, pk)
     return [
-        {"id": w.pk, "side_id": w.owner_side_id, "visibility": w.visibility, "weights": w.weights}
+        {
+            "id": w.pk,
+            "side_id": w.owner_side_id,
+            "visibility": w.visibility,
+            "weights": w.weights,
+            "conditions_disclosed": w.conditions_disclosed,
+        }  # fmt: skip
         for w in access.records(PartyWeights).filter(decision=decision)
     ]
 

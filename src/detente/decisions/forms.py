@@ -197,20 +197,31 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
+DISCLOSURE_WARNING = (
+    "If you tick this, the other side sees the conditions under which your preference "
+    "flips (the weight shares, ratios and values at which it changes). Those conditions "
+    "are exact, and together they give your weights away: the other side can work them "
+    "out. Untick it to hide them again."
+)
+
+
 class WeightsForm(RecordForm):
-    """A side's weights: one field per consideration of the decision."""
+    """A side's weights: one field per consideration of the decision, and whether the side
+    lets the other side see the conditions of private weights (see DISCLOSURE_WARNING)."""
 
     class Meta:
         model = PartyWeights
-        fields = ["visibility"]
+        fields = ["visibility", "conditions_disclosed"]
 
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decision = decision
         self.fields["visibility"].help_text = (
-            "Private: the other side sees the conditions computed from your weights, "
-            "never the weights themselves."
+            "Private: the other side sees which option you prefer, and nothing from which "
+            "your weights could be worked out."
         )
+        self.fields["conditions_disclosed"].label = "Let the other side see my conditions"
+        self.fields["conditions_disclosed"].help_text = DISCLOSURE_WARNING
         current = self.instance.weights if self.instance.pk else {}
         self.weight_fields: dict[str, str] = {}
         for i, name in enumerate(decision.consideration_names):

@@ -6,8 +6,9 @@ decision because they are always read, checked and analysed together, and they s
 decision's visibility.
 
 A ``PartyWeights`` record is one side's weights on those considerations. It is private to
-its side by default: the other side then sees the conditions the engine computes from it
-(``detente.decisions.analysis``), never the weights themselves.
+its side by default: the other side then sees which option that side prefers and nothing
+from which its weights follow. The side may disclose its conditions (``conditions_disclosed``),
+knowing that its weights can then be deduced from them (``detente.decisions.analysis``).
 
 A ``GoalSeries`` is a metric history entered with the decision: a side's goal, or a
 guardrail on another series (a band that must hold while the primary moves). The
@@ -53,6 +54,10 @@ class PartyWeights(AllianceRecord):
     visibility = models.CharField(
         max_length=7, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # The side's explicit choice to let the other side see the conditions computed from
+    # private weights (thresholds, ratios, values, flip charts). Off by default: the
+    # conditions are linear in the weights and give them away exactly.
+    conditions_disclosed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["owner_side_id"]

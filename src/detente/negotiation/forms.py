@@ -389,6 +389,14 @@ class AcceptForm(forms.Form):
         return value
 
 
+FACILITATOR_WARNING = (
+    "The facilitator sees your side's utility of every package on the frontier and your "
+    "walk-away value. From those utilities your weights and scores can be partly worked "
+    "out, on a small round wholly. Name only someone you would show them to; you can "
+    "revoke the grant at any time."
+)
+
+
 class GrantForm(forms.Form):
     """A side names the facilitator: by email, anyone with a detente account (a neutral
     person need not belong to any side), or one of the alliance's members from the list.
@@ -412,6 +420,7 @@ class GrantForm(forms.Form):
         queryset=get_user_model().objects.none(),
         required=False,
         label="Or someone in the alliance",
+        help_text=FACILITATOR_WARNING,
     )
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:

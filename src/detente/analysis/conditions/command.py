@@ -33,7 +33,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PARTY",
-        help="leave this party's current weights out of the output (repeatable)",
+        help="show this party's preference only: no weights, scores, margins or thresholds, "
+        "from which its weights would follow (repeatable)",
+    )
+    parser.add_argument(
+        "--disclose-conditions-of",
+        action="append",
+        default=[],
+        metavar="PARTY",
+        help="for a party hidden by --hide-weights-of, show its thresholds anyway "
+        "(its weights can then be deduced from them) (repeatable)",
     )
 
 
@@ -42,9 +51,13 @@ def run(args: argparse.Namespace) -> int:
         if args.samples < 1:
             raise InputError("--samples", "must be at least 1")
         problem = problem_from_dict(load_document(args.file))
-        for party in args.hide_weights_of:
-            if party not in {p.name for p in problem.parties}:
-                raise InputError("--hide-weights-of", f"no party named {party!r}")
+        for flag, named in (
+            ("--hide-weights-of", args.hide_weights_of),
+            ("--disclose-conditions-of", args.disclose_conditions_of),
+        ):
+            for party in named:
+                if party not in {p.name for p in problem.parties}:
+                    raise InputError(flag, f"no party named {party!r}")
         result = analyse(
             problem,
             pairs="all" if args.all_pairs else "disagreements",
@@ -57,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.json:
         # Serialise fully before writing, so a failure never leaves half a document.
-        print(json.dumps(result.as_json(args.hide_weights_of), indent=2, allow_nan=False))
+        data = result.as_json(args.hide_weights_of, args.disclose_conditions_of)
+        print(json.dumps(data, indent=2, allow_nan=False))
         return 0
     hidden = set(args.hide_weights_of)
     for ranking in result.rankings:
@@ -67,6 +81,6 @@ def run(args: argparse.Namespace) -> int:
             ranked = ", ".join(f"{o.option} {num(o.score)}" for o in ranking.options)
         print(f"{ranking.party}: {ranked}")
     print()
-    for statement in result.statements(hidden):
+    for statement in result.statements(hidden, args.disclose_conditions_of):
         print(f"- {statement}")
     return 0

@@ -122,15 +122,20 @@ class ConditionsResult:
     scale: dict[str, tuple[float, float]]
     notes: list[str] = field(default_factory=list)
 
-    def statements(self, hide_weights_of: Collection[str] = ()) -> list[str]:
+    def statements(
+        self, hide_weights_of: Collection[str] = (), disclosed_conditions_of: Collection[str] = ()
+    ) -> list[str]:
         from detente.analysis.conditions.statements import write_statements
 
-        return write_statements(self, hide_weights_of)
+        return write_statements(self, hide_weights_of, disclosed_conditions_of)
 
-    def as_json(self, hide_weights_of: Collection[str] = ()) -> dict:
+    def as_json(
+        self, hide_weights_of: Collection[str] = (), disclosed_conditions_of: Collection[str] = ()
+    ) -> dict:
+        """The JSON result; see ``output.py`` for what hiding a party leaves out."""
         from detente.analysis.conditions.output import result_json
 
-        return result_json(self, hide_weights_of)
+        return result_json(self, hide_weights_of, disclosed_conditions_of)
 
 
 # --- analysis ------------------------------------------------------------------------------

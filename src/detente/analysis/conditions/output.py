@@ -1,9 +1,16 @@
 """The JSON form of a conditions result: what ``detente conditions --json`` prints.
 
-hide_weights_of lists parties whose weights are private to their side: their current weights,
-raw weight units and current ratios are left out, and so are their scores and margins (with
-two options a score is a weight share) and their statements' "now" figures. Their order of
-preference and the thresholds stay, because those are the conditions the other side may see.
+hide_weights_of lists parties whose weights are private to their side. Hidden means not
+inferable: such a party keeps its order of preference and nothing from which its weights or
+scores follow. Every threshold is linear in the party's weight shares (a weight threshold
+t* = R/(R - d) gives one equation, a ratio threshold another, a value threshold the margin
+over one share), so m - 1 of them and "shares sum to one" solve all m shares; its flips
+therefore carry no weights, ratios, values or margins, and the settling estimates (whose
+bounds are the farthest party's value threshold) carry no bounds while any party is hidden.
+
+disclosed_conditions_of lists hidden parties that chose to let the other side see their
+conditions: their thresholds stay (current weights, scores and margins are still left out),
+knowing that the weights can then be deduced from them.
 """
 
 from __future__ import annotations
@@ -16,7 +23,10 @@ if TYPE_CHECKING:
     from detente.analysis.conditions.engine import ConditionsResult, PairConditions, Settler
 
 
-def _flip_json(pc: PairConditions, hide: bool) -> dict[str, Any]:
+def _flip_json(pc: PairConditions, hide: bool, disclosed: bool) -> dict[str, Any]:
+    if hide and not disclosed:  # the preference only: any threshold is an equation in the weights
+        return {"party": pc.party, "a": pc.a, "b": pc.b, "prefers": pc.prefers,
+                "conditions_hidden": True}  # fmt: skip
     weights = []
     for w in pc.weights:
         item = asdict(w)
@@ -59,14 +69,48 @@ def _ranking_json(ranking: Any, hide: bool) -> dict[str, Any]:
     }
 
 
-def _settler_json(s: Settler) -> dict[str, Any]:
+def _settler_json(s: Settler, bounds_hidden: bool) -> dict[str, Any]:
     item = asdict(s)
     item["estimate"] = s.estimate.as_json()
+    if bounds_hidden:  # a bound is some party's value threshold, perhaps the hidden one's
+        for key in ("all_prefer_a", "all_prefer_b", "distance"):
+            item.pop(key)
     return item
 
 
-def result_json(result: ConditionsResult, hide_weights_of: Collection[str] = ()) -> dict[str, Any]:
+def ordered_settlers(result: ConditionsResult, bounds_hidden: bool) -> list[Settler]:
+    """The settlers, nearest first; with bounds hidden, in an order that does not depend on
+    the weights (the distance to a settling value is a hidden party's threshold too)."""
+    if not bounds_hidden:
+        return list(result.settlers)
+    pairs = {tuple(p): q for q, p in enumerate(result.pairs)}
+    names = [c.name for c in result.problem.considerations]
+    options = list(result.problem.options)
+    return sorted(
+        result.settlers,
+        key=lambda s: (pairs[(s.a, s.b)], not s.within_range, names.index(s.consideration),
+                       options.index(s.option)),
+    )  # fmt: skip
+
+
+def conditions_hidden(
+    result: ConditionsResult,
+    hide_weights_of: Collection[str],
+    disclosed_conditions_of: Collection[str] = (),
+) -> set[str]:
+    """The parties of ``result`` whose conditions are withheld (hidden and not disclosed)."""
+    parties = {r.party for r in result.rankings}
+    return (set(hide_weights_of) - set(disclosed_conditions_of)) & parties
+
+
+def result_json(
+    result: ConditionsResult,
+    hide_weights_of: Collection[str] = (),
+    disclosed_conditions_of: Collection[str] = (),
+) -> dict[str, Any]:
     hidden = set(hide_weights_of)
+    disclosed = set(disclosed_conditions_of)
+    withheld = conditions_hidden(result, hidden, disclosed)
     return {
         "conventions": {
             "normalisation": "min-max on a fixed scale per consideration: 0 worst, 1 best",
@@ -78,9 +122,11 @@ def result_json(result: ConditionsResult, hide_weights_of: Collection[str] = ())
         "scale": {c: list(v) for c, v in result.scale.items()},
         "rankings": {r.party: _ranking_json(r, r.party in hidden) for r in result.rankings},
         "pairs": [list(p) for p in result.pairs],
-        "flips": [_flip_json(pc, pc.party in hidden) for pc in result.flips],
-        "settlers": [_settler_json(s) for s in result.settlers],
+        "flips": [_flip_json(pc, pc.party in hidden, pc.party in disclosed) for pc in result.flips],
+        "settlers": [
+            _settler_json(s, bool(withheld)) for s in ordered_settlers(result, bool(withheld))
+        ],
         "robustness": [r.as_json() for r in result.robustness],
-        "statements": result.statements(hidden),
+        "statements": result.statements(hidden, disclosed),
         "notes": list(result.notes),
     }

@@ -3,6 +3,10 @@
 Each statement is written from one party's side: what would have to be true for that party
 to prefer the option it currently ranks lower. The list is kept short on purpose (the few
 closest conditions of each kind); the JSON carries every threshold.
+
+A party whose weights are hidden gets its preference stated and nothing else: each
+threshold is an equation in its weight shares (see ``output.py``). Only if it has disclosed
+its conditions are they written, still without its current shares ("now ...").
 """
 
 from __future__ import annotations
@@ -103,7 +107,15 @@ def _plausible(value: float, scale: tuple[float, float]) -> bool:
     return lo - (hi - lo) / 2 <= value <= hi + (hi - lo) / 2
 
 
-def _settler_sentence(s: Settler, scale: tuple[float, float]) -> str | None:
+def _settler_sentence(s: Settler, scale: tuple[float, float], bounds_hidden: bool) -> str | None:
+    if bounds_hidden:  # the bound may be a hidden party's value threshold: say only whether
+        if not s.within_range:  # the stated range reaches one
+            return None
+        return (
+            f"Learning {s.option}'s {s.consideration} (estimate {estimate(s.estimate)}) could "
+            f"settle {s.a} versus {s.b}: somewhere in the stated range every party would prefer "
+            "the same option."
+        )
     sides = []
     for bound, option in ((s.all_prefer_a, s.a), (s.all_prefer_b, s.b)):
         if bound is not None and _plausible(bound.value, scale):
@@ -123,7 +135,14 @@ def _settler_sentence(s: Settler, scale: tuple[float, float]) -> str | None:
     )
 
 
-def write_statements(result: ConditionsResult, hide_weights_of: Collection[str] = ()) -> list[str]:
+def write_statements(
+    result: ConditionsResult,
+    hide_weights_of: Collection[str] = (),
+    disclosed_conditions_of: Collection[str] = (),
+) -> list[str]:
+    from detente.analysis.conditions.output import conditions_hidden, ordered_settlers
+
+    withheld = conditions_hidden(result, hide_weights_of, disclosed_conditions_of)
     out: list[str] = []
     by_pair: dict[tuple[str, str], list[PairConditions]] = {}
     for pc in result.flips:
@@ -160,6 +179,12 @@ def write_statements(result: ConditionsResult, hide_weights_of: Collection[str] 
                     f"{num(pc.margin_high)})."
                 )
             target = pc.b if pc.prefers == pc.a else pc.a
+            if pc.party in withheld:
+                out.append(
+                    f"{pc.party} keeps the conditions under which it would prefer {target} "
+                    "private (they would give its weights away)."
+                )
+                continue
             parts = _conditions_for(pc, target, pc.party in hide_weights_of, result.scale)
             if parts:
                 out.append(
@@ -170,8 +195,12 @@ def write_statements(result: ConditionsResult, hide_weights_of: Collection[str] 
                     f"No single weight or estimate change would make {pc.party} prefer "
                     f"{target} to {pc.prefers}."
                 )
-        pair_settlers = [s for s in result.settlers if (s.a, s.b) == (a, b)]
-        sentences = [_settler_sentence(s, result.scale[s.consideration]) for s in pair_settlers]
+        settlers = ordered_settlers(result, bool(withheld))
+        pair_settlers = [s for s in settlers if (s.a, s.b) == (a, b)]
+        sentences = [
+            _settler_sentence(s, result.scale[s.consideration], bool(withheld))
+            for s in pair_settlers
+        ]
         out.extend([t for t in sentences if t][:MAX_SETTLERS])
     for r in result.robustness:
         ranked = sorted(r.shares.items(), key=lambda kv: -kv[1])
