@@ -140,6 +140,10 @@ def restore(path: Path, *, progress: bool | None = None) -> BackupInfo:
         _sqlite_restore(info.path, progress)
     else:
         _pg_restore(info.path, progress)
+    # Content type ids are cached per process; the restored table is the truth now.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
     return info
 
 
@@ -345,11 +349,17 @@ def _run_with_progress(
         ) as proc,
     ):
         assert proc.stderr is not None
-        for line in proc.stderr:
-            if pattern in line:
-                bar.update(1)
-            elif "error" in line.lower() or "warning" in line.lower() or "detail" in line.lower():
-                kept.append(line.rstrip())
+        try:
+            for line in proc.stderr:
+                if pattern in line:
+                    bar.update(1)
+                elif any(w in line.lower() for w in ("error", "warning", "detail", "hint")):
+                    kept.append(line.rstrip())
+        except BaseException:
+            # Interrupted (Ctrl-C, a failing progress bar): stop the tool, whose
+            # transaction then rolls back, rather than wait for it to finish.
+            proc.kill()
+            raise
         returncode = proc.wait()
     if returncode != 0:
         detail = "\n".join(kept[-10:]) or f"exit status {returncode}"
