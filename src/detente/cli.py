@@ -32,6 +32,8 @@ SITE_COMMANDS: dict[str, tuple[str, str]] = {
         "detente.conflicts.escalate_command",
         "climb the dispute ladder where a rung's time is up (for cron)",
     ),
+    "backup": ("detente.backup.backup_command", "back up the whole database (while it runs)"),
+    "restore": ("detente.backup.restore_command", "replace the database with a backup"),
 }
 
 

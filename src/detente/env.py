@@ -59,16 +59,35 @@ def data_dir() -> Path:
     return path
 
 
+# SQLite under several web workers (measured in docs/benchmarks.md, "load"). Without these, a
+# transaction that reads and then writes (an audited delete) fails at once with "database is
+# locked" when another connection wrote in between: SQLite cannot upgrade its read lock, and
+# the busy timeout does not apply to that case. BEGIN IMMEDIATE takes the write lock when
+# the transaction starts, so writers queue (up to ``timeout`` seconds) instead of failing;
+# WAL lets readers go on while one connection writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL",
+}
+
+
 def database(default_sqlite: Path) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite),
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we know: {exc}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {url.split(':')[0]!r}")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
 
