@@ -18,8 +18,8 @@ from ninja.errors import HttpError
 from detente.agreements import completeness, diff, document, services
 from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
+from detente.records.api import FormInvalid
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["agreements"])
 

@@ -13,8 +13,8 @@ from detente import audit
 from detente.agreements import completeness, document
 from detente.agreements.forms import apply_part, validate_part
 from detente.agreements.models import AgreementVersion, Signature, Waiver
-from detente.alliances.models import Side
-from detente.alliances.visibility import AllianceAccess
+from detente.records.models import Side
+from detente.records.visibility import AllianceAccess
 
 
 class Refused(ValidationError):

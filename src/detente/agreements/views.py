@@ -22,7 +22,7 @@ from detente.agreements.forms import (
     WaiverForm,
 )
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 Status = AgreementVersion.Status
 

@@ -11,14 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-
-class FormInvalid(Exception):
-    """A form refused the input. ``renames`` maps a form field to the name the API client
-    sent (``{"owner_side": "side_id"}``), so the error names the field the client knows."""
-
-    def __init__(self, form: forms.BaseForm, renames: dict[str, str] | None = None) -> None:
-        self.form = form
-        self.renames = renames or {}
+from detente.records.api import FormInvalid
 
 
 def form_errors(

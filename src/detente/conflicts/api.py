@@ -11,13 +11,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.conflicts import briefs, exit_signals, ladder, linked, restructuring
 from detente.conflicts.forms import CloseForm, ConflictForm
 from detente.conflicts.models import Comparison, Conflict, ConflictView, Notification
+from detente.records import services
+from detente.records.api import Deleted, FormInvalid, RecordOut, form_data, record_base
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
 A = "/alliances/{alliance_id}"
@@ -115,7 +114,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
     left = current.time_left() if current else None
     views = access.records(ConflictView).filter(conflict=c)
     return {
-        **_record_base(c),
+        **record_base(c),
         "title": c.title,
         "source": c.source,
         "kind": c.kind,
@@ -136,7 +135,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
         "days_left": None if left is None else round(left.total_seconds() / 86400, 2),
         "steps": steps,
         "views": [
-            {**_record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
+            {**record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
             for v in views
         ],
     }
@@ -145,7 +144,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
 def _form(
     access: AllianceAccess, payload: ConflictIn, instance: Conflict | None = None
 ) -> ConflictForm:
-    data = _form_data(ConflictForm, instance, payload)
+    data = form_data(ConflictForm, instance, payload)
     for api_name, form_name in RENAMES.items():
         if api_name in data:
             data[form_name] = data.pop(api_name)
@@ -243,7 +242,7 @@ def get_brief(request: HttpRequest, alliance_id: int, pk: int) -> dict:
 def list_comparisons(request: HttpRequest, alliance_id: int) -> list[dict]:
     access = get_alliance_access(request.user, alliance_id)
     return [
-        {**_record_base(c), "title": c.title, "chosen_option": c.chosen_option}
+        {**record_base(c), "title": c.title, "chosen_option": c.chosen_option}
         for c in access.records(Comparison)
     ]
 

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import ROLE_RANK, Role
-from detente.alliances.models import Side, Stakeholder
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.models import Stakeholder
 from detente.conflicts.models import Conflict, LadderStep, Notification
+from detente.records.models import Side
+from detente.records.visibility import AllianceAccess
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.files import InputError
 from detente.analysis.restructuring import (
     OPTIONS,
@@ -20,6 +19,7 @@ from detente.analysis.restructuring import (
     preferred,
 )
 from detente.conflicts.models import Comparison, OptionEstimate, SideWeights
+from detente.records.visibility import AllianceAccess
 
 # Short names for the sentences of "what needs to be true".
 SHORT = {

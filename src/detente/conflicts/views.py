@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.commitments.models import Commitment
 from detente.conflicts import (
     briefs,
@@ -49,6 +47,8 @@ from detente.conflicts.models import (
     OptionEstimate,
     SideWeights,
 )
+from detente.records import services
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: str) -> HttpResponse:

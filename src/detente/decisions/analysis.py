@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.conditions import Party, analyse
 from detente.analysis.files import InputError
 from detente.analysis.guardrails import GoalSet, Guardrail, Objective
 from detente.analysis.guardrails import analyse as analyse_goals
 from detente.decisions.forms import problem_of
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records.visibility import AllianceAccess
 
 # Thresholds this close to 0% or 100% are exact but are not useful conditions to chart.
 EDGE = 0.01

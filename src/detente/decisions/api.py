@@ -9,12 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.decisions import analysis
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value_text
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records import services
+from detente.records.api import FormInvalid
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["decisions"])
 

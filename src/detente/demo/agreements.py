@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion, Signature
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import get_alliance_access
+from detente.records.models import Alliance, Side
+from detente.records.visibility import get_alliance_access
 
 
 def _day(days: int) -> str:

@@ -17,15 +17,8 @@ from django.utils import timezone
 from detente import audit
 from detente.accounts.models import Membership, Organisation, Role, User
 from detente.alliances import services
-from detente.alliances.models import (
-    Alliance,
-    HistoryEntry,
-    Interaction,
-    Side,
-    Signal,
-    Stakeholder,
-    StatusChange,
-)
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder, StatusChange
+from detente.records.models import Alliance, Side
 
 DEMO_PASSWORD = "detente-demo"
 

@@ -13,9 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import HistoryEntry, Interaction, Side
+from detente.alliances.models import HistoryEntry, Interaction
 from detente.commitments.models import Commitment
 from detente.objectives import periods
+from detente.records.models import Side
 
 
 def _day(days_from_today: int) -> date:

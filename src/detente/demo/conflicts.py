@@ -19,8 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Alliance, Side, Signal, Stakeholder
-from detente.alliances.visibility import get_alliance_access
+from detente.alliances.models import Signal, Stakeholder
 from detente.commitments.models import Commitment
 from detente.conflicts import exit_plans, ladder
 from detente.conflicts.models import (
@@ -34,6 +33,8 @@ from detente.conflicts.models import (
 from detente.demo.build import _add, _alliance, _day, _moment, _sides, _status
 from detente.objectives.models import KPI, Measurement, Objective
 from detente.objectives.periods import following, quarter_of
+from detente.records.models import Alliance, Side
+from detente.records.visibility import get_alliance_access
 
 # Demo emails are not sent anywhere; the notifications still record them as sent.
 QUIET_MAIL = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")

@@ -10,8 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Alliance, Stakeholder
+from detente.alliances.models import Stakeholder
 from detente.differences.models import Difference
+from detente.records.models import Alliance
 
 
 def _day(days: int) -> Any:

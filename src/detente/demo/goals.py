@@ -16,13 +16,13 @@ from typing import Any
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Side
-from detente.alliances.visibility import get_alliance_access
 from detente.goals import services
 from detente.goals.forms import RealismCheckForm
 from detente.goals.models import RealismCheck
 from detente.objectives import periods
 from detente.objectives.models import KPI, Measurement, Objective
+from detente.records.models import Side
+from detente.records.visibility import get_alliance_access
 
 FUNNEL = (
     "driver leads\nscreening calls 90/900\ndocument checks 30/90\ndrivers onboarded 10/30 lag 7"

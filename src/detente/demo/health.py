@@ -17,7 +17,6 @@ from typing import Any
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Alliance, Side
 from detente.health import warning
 from detente.health.models import (
     AlertAction,
@@ -29,6 +28,7 @@ from detente.health.models import (
     SurveyInvitation,
 )
 from detente.health.services import DEFAULT_MEASURES
+from detente.records.models import Alliance, Side
 
 # Spread added to percentage answers of one side (sums to zero: the side's mean is kept).
 PERCENT_OFFSETS = {5: [-3.0, 2.0, 0.0, 3.0, -2.0], 3: [-2.0, 0.0, 2.0]}

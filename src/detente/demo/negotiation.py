@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from detente.alliances.visibility import get_alliance_access
 from detente.negotiation import services
 from detente.negotiation.forms import PreferencesForm, RoundForm
+from detente.records.visibility import get_alliance_access
 
 EXAMPLE = {
     "parties": ["InnovateTech", "GlobalConnect"],

@@ -17,10 +17,10 @@ from typing import Any
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Side
 from detente.objectives import periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.objectives.services import detect_discrepancies
+from detente.records.models import Side
 
 
 def _quarters(n: int) -> list[str]:

@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
 from detente.differences.views import visible_differences
+from detente.records import services
+from detente.records.api import FormInvalid
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
 

@@ -9,12 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances import services as alliance_services
-from detente.alliances.visibility import get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.goals import services
 from detente.goals.forms import RealismCheckForm, funnel_text, initial_values, phases_text
 from detente.goals.present import check_payload, check_summary
+from detente.records import services as record_services
+from detente.records.api import FormInvalid
+from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["goals"])
 
@@ -122,5 +122,5 @@ def get_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[s
 @router.delete("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)
 def delete_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    alliance_services.delete_record(access, services.get_check(access, pk, write=True))
+    record_services.delete_record(access, services.get_check(access, pk, write=True))
     return {"deleted": True}

@@ -21,9 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import AllianceAccess
 from detente.health.models import (
     Alert,
     AlertAction,
@@ -34,6 +31,9 @@ from detente.health.models import (
     Response,
     SurveyInvitation,
 )
+from detente.records import services
+from detente.records.models import Alliance, Side
+from detente.records.visibility import AllianceAccess
 
 SALT = "detente.health.survey"
 LINK_MAX_AGE = timedelta(days=400)  # a hard bound; the cycle's closing date is the real one

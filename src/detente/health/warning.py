@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import Membership, Role
-from detente.alliances.models import Alliance, Interaction, Side
+from detente.alliances.models import Interaction
 from detente.alliances.models import Signal as TimelineSignal
 from detente.analysis import warning as engine
 from detente.analysis.warning.measures import ALL_SIGNAL_KINDS as ENGINE_SIGNAL_KINDS
@@ -37,6 +37,7 @@ from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard
 from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
+from detente.records.models import Alliance, Side
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI

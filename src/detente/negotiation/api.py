@@ -13,8 +13,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.negotiation import proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
@@ -25,6 +23,8 @@ from detente.negotiation.forms import (
     constraints_from_json,
 )
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
+from detente.records.api import FormInvalid
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["negotiation"])
 

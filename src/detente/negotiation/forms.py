@@ -9,10 +9,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from detente.alliances.forms import RecordForm
-from detente.alliances.models import Visibility
-from detente.alliances.visibility import AllianceAccess
 from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
+from detente.records.forms import RecordForm
+from detente.records.models import Visibility
+from detente.records.visibility import AllianceAccess
 
 ISSUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_ISSUES = 30

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from detente.alliances.models import AllianceRecord
+from detente.records.models import AllianceRecord
 
 
 class NegotiationRound(AllianceRecord):

@@ -12,8 +12,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import JOINT, AllianceAccess, get_alliance_access
 from detente.negotiation import proposals
 from detente.negotiation.forms import PreferencesForm, RoundForm
 from detente.negotiation.models import (
@@ -23,6 +21,8 @@ from detente.negotiation.models import (
     NegotiationRound,
     SidePreferences,
 )
+from detente.records.models import Alliance, Side
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 log = logging.getLogger(__name__)
 

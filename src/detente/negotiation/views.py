@@ -16,7 +16,6 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.negotiation import proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
@@ -27,6 +26,7 @@ from detente.negotiation.forms import (
 )
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
 from detente.negotiation.ranking import RankingForm
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, Any]:

@@ -16,11 +16,11 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.importer import COLUMNS
 from detente.objectives.models import KPI, number_text
+from detente.records.visibility import AllianceAccess
 
 
 def export_rows(

@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.files import InputError
 from detente.analysis.guardrails import GoalSet, analyse, check_guardrails
 from detente.analysis.guardrails import Guardrail as EngineGuardrail
@@ -27,6 +26,7 @@ from detente.objectives import periods
 from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.models import KPI, Guardrail
+from detente.records.visibility import AllianceAccess
 
 
 def visible_guardrails(access: AllianceAccess) -> QuerySet[Guardrail]:

@@ -33,10 +33,10 @@ from django.db import transaction
 
 from detente import audit
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
+from detente.records.visibility import AllianceAccess
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MiB
 MAX_ROWS = 5000

@@ -19,10 +19,11 @@ from django.forms import ModelForm
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances import services as alliance_services
-from detente.alliances.models import Side, Signal, Visibility
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.models import Signal
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective, number_text
+from detente.records import services as record_services
+from detente.records.models import Side, Visibility
+from detente.records.visibility import AllianceAccess
 
 
 def value_text(value: Decimal, unit: str) -> str:
@@ -37,7 +38,7 @@ def save_measurement(
     access: AllianceAccess, form: ModelForm, *, before: dict | None = None
 ) -> tuple[Measurement, list[Signal]]:
     """Save a validated MeasurementForm, audit it, and record any discrepancy it reveals."""
-    measurement = alliance_services.save_form(access, form, before=before)
+    measurement = record_services.save_form(access, form, before=before)
     signals = detect_discrepancies(access.user, measurement)
     return measurement, signals + detect_guardrail_breaches(access.user, measurement)
 
@@ -263,4 +264,4 @@ def delete_objective(access: AllianceAccess, objective: Objective) -> None:
     for kpi in objective.kpis.all():
         kpi.objective = objective  # audit reads visibility through the objective
         delete_kpi(access, kpi)
-    alliance_services.delete_record(access, objective)
+    record_services.delete_record(access, objective)
