@@ -40,7 +40,9 @@ def add_rows(cast: Any, n: int) -> None:
                     date=today, kind="call", subject=f"Call {i}", **common
                 )
                 call.participants.add(person)
-                record_services.delete_record(access, Stakeholder.objects.create(name="gone", **common))
+                record_services.delete_record(
+                    access, Stakeholder.objects.create(name="gone", **common)
+                )
         add_overdue_commitments(cast.alliance, side, n)
     for i in range(n):
         # Globex is the partner, so these alliances are in Bob's portfolio too.

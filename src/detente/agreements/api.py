@@ -196,8 +196,7 @@ def create_draft(request: HttpRequest, alliance_id: int, payload: DraftIn) -> tu
     access = get_alliance_access(request.user, alliance_id, write=True)
     sent = payload.dict(exclude_unset=True)
     data = {
-        "owner_side": sent.get("side_id")
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "owner_side": sent.get("side_id") or access.default_side.pk,
         "title": sent.get("title") or "",
         "summary": sent.get("summary") or "",
         "visibility": sent.get("visibility") or "joint",
@@ -317,7 +316,7 @@ def propose(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
 def sign(request: HttpRequest, alliance_id: int, pk: int, payload: SignIn) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     version = access.get_record(AgreementVersion, pk)
-    side_id = payload.side_id or (access.writable_sides[0].pk if access.writable_sides else None)
+    side_id = payload.side_id or access.default_side.pk
     side = next((s for s in access.sides if s.id == side_id), None)
     if side is None:
         raise FormInvalid(PartInvalid({"side_id": ["Choose a side of this alliance."]}))

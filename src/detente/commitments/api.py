@@ -78,7 +78,7 @@ def _form(access: AllianceAccess, payload: CommitmentIn, instance: Any = None) -
         if api_name in data:
             data[form_name] = data.pop(api_name)
     if instance is None:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("owner_side", access.default_side.pk)
         data.setdefault("visibility", "joint")
         data.setdefault("status", Commitment.Status.OPEN)
         data.setdefault("kind", Commitment.Kind.DELIVERABLE)

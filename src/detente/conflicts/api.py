@@ -156,7 +156,7 @@ def _form(
             if form_name in ConflictForm.LINKS and api_name not in sent:
                 data[form_name] = [r.pk for r in links[form_name]]
     else:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("owner_side", access.default_side.pk)
         data.setdefault("visibility", "private")
         data.setdefault("opened_on", timezone.localdate())
     return ConflictForm(data=data, instance=instance, access=access)
@@ -221,7 +221,7 @@ def raise_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
 def close_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: CloseIn) -> dict:
     access = get_alliance_access(request.user, alliance_id, write=True)
     conflict = access.get_record(Conflict, pk)
-    if conflict.visibility != "joint" and not access.can_write_on(conflict.owner_side_id):
+    if not access.sees(conflict, writing=True):
         raise Http404("No such conflict.")
     form = CloseForm(data=payload.dict())
     if not form.is_valid():

@@ -30,7 +30,7 @@ from detente.accounts.models import ROLE_RANK, Role
 from detente.alliances.models import Stakeholder
 from detente.conflicts.models import Conflict, LadderStep, Notification
 from detente.records.models import Side
-from detente.records.visibility import AllianceAccess
+from detente.records.visibility import AllianceAccess, side_sees
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,11 @@ def recipients(conflict: Conflict, owner_text: str) -> list[Any]:
     Only people of the sides that may see the conflict are ever chosen (a private conflict
     is its owner side's alone).
     """
-    sides = list(Side.objects.filter(alliance_id=conflict.alliance_id))
-    if conflict.visibility != "joint":
-        sides = [s for s in sides if s.pk == conflict.owner_side_id]
+    sides = [
+        s
+        for s in Side.objects.filter(alliance_id=conflict.alliance_id)
+        if side_sees(s.pk, conflict)
+    ]
     org_ids = [s.organisation_id for s in sides]
     User = get_user_model()
     members = User.objects.filter(memberships__organisation_id__in=org_ids, is_active=True)

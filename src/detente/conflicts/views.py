@@ -215,7 +215,7 @@ def conflict_escalate(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
 def conflict_close(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     conflict = access.get_record(Conflict, pk)
-    if conflict.visibility != "joint" and not access.can_write_on(conflict.owner_side_id):
+    if not access.sees(conflict, writing=True):
         raise Http404("No such conflict.")
     form = CloseForm(request.POST)
     if not form.is_valid():
@@ -287,7 +287,7 @@ def conflict_dialogue(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         access.require_write()
         if form.is_valid():
             with transaction.atomic():
-                side = access.writable_sides[0]
+                side = access.default_side
                 commitment = Commitment.objects.create(
                     alliance=access.alliance,
                     owner_side=side,

@@ -243,7 +243,7 @@ def guardrails(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
         entry["history"] = list(guard.history)
         entry["objective_history"] = list(goal.history)
     for m in out["conflict_maps"]:
-        m["grid"] = _grid(m)
+        m["grid"] = matrix_grid(m)
     if not result["conflict_maps"]:
         out["notes"].append("The goal-conflict matrix needs goals from two sides.")
     return out
@@ -259,7 +259,7 @@ def _colour(cell: dict[str, Any]) -> str:
     return f"rgba({rgb},{alpha:.2f})"
 
 
-def _grid(m: dict[str, Any]) -> list[dict[str, Any]]:
+def matrix_grid(m: dict[str, Any]) -> list[dict[str, Any]]:
     """The matrix's cells (row-major in the engine's JSON) as rows, each cell with its colour."""
     width = len(m["columns"])
     return [

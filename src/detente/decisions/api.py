@@ -103,8 +103,7 @@ def _decision_data(access: AllianceAccess, payload: DecisionIn) -> dict[str, Any
         cells = [_cell(c.values[o]) if o in c.values else "" for o in options]
         lines.append(" | ".join([c.name, c.direction, c.unit, *cells]))
     return {
-        "owner_side": payload.side_id
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "owner_side": payload.side_id or access.default_side.pk,
         "visibility": payload.visibility or "joint",
         "title": payload.title or "",
         "question": payload.question or "",
@@ -150,7 +149,7 @@ def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: Weight
 
     access = get_alliance_access(request.user, alliance_id, write=True)
     decision = access.get_record(Decision, pk)
-    side_id = payload.side_id or (access.writable_sides[0].pk if access.writable_sides else None)
+    side_id = payload.side_id or access.default_side.pk
     existing = access.records(PartyWeights).filter(decision=decision, owner_side_id=side_id).first()
     if existing is not None:
         existing = access.get_record(PartyWeights, existing.pk, write=True)
@@ -200,8 +199,7 @@ def create_series(request: HttpRequest, alliance_id: int, pk: int, payload: Seri
     access = get_alliance_access(request.user, alliance_id, write=True)
     decision = access.get_record(Decision, pk)
     data = {
-        "owner_side": payload.side_id
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "owner_side": payload.side_id or access.default_side.pk,
         "visibility": payload.visibility or "joint",
         "name": payload.name,
         "direction": payload.direction,

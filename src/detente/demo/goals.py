@@ -70,7 +70,7 @@ def _form(user: Any, alliance: Any, kpi: KPI, days_ago: int, **fields: Any) -> A
     deadline = today + timedelta(days=90)
     tet = [f"{deadline.year}-02-{day:02d}" for day in (5, 6, 8, 9, 10)]
     data = {
-        "owner_side": access.writable_sides[0].pk,
+        "owner_side": access.default_side.pk,
         "visibility": "joint",
         "target": 5000,
         "start": start.isoformat(),
@@ -80,7 +80,7 @@ def _form(user: Any, alliance: Any, kpi: KPI, days_ago: int, **fields: Any) -> A
         "holidays": " ".join(tet),
         "funnel": FUNNEL,
         "history_from": "measurements",
-        "measurements_side": access.writable_sides[0].pk,
+        "measurements_side": access.default_side.pk,
         "measured_stage": "last",
         "seed": 1,
         **fields,

@@ -107,7 +107,7 @@ def _form(
         data |= {f"view_{k}": v for k, v in (instance.views or {}).items()}
     else:
         data = {
-            "owner_side": access.writable_sides[0].pk if access.writable_sides else "",
+            "owner_side": access.default_side.pk,
             "visibility": "joint",
         }
     sent = payload.dict(exclude_unset=True)

@@ -105,7 +105,7 @@ def create_realism_check(
     previous = services.visible_checks(access).filter(kpi=kpi).first()
     data = _form_data(initial_values(access, kpi, previous), payload)
     if "owner_side" not in data:
-        data["owner_side"] = access.writable_sides[0].pk if access.writable_sides else ""
+        data["owner_side"] = access.default_side.pk
     form = RealismCheckForm(data=data, access=access, kpi=kpi)
     if not form.is_valid():
         raise FormInvalid(form)

@@ -285,7 +285,7 @@ def act_on_alert(
     access: AllianceAccess, alert: Alert, kind: str, reason: str, until: Any = None
 ) -> AlertAction:
     """Acknowledge or snooze ``alert`` for the user's own side (private to that side)."""
-    side = access.writable_sides[0]
+    side = access.default_side
     action = AlertAction.objects.create(
         alliance=access.alliance,
         owner_side=side,

@@ -38,6 +38,7 @@ from detente.health import scorecard
 from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
 from detente.records.models import Alliance, Side
+from detente.records.visibility import side_sees
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
@@ -258,7 +259,7 @@ def _store(
 def recipients(alert: Alert) -> list[Any]:
     """Managers and admins of each side that may see the alert: every side for a joint
     alert, the owner side only for a private one."""
-    sides = alert.alliance.sides.all() if alert.visibility == "joint" else [alert.owner_side]
+    sides = [side for side in alert.alliance.sides.all() if side_sees(side.pk, alert)]
     organisation_ids = [s.organisation_id for s in sides]
     memberships = Membership.objects.filter(
         organisation_id__in=organisation_ids,

@@ -233,7 +233,7 @@ def _visible_signal_ids(access: AllianceAccess, signals: list[Signal]) -> list[i
 def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: Any = None) -> Any:
     data = _data(MeasurementForm, instance, payload)
     if instance is None:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
+        data.setdefault("owner_side", access.default_side.pk)
         data.setdefault("visibility", "joint")
     return MeasurementForm(data=data, instance=instance, access=access)
 
@@ -470,8 +470,7 @@ def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailI
     access = get_alliance_access(request.user, alliance_id, write=True)
     sent = payload.dict(exclude_unset=True)
     data = {
-        "owner_side": sent.get("side_id")
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "owner_side": sent.get("side_id") or access.default_side.pk,
         "visibility": sent.get("visibility") or "joint",
         "kpi": sent.get("kpi_id") or "",
         "counter_kpi": sent.get("counter_kpi_id") or "",

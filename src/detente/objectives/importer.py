@@ -246,7 +246,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
     for side in access.sides:
         side_names[str(side).lower()] = side
         side_names[side.organisation.name.lower()] = side
-    default_side = access.writable_sides[0] if access.writable_sides else None
+    default_side = access.default_side
     problems: list[Problem] = []
     planned: list[PlannedRow] = []
     seen: dict[tuple, int] = {}

@@ -23,7 +23,7 @@ from detente.alliances.models import Signal
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective, number_text
 from detente.records import services as record_services
 from detente.records.models import Side, Visibility
-from detente.records.visibility import AllianceAccess
+from detente.records.visibility import AllianceAccess, side_sees
 
 
 def value_text(value: Decimal, unit: str) -> str:
@@ -46,11 +46,7 @@ def save_measurement(
 def _viewer_sides(a: Measurement, b: Measurement) -> list[int]:
     """The sides that may see both values: a private value is seen only by its own side."""
     candidates = [a.owner_side_id, b.owner_side_id]
-    return [
-        side_id
-        for side_id in candidates
-        if all(m.visibility == Visibility.JOINT or m.owner_side_id == side_id for m in (a, b))
-    ]
+    return [side_id for side_id in candidates if all(side_sees(side_id, m) for m in (a, b))]
 
 
 def detect_discrepancies(
@@ -139,7 +135,7 @@ def _breach(g: Guardrail, value: Decimal) -> tuple[str, Decimal] | None:
 
 
 def _sees(side_id: int, records: list[Any]) -> bool:
-    return all(r.visibility == Visibility.JOINT or r.owner_side_id == side_id for r in records)
+    return all(side_sees(side_id, r) for r in records)
 
 
 def breach_reference(g: Guardrail, period: str) -> str:
@@ -198,9 +194,8 @@ def detect_guardrail_breaches(
         )
         for owner in owners:
             # A joint signal is every side's, whichever side's value raised it first.
-            seen = Q(visibility=Visibility.JOINT) | Q(owner_side_id=owner, visibility=visibility)
-            exists = Signal.objects.filter(
-                seen,
+            seen = Signal.objects.visible_to_side(owner if visibility == Visibility.PRIVATE else None)
+            exists = seen.filter(
                 alliance_id=measurement.alliance_id,
                 kind=Signal.Kind.OTHER,
                 title__startswith="Guardrail breached:",

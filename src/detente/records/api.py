@@ -102,7 +102,9 @@ def record_form(
     form_class: type[RecordForm], access: AllianceAccess, payload: Schema, instance: Any = None
 ) -> RecordForm:
     return form_class(
-        data=record_form_data(form_class, access, payload, instance), instance=instance, access=access
+        data=record_form_data(form_class, access, payload, instance),
+        instance=instance,
+        access=access,
     )
 
 

@@ -62,9 +62,7 @@ def visible_entries(access: AllianceAccess, limit: int) -> list[AuditEntry]:
     """The latest ``limit`` audit entries of the alliance the reader may see, with every
     reference to a record the reader may not see replaced (see the module docstring)."""
     entries = list(
-        visible_to(access.user)
-        .filter(alliance=access.alliance)
-        .select_related("actor")[:limit]
+        visible_to(access.user).filter(alliance=access.alliance).select_related("actor")[:limit]
     )
     references = {label: _references(label) for label in {e.model for e in entries}}
     visible: dict[type[models.Model], set[str]] = {}  # one query per referenced model
