@@ -19,7 +19,7 @@ from detente.agreements import completeness, diff, document, services
 from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
 from detente.records.api import FormInvalid
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["agreements"])
 
@@ -199,7 +199,7 @@ def create_draft(request: HttpRequest, alliance_id: int, payload: DraftIn) -> tu
         "owner_side": sent.get("side_id") or access.default_side.pk,
         "title": sent.get("title") or "",
         "summary": sent.get("summary") or "",
-        "visibility": sent.get("visibility") or "joint",
+        "visibility": sent.get("visibility") or JOINT,
         "based_on": sent.get("based_on_id") or "",
     }
     form = NewDraftForm(data=data, access=access)

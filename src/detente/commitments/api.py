@@ -15,7 +15,7 @@ from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records import services
 from detente.records.api import Deleted, RecordOut, form_data, record_base, save
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
 A = "/alliances/{alliance_id}"
@@ -79,7 +79,7 @@ def _form(access: AllianceAccess, payload: CommitmentIn, instance: Any = None) -
             data[form_name] = data.pop(api_name)
     if instance is None:
         data.setdefault("owner_side", access.default_side.pk)
-        data.setdefault("visibility", "joint")
+        data.setdefault("visibility", JOINT)
         data.setdefault("status", Commitment.Status.OPEN)
         data.setdefault("kind", Commitment.Kind.DELIVERABLE)
     return CommitmentForm(data=data, instance=instance, access=access)

@@ -16,7 +16,7 @@ from detente.conflicts.forms import CloseForm, ConflictForm
 from detente.conflicts.models import Comparison, Conflict, ConflictView, Notification
 from detente.records import services
 from detente.records.api import Deleted, FormInvalid, RecordOut, form_data, record_base
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
 A = "/alliances/{alliance_id}"
@@ -157,7 +157,7 @@ def _form(
                 data[form_name] = [r.pk for r in links[form_name]]
     else:
         data.setdefault("owner_side", access.default_side.pk)
-        data.setdefault("visibility", "private")
+        data.setdefault("visibility", PRIVATE)
         data.setdefault("opened_on", timezone.localdate())
     return ConflictForm(data=data, instance=instance, access=access)
 

@@ -30,7 +30,7 @@ from detente.accounts.models import ROLE_RANK, Role
 from detente.alliances.models import Stakeholder
 from detente.conflicts.models import Conflict, LadderStep, Notification
 from detente.records.models import Side
-from detente.records.visibility import AllianceAccess, side_sees
+from detente.records.visibility import JOINT, AllianceAccess, side_sees
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def raise_jointly(
     now = now or timezone.now()
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     before = audit.snapshot(conflict)
-    conflict.visibility = "joint"
+    conflict.visibility = JOINT
     conflict.ladder, conflict.ladder_source = agreement_ladder(conflict.alliance, None)
     conflict.raised_at = now
     if conflict.status == Conflict.Status.OPEN:
@@ -204,7 +204,7 @@ def escalate_due(now: datetime | None = None) -> list[Escalation]:
         LadderStep.objects.filter(
             ended_at__isnull=True,
             due_at__lte=now,
-            conflict__visibility="joint",
+            conflict__visibility=JOINT,
             conflict__status__in=Conflict.ACTIVE_STATUSES,
         )
         .values_list("conflict_id", flat=True)
@@ -222,7 +222,7 @@ def escalate_due(now: datetime | None = None) -> list[Escalation]:
 def _escalate_one(conflict_id: int, now: datetime) -> Escalation | None:
     conflict = Conflict.objects.select_for_update().get(pk=conflict_id)
     step = conflict.steps.filter(ended_at__isnull=True, due_at__lte=now).order_by("-number").first()
-    if step is None or not conflict.is_active or conflict.visibility != "joint":
+    if step is None or not conflict.is_active or conflict.visibility != JOINT:
         return None  # another run got here first, or the conflict moved on meanwhile
     before = audit.snapshot(step)
     step.ended_at = now

@@ -14,7 +14,7 @@ from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.records import services
 from detente.records.api import FormInvalid
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["decisions"])
 
@@ -104,7 +104,7 @@ def _decision_data(access: AllianceAccess, payload: DecisionIn) -> dict[str, Any
         lines.append(" | ".join([c.name, c.direction, c.unit, *cells]))
     return {
         "owner_side": payload.side_id or access.default_side.pk,
-        "visibility": payload.visibility or "joint",
+        "visibility": payload.visibility or JOINT,
         "title": payload.title or "",
         "question": payload.question or "",
         "options_text": "\n".join(options),
@@ -200,7 +200,7 @@ def create_series(request: HttpRequest, alliance_id: int, pk: int, payload: Seri
     decision = access.get_record(Decision, pk)
     data = {
         "owner_side": payload.side_id or access.default_side.pk,
-        "visibility": payload.visibility or "joint",
+        "visibility": payload.visibility or JOINT,
         "name": payload.name,
         "direction": payload.direction,
         "horizon": payload.horizon,

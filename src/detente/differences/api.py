@@ -14,7 +14,7 @@ from detente.differences.models import Difference
 from detente.differences.views import visible_differences
 from detente.records import services
 from detente.records.api import FormInvalid
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
 
@@ -108,7 +108,7 @@ def _form(
     else:
         data = {
             "owner_side": access.default_side.pk,
-            "visibility": "joint",
+            "visibility": JOINT,
         }
     sent = payload.dict(exclude_unset=True)
     if instance is not None:

@@ -38,7 +38,7 @@ from detente.health import scorecard
 from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
 from detente.records.models import Alliance, Side
-from detente.records.visibility import side_sees
+from detente.records.visibility import JOINT, PRIVATE, side_sees
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
@@ -230,7 +230,7 @@ def _store(
         alert = Alert.objects.create(
             alliance=alliance,
             owner_side=side or sides[0],
-            visibility="joint" if side is None else "private",
+            visibility=JOINT if side is None else PRIVATE,
             key=key,
             last_seen_at=now,
             **values,

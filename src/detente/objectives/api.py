@@ -36,7 +36,7 @@ from detente.records.api import (
     record_form,
     save,
 )
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["objectives"])
 A = "/alliances/{alliance_id}"
@@ -234,7 +234,7 @@ def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: 
     data = _data(MeasurementForm, instance, payload)
     if instance is None:
         data.setdefault("owner_side", access.default_side.pk)
-        data.setdefault("visibility", "joint")
+        data.setdefault("visibility", JOINT)
     return MeasurementForm(data=data, instance=instance, access=access)
 
 
@@ -471,7 +471,7 @@ def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailI
     sent = payload.dict(exclude_unset=True)
     data = {
         "owner_side": sent.get("side_id") or access.default_side.pk,
-        "visibility": sent.get("visibility") or "joint",
+        "visibility": sent.get("visibility") or JOINT,
         "kpi": sent.get("kpi_id") or "",
         "counter_kpi": sent.get("counter_kpi_id") or "",
         "lower": "" if sent.get("lower") is None else sent["lower"],

@@ -20,7 +20,7 @@ from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.importer import COLUMNS
 from detente.objectives.models import KPI, number_text
-from detente.records.visibility import AllianceAccess
+from detente.records.visibility import PRIVATE, AllianceAccess
 
 
 def export_rows(
@@ -45,7 +45,7 @@ def export_rows(
                 "side": str(m.owner_side),
                 # A value of a private objective's KPI is private whatever it says, as the
                 # importer (through the form) requires.
-                "visibility": "private" if m.kpi.objective.is_private else m.visibility,
+                "visibility": PRIVATE if m.kpi.objective.is_private else m.visibility,
                 "notes": m.notes,
             }
         )

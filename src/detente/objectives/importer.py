@@ -36,7 +36,7 @@ from detente.alliances.models import Signal
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
-from detente.records.visibility import AllianceAccess
+from detente.records.visibility import JOINT, AllianceAccess
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MiB
 MAX_ROWS = 5000
@@ -271,7 +271,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
             "period": values.get("period", ""),
             "value": values.get("value", ""),
             "notes": values.get("notes", ""),
-            "visibility": (values.get("visibility") or "joint").lower(),
+            "visibility": (values.get("visibility") or JOINT).lower(),
             "owner_side": side.pk,
         }
         instance = _existing(kpi, side, data["period"])

@@ -194,7 +194,9 @@ def detect_guardrail_breaches(
         )
         for owner in owners:
             # A joint signal is every side's, whichever side's value raised it first.
-            seen = Signal.objects.visible_to_side(owner if visibility == Visibility.PRIVATE else None)
+            seen = Signal.objects.visible_to_side(
+                owner if visibility == Visibility.PRIVATE else None
+            )
             exists = seen.filter(
                 alliance_id=measurement.alliance_id,
                 kind=Signal.Kind.OTHER,
