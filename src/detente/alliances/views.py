@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from detente import audit
 from detente.accounts import invitations
 from detente.accounts.forms import InvitationForm
+from detente.accounts.models import Organisation
 from detente.alliances import services, side_invitations, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
@@ -96,8 +97,6 @@ def side_add(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, manage=True)
     form = SideForm(request.POST or None, alliance=access.alliance)
     if request.method == "POST" and form.is_valid():
-        from detente.accounts.models import Organisation
-
         name = form.cleaned_data["organisation"]
         organisation = Organisation.objects.filter(name=name).first()
         if organisation is None:

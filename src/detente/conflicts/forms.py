@@ -21,7 +21,7 @@ from detente.conflicts.models import (
 from detente.conflicts.restructuring import flows_text, parse_flows
 from detente.objectives.models import KPI, Objective
 from detente.records.forms import DateInput, RecordForm
-from detente.records.models import Visibility
+from detente.records.models import Side, Visibility
 
 
 class ConflictForm(RecordForm):
@@ -356,6 +356,4 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from detente.records.models import Side
-
         self.fields["owed_by"].queryset = Side.objects.filter(alliance=access.alliance)

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from detente import audit
 from detente.decisions import analysis
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value_text
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
@@ -145,8 +146,6 @@ def get_conditions(request: HttpRequest, alliance_id: int, pk: int) -> dict[str,
 
 @router.put(D + "/{pk}/weights", summary="Enter or change a side's weights")
 def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: WeightsIn) -> Any:
-    from detente import audit
-
     access = get_alliance_access(request.user, alliance_id, write=True)
     decision = access.get_record(Decision, pk)
     side_id = payload.side_id or access.default_side.pk

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
 from detente.health import scorecard, services, warning
 from detente.health.forms import (
@@ -60,8 +61,6 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 
 
 def _ordinal(period: str) -> int:
-    from detente.analysis.warning.periods import period_ordinal
-
     return period_ordinal(period)[1]
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from detente.analysis.negotiation.model import Constraint
+from detente.analysis.negotiation.validate import violates
 from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
 from detente.records.forms import RecordForm
 from detente.records.models import Visibility
@@ -355,9 +357,6 @@ class TentativeForm(forms.Form):
         return {f"tentative__{k}": v for k, v in package.items() if k in known}, errors
 
     def clean(self) -> dict[str, Any]:
-        from detente.analysis.negotiation.model import Constraint
-        from detente.analysis.negotiation.validate import violates
-
         data = super().clean()
         if self.errors:
             return data
