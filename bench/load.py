@@ -61,11 +61,11 @@ def prepare(users: int, out: Path) -> int:
     from django.contrib.sessions.backends.db import SessionStore
 
     from detente.accounts.models import ApiToken, User
-    from detente.alliances.models import Alliance
     from detente.alliances.navigation import sections
-    from detente.alliances.visibility import get_alliance_access
     from detente.audit.models import AuditEntry
     from detente.demo.build import PEOPLE
+    from detente.records.models import Alliance
+    from detente.records.visibility import get_alliance_access
 
     people = [User.objects.get(email=email) for email, *_ in PEOPLE]
     identities = []

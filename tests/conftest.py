@@ -24,13 +24,8 @@ from django.utils import timezone
 
 from detente.accounts.models import ApiToken, Membership, Organisation, Role, User
 from detente.alliances import services
-from detente.alliances.models import (
-    Alliance,
-    HistoryEntry,
-    Interaction,
-    Signal,
-    Stakeholder,
-)
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
+from detente.records.models import Alliance
 
 PASSWORD = "a-long-test-password-42"
 

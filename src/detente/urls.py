@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("detente.accounts.urls")),
     path("api/v1/", api.urls),
+    path("", include("detente.workspace.urls")),
     path("", include("detente.alliances.urls")),
     path("", include("detente.objectives.urls")),
     path("", include("detente.commitments.urls")),

@@ -9,7 +9,7 @@ from django.apps import apps
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import get_alliance_access
+from detente.records.visibility import get_alliance_access
 
 SNAPSHOT_APPS = ("alliances", "audit", "agreements")
 

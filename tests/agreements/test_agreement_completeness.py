@@ -10,7 +10,7 @@ from agreement_helpers import call, complete_content, make_draft
 
 from detente.agreements import completeness, services
 from detente.agreements.models import AgreementVersion, Waiver
-from detente.alliances.visibility import get_alliance_access
+from detente.records.visibility import get_alliance_access
 
 
 def _messages(content, cast):

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion, FrozenVersion, Signature
-from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
+from detente.records.visibility import get_alliance_access
 
 
 def _base(cast, pk=None):

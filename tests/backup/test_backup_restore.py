@@ -19,8 +19,9 @@ from django.test import Client
 
 from detente import backup as backups
 from detente.accounts.models import ApiToken, User
-from detente.alliances.models import Alliance, HistoryEntry, Stakeholder
+from detente.alliances.models import HistoryEntry, Stakeholder
 from detente.cli import main
+from detente.records.models import Alliance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

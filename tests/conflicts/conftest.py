@@ -14,7 +14,6 @@ import pytest
 from django.apps import apps
 
 from detente.alliances.models import Stakeholder
-from detente.alliances.visibility import get_alliance_access
 from detente.conflicts import ladder
 from detente.conflicts.models import (
     Comparison,
@@ -23,6 +22,7 @@ from detente.conflicts.models import (
     OptionEstimate,
     SideWeights,
 )
+from detente.records.visibility import get_alliance_access
 
 SNAPSHOT_APPS = ("alliances", "audit", "commitments", "conflicts")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,11 +7,11 @@ from typing import Any
 from django.utils import timezone
 
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import get_alliance_access
 from detente.commitments.models import Commitment
 from detente.conflicts import exit_plans
 from detente.conflicts.models import Comparison, Conflict, ExitPlan, OptionEstimate
 from detente.objectives.models import Objective
+from detente.records.visibility import get_alliance_access
 from tests.conflicts.conftest import body
 
 

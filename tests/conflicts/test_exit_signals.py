@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from detente.alliances.models import Signal
-from detente.alliances.visibility import get_alliance_access
 from detente.commitments.models import Commitment
 from detente.conflicts import exit_signals
 from detente.conflicts.models import Comparison, Conflict, OptionEstimate
 from detente.objectives.models import KPI, Measurement, Objective
+from detente.records.visibility import get_alliance_access
 
 TODAY = date(2026, 11, 20)
 

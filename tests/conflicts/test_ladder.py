@@ -12,10 +12,10 @@ import time_machine
 from django.core import mail
 
 from detente.alliances.models import Stakeholder
-from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
 from detente.conflicts import escalate_command, ladder
 from detente.conflicts.models import Conflict, Notification
+from detente.records.visibility import get_alliance_access
 from tests.conflicts.conftest import T0, body
 
 DUE = T0 + timedelta(days=14)  # rung 1 of the default ladder: 14 days

@@ -9,9 +9,9 @@ from typing import Any
 import time_machine
 from django.urls import reverse
 
-from detente.alliances.visibility import get_alliance_access
 from detente.conflicts.models import Conflict
 from detente.conflicts.overview import open_conflicts
+from detente.records.visibility import get_alliance_access
 from tests.conflicts.conftest import T0
 
 

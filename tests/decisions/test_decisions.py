@@ -168,7 +168,7 @@ def _leaks(text: str, cast: Any, decision: Decision) -> list[str]:
     figures = [f"{v:g}" for v in SECRET.values()] + [str(v) for v in shares.values()]
     figures += [f"(now {pct(s)})" for s in shares.values()]
     # The engine's own scores and margins for side A.
-    from detente.alliances.visibility import get_alliance_access
+    from detente.records.visibility import get_alliance_access
 
     parties, *_ = _parties(get_alliance_access(cast.alliance_owner, cast.alliance.pk), decision)
     result = analyse(problem_of(decision.options, decision.considerations, parties))

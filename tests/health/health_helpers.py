@@ -10,10 +10,10 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from detente.alliances.visibility import get_alliance_access
 from detente.health import services
 from detente.health.forms import CycleForm
 from detente.health.models import Cycle, Measure, SurveyInvitation
+from detente.records.visibility import get_alliance_access
 
 
 def api(client: Client, method: str, url: str, body: Any = None) -> Any:

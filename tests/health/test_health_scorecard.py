@@ -19,9 +19,9 @@ from health_helpers import (
     survey_data,
 )
 
-from detente.alliances.visibility import get_alliance_access
 from detente.health import scorecard
 from detente.health.models import Measure
+from detente.records.visibility import get_alliance_access
 
 
 def _summary(cast: Any, who: str, cycle: Any) -> dict:

@@ -22,7 +22,7 @@ from negotiation_helpers import (
     open_round,
 )
 
-from detente.alliances.visibility import get_alliance_access
+from detente.records.visibility import get_alliance_access
 
 
 @pytest.fixture(autouse=True)

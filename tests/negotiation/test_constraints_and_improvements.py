@@ -10,10 +10,10 @@ import pytest
 import yaml
 from negotiation_helpers import EXAMPLE, call, enter, secrets_of
 
-from detente.alliances.visibility import get_alliance_access
 from detente.analysis.negotiation import problem_from_document, solve
 from detente.analysis.negotiation.validate import violates
 from detente.negotiation.models import FacilitatorGrant, NegotiationRound
+from detente.records.visibility import get_alliance_access
 
 
 def document() -> dict[str, Any]:

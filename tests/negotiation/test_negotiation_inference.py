@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 from negotiation_helpers import call, enter, example_problem, open_round
 
-from detente.alliances.visibility import get_alliance_access
 from detente.negotiation.forms import FACILITATOR_WARNING
 from detente.negotiation.models import SidePreferences
+from detente.records.visibility import get_alliance_access
 
 
 def random_preferences(rng: np.random.Generator, issues: dict[str, list[str]]) -> tuple:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from negotiation_helpers import call, secrets_of
 
-from detente.alliances.visibility import get_alliance_access
 from detente.negotiation import services
 from detente.negotiation.models import SidePreferences
+from detente.records.visibility import get_alliance_access
 
 
 def urls(cast: Any, rnd: Any) -> list[str]:

@@ -64,7 +64,7 @@ def test_it_shows_the_same_proposals_on_the_page(cast: Any, example_round: Any) 
 def test_it_waits_for_the_other_side_without_saying_anything_else(cast: Any) -> None:
     from negotiation_helpers import enter, open_round
 
-    from detente.alliances.visibility import get_alliance_access
+    from detente.records.visibility import get_alliance_access
 
     alice = get_alliance_access(cast.alice, cast.alliance.pk)
     rnd = open_round(alice, {"share": ["a", "b"]})

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from detente.accounts.models import User
-from detente.alliances.models import Alliance
-from detente.alliances.visibility import get_alliance_access
 from detente.demo.build import build_demo
 from detente.objectives.guardrails import goal_conflict, kpi_guardrails
 from detente.objectives.models import KPI
+from detente.records.models import Alliance
+from detente.records.visibility import get_alliance_access
 
 
 @pytest.mark.django_db

@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 from detente.alliances.models import Signal
-from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm
+from detente.records import audit_reading
+from detente.records.visibility import get_alliance_access
 from tests.objectives.conftest import measure
 
 
@@ -80,7 +81,7 @@ def test_a_private_value_makes_the_signal_private_to_the_side_that_sees_both(cas
     assert [(s.owner_side, s.visibility) for s in signals] == [(cast.side_a, "private")]
     bob_sees = Signal.objects.visible_to(cast.bob).filter(kind="kpi_discrepancy")
     assert not bob_sees.exists()
-    visible_audit = AuditEntry.objects.visible_to(cast.bob).filter(model="alliances.signal")
+    visible_audit = audit_reading.visible_to(cast.bob).filter(model="alliances.signal")
     assert not any("10.5" in str(e.after) for e in visible_audit)
 
 

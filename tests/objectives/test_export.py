@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from detente.alliances import services as alliance_services
-from detente.alliances.models import Alliance
 from detente.objectives.importer import COLUMNS
 from detente.objectives.models import KPI, Measurement, Objective
+from detente.records.models import Alliance
 from tests.objectives.conftest import measure
 
 

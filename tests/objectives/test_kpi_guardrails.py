@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from detente.alliances import services as alliance_services
-from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
 from detente.objectives.forms import GuardrailForm
 from detente.objectives.guardrails import goal_conflict, kpi_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
+from detente.records import services as record_services
+from detente.records.visibility import get_alliance_access
 from tests.objectives.conftest import body, measure
 
 Q = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
@@ -119,7 +119,7 @@ def test_a_guardrail_is_never_more_visible_than_its_kpis(cast, guarded):
     assert not form.is_valid() and "visibility" in form.errors
     form = GuardrailForm(data=data | {"visibility": "private"}, access=access)
     assert form.is_valid(), form.errors
-    secret = alliance_services.save_form(access, form)
+    secret = record_services.save_form(access, form)
     bob = get_alliance_access(cast.bob, cast.alliance.pk)
     form = GuardrailForm(data=data | {"owner_side": cast.side_b.pk}, access=bob)
     assert not form.is_valid() and "counter_kpi" in form.errors  # B cannot even pick it

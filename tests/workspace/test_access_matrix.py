@@ -1095,7 +1095,7 @@ def agreement_records(cast: Any) -> dict[str, Any]:
     force; made once per role's transaction."""
     from detente.agreements import services as agreement_services
     from detente.agreements.models import AgreementVersion
-    from detente.alliances.visibility import get_alliance_access
+    from detente.records.visibility import get_alliance_access
 
     cached = getattr(cast, "_agreements", None)
     if cached and AgreementVersion.objects.filter(pk=cached["joint_draft"].pk).exists():
@@ -1147,7 +1147,7 @@ def proposed_version(cast: Any) -> Any:
     """Side A's joint draft, proposed for signature."""
     from detente.agreements import services as agreement_services
     from detente.agreements.models import AgreementVersion
-    from detente.alliances.visibility import get_alliance_access
+    from detente.records.visibility import get_alliance_access
 
     draft = agreement_records(cast)["joint_draft"]
     if AgreementVersion.objects.get(pk=draft.pk).is_draft:
@@ -2109,7 +2109,6 @@ API_ROUTES |= {
 def conflict_records(cast: Any) -> dict[str, Any]:
     """Side A's joint conflict on the ladder with a joint view, its private conflict, a joint
     comparison with one estimate, and a joint exit plan; made once per role's transaction."""
-    from detente.alliances.visibility import get_alliance_access
     from detente.conflicts import ladder
     from detente.conflicts.models import (
         Comparison,
@@ -2118,6 +2117,7 @@ def conflict_records(cast: Any) -> dict[str, Any]:
         ExitPlan,
         OptionEstimate,
     )
+    from detente.records.visibility import get_alliance_access
 
     cached = getattr(cast, "_conflicts", None)
     if cached is not None and Conflict.objects.filter(pk=cached["joint"].pk).exists():

@@ -12,8 +12,9 @@ from django.test import Client
 
 from detente.accounts.models import ApiToken, User, hash_token
 from detente.alliances.api import router
-from detente.alliances.models import Alliance, StatusChange
+from detente.alliances.models import StatusChange
 from detente.audit.models import AuditEntry
+from detente.records.models import Alliance
 
 
 def test_it_creates_reads_updates_and_deletes_a_stakeholder(cast: Any, call: Callable) -> None:

@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from detente.alliances import services
-from detente.alliances.models import Alliance, HistoryEntry, Interaction, Signal, Stakeholder
-from detente.alliances.visibility import get_alliance_access
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
 from detente.commitments.models import Commitment
 from detente.health.models import Alert, Answer, Cycle, Measure, Response, SurveyInvitation
+from detente.records import services as record_services
+from detente.records.models import Alliance
+from detente.records.visibility import get_alliance_access
 
 N = 4
 
@@ -38,7 +40,9 @@ def add_rows(cast: Any, n: int) -> None:
                     date=today, kind="call", subject=f"Call {i}", **common
                 )
                 call.participants.add(person)
-                services.delete_record(access, Stakeholder.objects.create(name="gone", **common))
+                record_services.delete_record(
+                    access, Stakeholder.objects.create(name="gone", **common)
+                )
         add_overdue_commitments(cast.alliance, side, n)
     for i in range(n):
         # Globex is the partner, so these alliances are in Bob's portfolio too.

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from detente.alliances.models import Side, SideInvitation
+from detente.alliances.models import SideInvitation
 from detente.audit.models import AuditEntry
+from detente.records.models import Side
 
 
 def ask_initech(cast: Any) -> Any:

@@ -18,8 +18,8 @@ from ninja.errors import HttpError
 from detente.agreements import completeness, diff, document, services
 from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
+from detente.records.api import FormInvalid
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["agreements"])
 
@@ -196,11 +196,10 @@ def create_draft(request: HttpRequest, alliance_id: int, payload: DraftIn) -> tu
     access = get_alliance_access(request.user, alliance_id, write=True)
     sent = payload.dict(exclude_unset=True)
     data = {
-        "owner_side": sent.get("side_id")
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
+        "owner_side": sent.get("side_id") or access.default_side.pk,
         "title": sent.get("title") or "",
         "summary": sent.get("summary") or "",
-        "visibility": sent.get("visibility") or "joint",
+        "visibility": sent.get("visibility") or JOINT,
         "based_on": sent.get("based_on_id") or "",
     }
     form = NewDraftForm(data=data, access=access)
@@ -317,7 +316,7 @@ def propose(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
 def sign(request: HttpRequest, alliance_id: int, pk: int, payload: SignIn) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     version = access.get_record(AgreementVersion, pk)
-    side_id = payload.side_id or (access.writable_sides[0].pk if access.writable_sides else None)
+    side_id = payload.side_id or access.default_side.pk
     side = next((s for s in access.sides if s.id == side_id), None)
     if side is None:
         raise FormInvalid(PartInvalid({"side_id": ["Choose a side of this alliance."]}))

@@ -11,8 +11,8 @@ from django import forms
 
 from detente.agreements import document
 from detente.agreements.models import AgreementVersion
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.visibility import AllianceAccess
+from detente.records.forms import DateInput, RecordForm
+from detente.records.visibility import AllianceAccess
 
 KEY_RE = re.compile(r"^[a-z0-9]{1,16}$")
 

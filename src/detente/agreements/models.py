@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from detente.alliances.models import AllianceRecord, Side
+from detente.records.models import AllianceRecord, Side
 
 
 class FrozenVersion(Exception):

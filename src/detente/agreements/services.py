@@ -13,8 +13,8 @@ from detente import audit
 from detente.agreements import completeness, document
 from detente.agreements.forms import apply_part, validate_part
 from detente.agreements.models import AgreementVersion, Signature, Waiver
-from detente.alliances.models import Side
-from detente.alliances.visibility import AllianceAccess
+from detente.records.models import Side
+from detente.records.visibility import JOINT, AllianceAccess
 
 
 class Refused(ValidationError):
@@ -42,7 +42,7 @@ def create_draft(
     owner_side: Side,
     title: str,
     summary: str = "",
-    visibility: str = "joint",
+    visibility: str = JOINT,
     based_on: AgreementVersion | None = None,
 ) -> AgreementVersion:
     content = document.copied(based_on.content) if based_on else document.empty()
@@ -131,7 +131,7 @@ def propose(access: AllianceAccess, version: AgreementVersion) -> AgreementVersi
     before = audit.snapshot(version)
     last = AgreementVersion.objects.filter(alliance=access.alliance).aggregate(n=Max("number"))["n"]
     version.number = (last or 0) + 1
-    version.visibility = "joint"
+    version.visibility = JOINT
     version.status = AgreementVersion.Status.PROPOSED
     version.proposed_at = timezone.now()
     version.proposed_by = access.user

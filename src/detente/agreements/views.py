@@ -22,7 +22,7 @@ from detente.agreements.forms import (
     WaiverForm,
 )
 from detente.agreements.models import AgreementVersion
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 Status = AgreementVersion.Status
 
@@ -274,9 +274,7 @@ def agreement_propose(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
 def agreement_sign(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     version = access.get_record(AgreementVersion, pk)
-    side_id = request.POST.get("side") or (
-        access.writable_sides[0].id if access.writable_sides else None
-    )
+    side_id = request.POST.get("side") or access.default_side.id
     side = next((s for s in access.sides if str(s.id) == str(side_id)), None)
     if side is None:
         raise PermissionDenied("Choose a side of this alliance that you may sign for.")

@@ -1,15 +1,14 @@
 from django.contrib import admin
 
 from detente.alliances.models import (
-    Alliance,
     HistoryEntry,
     Interaction,
-    Side,
     SideInvitation,
     Signal,
     Stakeholder,
     StatusChange,
 )
+from detente.records.models import Alliance, Side
 
 
 class SideInline(admin.TabularInline):

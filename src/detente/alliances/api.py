@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.forms import ModelForm
-from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,15 +18,26 @@ from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
     NewAllianceForm,
-    RecordForm,
     StakeholderForm,
     StatusForm,
     require_managed_organisation,
 )
-from detente.alliances.models import Alliance, Side, SideInvitation, Signal, Stakeholder
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
-from detente.audit import reading as audit_reading
+from detente.alliances.models import SideInvitation, Signal, Stakeholder
+from detente.records import api as records_api
+from detente.records import audit_reading
+from detente.records.api import (
+    Deleted,
+    FormInvalid,
+    RecordOut,
+    form_data,
+    record_base,
+    record_form_data,
+    save,
+)
+from detente.records.forms import RecordForm
+from detente.records.models import Alliance, Side
+from detente.records.services import delete_record
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["alliances"])
 
@@ -98,14 +108,6 @@ class StatusChangeOut(Schema):
     changed_at: dt.datetime
 
 
-class RecordOut(Schema):
-    id: int
-    side_id: int
-    visibility: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
 class StakeholderOut(RecordOut):
     name: str
     title: str
@@ -170,15 +172,11 @@ class AuditOut(Schema):
     after: dict | None
 
 
-class Deleted(Schema):
-    deleted: bool
-
-
 # Helpers --------------------------------------------------------------------------------
 
-# API field name -> form field name, where they differ.
+# API field name -> form field name, where they differ (the record core's, and this app's).
 RENAMES = {
-    "side_id": "owner_side",
+    **records_api.RENAMES,
     "user_id": "user",
     "counterpart_id": "counterpart",
     "participant_ids": "participants",
@@ -189,29 +187,17 @@ API_NAMES = {form_name: api_name for api_name, form_name in RENAMES.items()}
 
 
 def _form_data(form_class: type[ModelForm], instance: Any, payload: Schema) -> dict[str, Any]:
-    """Current values overlaid with the fields the client sent (PATCH semantics)."""
-    data: dict[str, Any] = {}
-    if instance is not None and instance.pk:
-        current = model_to_dict(instance, fields=form_class._meta.fields)
-        for key, value in current.items():
-            if isinstance(value, list):  # many-to-many: model instances -> ids
-                value = [getattr(v, "pk", v) for v in value]
-            data[key] = "" if value is None else value
-    for key, value in payload.dict(exclude_unset=True).items():
-        data[RENAMES.get(key, key)] = "" if value is None else value
-    return data
+    return form_data(form_class, instance, payload, RENAMES)
 
 
 def _save(access: AllianceAccess, form: ModelForm, before: dict | None = None) -> Any:
-    if not form.is_valid():
-        raise FormInvalid(form, API_NAMES)
-    return services.save_form(access, form, before=before)
+    return save(access, form, before, API_NAMES)
 
 
 def _record_form(
     form_class: type[RecordForm], access: AllianceAccess, payload: Schema, instance=None
 ):
-    data = _form_data(form_class, instance, payload)
+    data = record_form_data(form_class, access, payload, instance, RENAMES)
     if instance is not None:
         # Current links to stakeholders the user cannot see (the other side has made them
         # private since) are not sent back to the form, which would refuse them and name
@@ -222,16 +208,6 @@ def _record_form(
             data["counterpart"] = ""
         if "participant_ids" not in sent and "participants" in data:
             data["participants"] = [pk for pk in data["participants"] if pk in visible]
-    if instance is None:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
-        data.setdefault("visibility", "joint")
-        # A field the client leaves out takes the model's default (a stakeholder's role,
-        # influence and stance), as the page's form shows it preselected.
-        model = form_class._meta.model
-        for name in form_class._meta.fields:
-            model_field = model._meta.get_field(name)
-            if name not in data and model_field.has_default():
-                data[name] = model_field.get_default()
     if form_class._meta.model is Signal and not data.get("severity"):
         data["severity"] = Signal.Severity.MEDIUM
     return form_class(data=data, instance=instance, access=access)
@@ -297,19 +273,9 @@ def _side_out(side: Side) -> dict[str, Any]:
     }
 
 
-def _record_base(record: Any) -> dict[str, Any]:
-    return {
-        "id": record.pk,
-        "side_id": record.owner_side_id,
-        "visibility": record.visibility,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-    }
-
-
 def _stakeholder_out(s: Stakeholder, visible_ids: set[int]) -> dict[str, Any]:
     return {
-        **_record_base(s),
+        **record_base(s),
         "name": s.name,
         "title": s.title,
         "role": s.role,
@@ -326,7 +292,7 @@ def _stakeholder_out(s: Stakeholder, visible_ids: set[int]) -> dict[str, Any]:
 def _entry_out(entry: timeline.Entry) -> dict[str, Any]:
     r: Any = entry.record
     out = {
-        **_record_base(r),
+        **record_base(r),
         "kind": entry.kind,
         "date": r.date,
         "title": getattr(r, "title", None) or getattr(r, "subject", ""),
@@ -497,7 +463,7 @@ def update_stakeholder(
 @router.delete("/alliances/{alliance_id}/stakeholders/{pk}", response=Deleted)
 def delete_stakeholder(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(Stakeholder, pk, write=True))
+    delete_record(access, access.get_record(Stakeholder, pk, write=True))
     return {"deleted": True}
 
 
@@ -545,7 +511,7 @@ def update_entry(
 def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> dict[str, bool]:
     model = _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(model, pk, write=True))
+    delete_record(access, access.get_record(model, pk, write=True))
     return {"deleted": True}
 
 

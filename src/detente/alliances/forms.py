@@ -10,27 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
-from detente.alliances.models import (
-    Alliance,
-    HistoryEntry,
-    Interaction,
-    Side,
-    Signal,
-    Stakeholder,
-    Visibility,
-)
-from detente.alliances.visibility import AllianceAccess
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
+from detente.records.forms import DateInput, DateTimeInput, RecordForm
+from detente.records.models import Alliance, Visibility
+from detente.records.visibility import AllianceAccess
 
 
 def managed_organisations(user: Any) -> forms.QuerySet:
@@ -125,38 +108,9 @@ class SideForm(forms.Form):
         return name
 
 
-class RecordForm(forms.ModelForm):
-    """Base form of a joint-or-private record. The owner side is one the user writes for."""
-
-    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.access = access
-        if self.instance.pk is None:
-            sides = access.writable_sides
-            self.fields["owner_side"] = forms.ModelChoiceField(
-                queryset=Side.objects.filter(id__in=[s.id for s in sides]),
-                initial=sides[0] if sides else None,
-                label="Kept by",
-                help_text="The side that keeps this record; a private record is seen only by it.",
-            )
-            self.order_fields(["owner_side"])  # first; form.fields is a plain dict
-        self.fields["visibility"].widget = forms.RadioSelect(choices=Visibility.choices)
-        self.fields["visibility"].label = "Who sees it"
-
-    @property
-    def owner_side_id(self) -> int | None:
-        if self.instance.pk is not None:
-            return self.instance.owner_side_id
-        side = self.cleaned_data.get("owner_side") if hasattr(self, "cleaned_data") else None
-        return side.id if side else None
-
-    def visible_stakeholders(self) -> forms.QuerySet:
-        return self.access.records(Stakeholder).select_related("owner_side__organisation")
-
-    def save(self, commit: bool = True) -> Any:
-        if self.instance.pk is None:
-            self.instance.owner_side = self.cleaned_data["owner_side"]
-        return super().save(commit=commit)
+def visible_stakeholders(access: AllianceAccess) -> forms.QuerySet:
+    """The stakeholders a record form may link to: those the user may see."""
+    return access.records(Stakeholder).select_related("owner_side__organisation")
 
 
 class StakeholderForm(RecordForm):
@@ -179,7 +133,7 @@ class StakeholderForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         alliance = self.access.alliance
-        self.fields["counterpart"].queryset = self.visible_stakeholders().exclude(
+        self.fields["counterpart"].queryset = visible_stakeholders(self.access).exclude(
             pk=self.instance.pk
         )
         self.fields["counterpart"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
@@ -264,7 +218,7 @@ class InteractionForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = self.visible_stakeholders()
+        self.fields["participants"].queryset = visible_stakeholders(self.access)
         self.fields["participants"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
 
     def _save_m2m(self) -> None:
@@ -272,7 +226,7 @@ class InteractionForm(RecordForm):
         # side's people it has since made private) are not this user's to remove.
         hidden = []
         if self.instance.pk is not None:
-            visible = self.visible_stakeholders().values("pk")
+            visible = visible_stakeholders(self.access).values("pk")
             hidden = list(self.instance.participants.exclude(pk__in=visible))
         super()._save_m2m()
         if hidden:

@@ -2,7 +2,8 @@
 
 Every record that belongs to an alliance derives from ``AllianceRecord``: it is either
 joint (every side sees it) or private to its owner side. What a user may see is decided
-in one place, ``detente.alliances.visibility``.
+in one place, ``detente.records.visibility``. ``Alliance``, ``Side`` and the record
+base live in ``detente.records.models`` (their tables stay this app's).
 """
 
 from __future__ import annotations
@@ -11,38 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from detente.alliances.visibility import AllianceQuerySet, RecordQuerySet
-
-
-class Alliance(models.Model):
-    class Kind(models.TextChoices):
-        ALLIANCE = "alliance", "Alliance between organisations"
-        INTERNAL = "internal", "Internal alignment between teams"
-
-    class Status(models.TextChoices):
-        FORMING = "forming", "Forming"
-        ACTIVE = "active", "Active"
-        AT_RISK = "at_risk", "At risk"
-        RENEGOTIATING = "renegotiating", "Renegotiating"
-        RESTRUCTURING = "restructuring", "Restructuring"
-        EXITING = "exiting", "Exiting"
-        CLOSED = "closed", "Closed"
-
-    name = models.CharField(max_length=200)
-    purpose = models.TextField(help_text="The shared value proposition, in a sentence or two.")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALLIANCE)
-    start_date = models.DateField()
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.FORMING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AllianceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+from detente.records.models import Alliance, AllianceRecord
 
 
 class StatusChange(models.Model):
@@ -62,32 +32,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
-
-
-class Side(models.Model):
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sides")
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="sides"
-    )
-    label = models.CharField(
-        max_length=100, blank=True, help_text="How the alliance calls this side, if not its name."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["alliance", "organisation"], name="one_side_per_organisation"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.label or self.organisation.name
-
-    @property
-    def name(self) -> str:
-        return str(self)
 
 
 class SideInvitation(models.Model):
@@ -131,38 +75,6 @@ class SideInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} invited to {self.alliance}"
-
-
-class Visibility(models.TextChoices):
-    JOINT = "joint", "Joint (every side sees it)"
-    PRIVATE = "private", "Private to my side"
-
-
-class AllianceRecord(models.Model):
-    """Base of every record kept in an alliance: joint, or private to its owner side.
-
-    The owner side is the side that keeps the record; only its writers may change it.
-    """
-
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="+")
-    owner_side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="+")
-    visibility = models.CharField(
-        max_length=7, choices=Visibility.choices, default=Visibility.JOINT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RecordQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_private(self) -> bool:
-        return self.visibility == Visibility.PRIVATE
 
 
 class Stakeholder(AllianceRecord):

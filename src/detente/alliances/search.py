@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from detente.alliances.models import Alliance, HistoryEntry, Interaction, Signal, Stakeholder
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
+from detente.records.models import Alliance
 
 LIMIT_PER_KIND = 50
 

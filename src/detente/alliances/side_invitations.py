@@ -17,7 +17,7 @@ from django.http import Http404
 
 from detente.alliances.forms import managed_organisations
 from detente.alliances.models import SideInvitation
-from detente.alliances.visibility import AllianceAccess
+from detente.records.visibility import AllianceAccess
 
 
 def pending_for(user: Any) -> QuerySet[SideInvitation]:

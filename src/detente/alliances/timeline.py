@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
-from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder, Visibility
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
+from detente.records.models import Visibility
+from detente.records.visibility import AllianceAccess
 
 KINDS: dict[str, type] = {"history": HistoryEntry, "signal": Signal, "interaction": Interaction}
 KIND_LABELS = {"history": "History", "signal": "Signal", "interaction": "Interaction"}

@@ -3,10 +3,8 @@ from django.urls import path
 from detente.alliances import views
 
 urlpatterns = [
-    path("", views.portfolio, name="portfolio"),
     path("search/", views.search, name="search"),
     path("alliances/new/", views.alliance_new, name="alliance_new"),
-    path("alliances/<int:alliance_id>/", views.alliance_overview, name="alliance_overview"),
     path("alliances/<int:alliance_id>/edit/", views.alliance_edit, name="alliance_edit"),
     path("alliances/<int:alliance_id>/status/", views.alliance_status, name="alliance_status"),
     path("alliances/<int:alliance_id>/sides/new/", views.side_add, name="side_add"),

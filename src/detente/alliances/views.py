@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_POST
 from detente import audit
 from detente.accounts import invitations
 from detente.accounts.forms import InvitationForm
-from detente.alliances import services, side_invitations, stakeholder_map, timeline
+from detente.accounts.models import Organisation
+from detente.alliances import services, side_invitations, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
@@ -22,59 +22,17 @@ from detente.alliances.forms import (
     SideForm,
     StakeholderForm,
     StatusForm,
-    managed_organisations,
     require_managed_organisation,
 )
-from detente.alliances.models import Alliance, Side, SideInvitation, Stakeholder
-from detente.alliances.visibility import get_alliance_access
-from detente.audit import reading as audit_reading
-from detente.audit.models import AuditEntry
-from detente.commitments import ledger as commitments_ledger
-from detente.conflicts.overview import open_conflicts
+from detente.alliances.models import SideInvitation, Stakeholder
+from detente.records import audit_reading
+from detente.records import services as record_services
+from detente.records.visibility import get_alliance_access
 from detente.spreadsheets import SafeWriter
 
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-@login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
-    alliances = list(
-        Alliance.objects.for_user(request.user).prefetch_related(
-            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
-        )
-    )
-    latest = dict(
-        AuditEntry.objects.visible_to(request.user)
-        .filter(alliance_id__in=[a.id for a in alliances])
-        .values_list("alliance_id")
-        .annotate(last=Max("at"))
-        .values_list("alliance_id", "last")
-    )
-    # Health-check sparklines and open alerts, in a fixed number of queries.
-    from detente.health.portfolio import summaries
-
-    health = summaries(request.user, alliances)
-    for alliance in alliances:
-        alliance.latest_activity = latest.get(alliance.id)
-        alliance.health = health[alliance.id]
-    status_counts: dict[str, int] = {}
-    for alliance in alliances:
-        label = alliance.get_status_display()
-        status_counts[label] = status_counts.get(label, 0) + 1
-    return render(
-        request,
-        "alliances/portfolio.html",
-        {
-            "alliances": alliances,
-            "status_counts": status_counts,
-            # Only a manager of some organisation may start an alliance (else 403).
-            "can_start": managed_organisations(request.user).exists(),
-            # Alliances that ask an organisation the user manages to join as a side.
-            "side_invitations": side_invitations.pending_for(request.user),
-        },
-    )
 
 
 @login_required
@@ -106,41 +64,12 @@ def alliance_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id)
-    stakeholders = list(access.records(Stakeholder).select_related("owner_side__organisation"))
-    filter_form = timeline.TimelineFilter(request.GET or None, access=access)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    entries = timeline.entries(access, filters)
-    if _is_htmx(request) and request.GET.get("fragment") == "timeline":
-        context = {"access": access, "entries": entries, "filter_form": filter_form}
-        return render(request, "alliances/_timeline.html", context)
-    context = {
-        "access": access,
-        "alliance": access.alliance,
-        "stakeholders": stakeholders,
-        "map": stakeholder_map.layout(access.sides, stakeholders),
-        "entries": entries,
-        "activity": timeline.monthly_activity(entries if not filters else timeline.entries(access)),
-        "filter_form": filter_form,
-        "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
-        # One query, through the visibility rule (detente.commitments.ledger).
-        "overdue_commitments": commitments_ledger.overdue(access),
-        # Three queries, through the visibility rule (detente.conflicts.overview).
-        "open_conflicts": open_conflicts(access),
-        # Organisations asked to join and not answered yet: who asked, and when.
-        "pending_sides": side_invitations.pending_in(access),
-    }
-    return render(request, "alliances/overview.html", context)
-
-
-@login_required
 def alliance_edit(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     before = audit.snapshot(access.alliance)
     form = AllianceForm(request.POST or None, instance=access.alliance)
     if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
+        record_services.save_form(access, form, before=before)
         messages.success(request, "Alliance updated.")
         return redirect("alliance_overview", alliance_id)
     return render(
@@ -168,8 +97,6 @@ def side_add(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, manage=True)
     form = SideForm(request.POST or None, alliance=access.alliance)
     if request.method == "POST" and form.is_valid():
-        from detente.accounts.models import Organisation
-
         name = form.cleaned_data["organisation"]
         organisation = Organisation.objects.filter(name=name).first()
         if organisation is None:
@@ -242,7 +169,7 @@ def stakeholder_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     form = StakeholderForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        stakeholder = services.save_form(access, form)
+        stakeholder = record_services.save_form(access, form)
         messages.success(request, f"{stakeholder} added.")
         return redirect("alliance_overview", alliance_id)
     return render(
@@ -259,7 +186,7 @@ def stakeholder_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpRes
     before = audit.snapshot(stakeholder)
     form = StakeholderForm(request.POST or None, instance=stakeholder, access=access)
     if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
+        record_services.save_form(access, form, before=before)
         messages.success(request, f"{stakeholder} updated.")
         return redirect("alliance_overview", alliance_id)
     return render(
@@ -274,7 +201,7 @@ def stakeholder_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpRes
 def stakeholder_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     stakeholder = access.get_record(Stakeholder, pk, write=True)
-    services.delete_record(access, stakeholder)
+    record_services.delete_record(access, stakeholder)
     messages.success(request, f"{stakeholder} removed.")
     return redirect("alliance_overview", alliance_id)
 
@@ -294,7 +221,7 @@ def entry_new(request: HttpRequest, alliance_id: int, kind: str) -> HttpResponse
     access = get_alliance_access(request.user, alliance_id, write=True)
     form = TIMELINE_FORMS[kind](request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        services.save_form(access, form)
+        record_services.save_form(access, form)
         messages.success(request, f"{timeline.KIND_LABELS[kind]} entry added.")
         return redirect("alliance_overview", alliance_id)
     return render(
@@ -317,7 +244,7 @@ def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> Ht
     before = audit.snapshot(record)
     form = TIMELINE_FORMS[kind](request.POST or None, instance=record, access=access)
     if request.method == "POST" and form.is_valid():
-        record = services.save_form(access, form, before=before)
+        record = record_services.save_form(access, form, before=before)
         if _is_htmx(request):
             entry = timeline.entry(access, kind, pk)
             return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
@@ -344,7 +271,7 @@ def entry_delete(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> 
     model = _timeline_kind(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
     record = access.get_record(model, pk, write=True)
-    services.delete_record(access, record)
+    record_services.delete_record(access, record)
     if _is_htmx(request):
         return HttpResponse("")
     messages.success(request, "Entry deleted.")

@@ -12,15 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from detente.api.parser import UnencodableText
-
-
-class FormInvalid(Exception):
-    """A form refused the input. ``renames`` maps a form field to the name the API client
-    sent (``{"owner_side": "side_id"}``), so the error names the field the client knows."""
-
-    def __init__(self, form: forms.BaseForm, renames: dict[str, str] | None = None) -> None:
-        self.form = form
-        self.renames = renames or {}
+from detente.records.api import FormInvalid
 
 
 def form_errors(

@@ -2,7 +2,9 @@
 
 Rows are written by the code that makes the change (``detente.audit.log``), never by model
 signals, which bulk operations skip. An entry inherits the visibility of the record it
-describes, so each side reads the audit of what it may see through the same rule.
+describes, so each side reads the audit of what it may see through the same rule
+(``detente.records.audit_reading``). The audit sits below everything that changes data, the
+record core included, so it imports no other part of detente.
 """
 
 from __future__ import annotations
@@ -11,23 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-
-from detente.alliances.visibility import JOINT, RecordQuerySet, _my_alliance_ids, _my_side_ids
-
-
-class AuditQuerySet(RecordQuerySet):
-    def visible_to(self, user: Any) -> AuditQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        from detente.accounts.models import Membership
-
-        in_alliance = models.Q(alliance_id__in=_my_alliance_ids(user)) & (
-            models.Q(visibility=JOINT) | models.Q(owner_side_id__in=_my_side_ids(user))
-        )
-        my_orgs = Membership.objects.filter(user=user).values("organisation_id")
-        in_organisation = models.Q(alliance__isnull=True, organisation_id__in=my_orgs)
-        own = models.Q(alliance__isnull=True, organisation__isnull=True, actor=user)
-        return self.filter(in_alliance | in_organisation | own)
 
 
 class AuditEntry(models.Model):
@@ -53,11 +38,9 @@ class AuditEntry(models.Model):
     owner_side = models.ForeignKey(
         "alliances.Side", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    visibility = models.CharField(max_length=7, default=JOINT)
+    visibility = models.CharField(max_length=7, default="joint")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-
-    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

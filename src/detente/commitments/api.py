@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base, _save
 from detente.alliances.models import HistoryEntry, Interaction
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.commitments import ledger
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
+from detente.records import services
+from detente.records.api import Deleted, RecordOut, form_data, record_base, save
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
 A = "/alliances/{alliance_id}"
@@ -73,13 +73,13 @@ RENAMES = {
 
 
 def _form(access: AllianceAccess, payload: CommitmentIn, instance: Any = None) -> CommitmentForm:
-    data = _form_data(CommitmentForm, instance, payload)
+    data = form_data(CommitmentForm, instance, payload)
     for api_name, form_name in RENAMES.items():
         if api_name in data:
             data[form_name] = data.pop(api_name)
     if instance is None:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
-        data.setdefault("visibility", "joint")
+        data.setdefault("owner_side", access.default_side.pk)
+        data.setdefault("visibility", JOINT)
         data.setdefault("status", Commitment.Status.OPEN)
         data.setdefault("kind", Commitment.Kind.DELIVERABLE)
     return CommitmentForm(data=data, instance=instance, access=access)
@@ -103,7 +103,7 @@ def _out(c: Commitment, access: AllianceAccess, sources: tuple[set, set] | None 
     # Name a source only if the reader may see it.
     interactions, history = sources or _visible_sources(access, [c])
     return {
-        **_record_base(c),
+        **record_base(c),
         "owed_by_id": c.owed_by_id,
         "kind": c.kind,
         "title": c.title,
@@ -136,7 +136,7 @@ def list_commitments(
 @router.post(A + "/commitments", response={201: CommitmentOut})
 def create_commitment(request: HttpRequest, alliance_id: int, payload: CommitmentIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    return 201, _out(_save(access, _form(access, payload)), access)
+    return 201, _out(save(access, _form(access, payload)), access)
 
 
 @router.get(A + "/commitments/adherence", response=AdherenceOut, summary="Adherence per side")
@@ -160,7 +160,7 @@ def update_commitment(
     commitment = access.get_record(Commitment, pk, write=True)
     before = audit.snapshot(commitment)
     sent = CommitmentIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
-    return _out(_save(access, _form(access, sent, instance=commitment), before), access)
+    return _out(save(access, _form(access, sent, instance=commitment), before), access)
 
 
 @router.delete(A + "/commitments/{pk}", response=Deleted)

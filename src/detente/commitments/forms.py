@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.models import HistoryEntry, Interaction, Side, Visibility
+from detente.alliances.models import HistoryEntry, Interaction
 from detente.commitments.models import Commitment
+from detente.records.forms import DateInput, RecordForm
+from detente.records.models import Side, Visibility
 
 
 class CommitmentForm(RecordForm):

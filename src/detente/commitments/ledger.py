@@ -7,10 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from detente.alliances.visibility import AllianceAccess
 from detente.commitments import adherence
 from detente.commitments.models import Commitment
 from detente.objectives import periods
+from detente.records.visibility import AllianceAccess
 
 
 def visible(access: AllianceAccess) -> Any:

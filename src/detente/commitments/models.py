@@ -12,7 +12,8 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 
-from detente.alliances.models import AllianceRecord, HistoryEntry, Interaction, Side
+from detente.alliances.models import HistoryEntry, Interaction
+from detente.records.models import AllianceRecord, Side
 
 
 class Commitment(AllianceRecord):

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services
 from detente.alliances.models import HistoryEntry, Interaction
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.commitments import ledger
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
+from detente.records import services
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 STATUS_FILTERS = [("", "Any status"), ("late", "Late")] + list(Commitment.Status.choices)
 

@@ -11,13 +11,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.conflicts import briefs, exit_signals, ladder, linked, restructuring
 from detente.conflicts.forms import CloseForm, ConflictForm
 from detente.conflicts.models import Comparison, Conflict, ConflictView, Notification
+from detente.records import services
+from detente.records.api import Deleted, FormInvalid, RecordOut, form_data, record_base
+from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
 A = "/alliances/{alliance_id}"
@@ -115,7 +114,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
     left = current.time_left() if current else None
     views = access.records(ConflictView).filter(conflict=c)
     return {
-        **_record_base(c),
+        **record_base(c),
         "title": c.title,
         "source": c.source,
         "kind": c.kind,
@@ -136,7 +135,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
         "days_left": None if left is None else round(left.total_seconds() / 86400, 2),
         "steps": steps,
         "views": [
-            {**_record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
+            {**record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
             for v in views
         ],
     }
@@ -145,7 +144,7 @@ def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
 def _form(
     access: AllianceAccess, payload: ConflictIn, instance: Conflict | None = None
 ) -> ConflictForm:
-    data = _form_data(ConflictForm, instance, payload)
+    data = form_data(ConflictForm, instance, payload)
     for api_name, form_name in RENAMES.items():
         if api_name in data:
             data[form_name] = data.pop(api_name)
@@ -157,8 +156,8 @@ def _form(
             if form_name in ConflictForm.LINKS and api_name not in sent:
                 data[form_name] = [r.pk for r in links[form_name]]
     else:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
-        data.setdefault("visibility", "private")
+        data.setdefault("owner_side", access.default_side.pk)
+        data.setdefault("visibility", PRIVATE)
         data.setdefault("opened_on", timezone.localdate())
     return ConflictForm(data=data, instance=instance, access=access)
 
@@ -222,7 +221,7 @@ def raise_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
 def close_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: CloseIn) -> dict:
     access = get_alliance_access(request.user, alliance_id, write=True)
     conflict = access.get_record(Conflict, pk)
-    if conflict.visibility != "joint" and not access.can_write_on(conflict.owner_side_id):
+    if not access.sees(conflict, writing=True):
         raise Http404("No such conflict.")
     form = CloseForm(data=payload.dict())
     if not form.is_valid():
@@ -244,7 +243,7 @@ def get_brief(request: HttpRequest, alliance_id: int, pk: int, internal: bool = 
 def list_comparisons(request: HttpRequest, alliance_id: int) -> list[dict]:
     access = get_alliance_access(request.user, alliance_id)
     return [
-        {**_record_base(c), "title": c.title, "chosen_option": c.chosen_option}
+        {**record_base(c), "title": c.title, "chosen_option": c.chosen_option}
         for c in access.records(Comparison)
     ]
 

@@ -24,9 +24,9 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from detente.alliances.visibility import JOINT, AllianceAccess
 from detente.conflicts import linked, restructuring
 from detente.conflicts.models import Comparison, Conflict, ConflictView
+from detente.records.visibility import JOINT, AllianceAccess
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.conflicts import linked
 from detente.conflicts.models import Conflict, ConflictView
+from detente.records.visibility import AllianceAccess
 
 # In the spirit of seed 001: questions that uncover the why behind a divergence.
 OPEN_QUESTIONS = [

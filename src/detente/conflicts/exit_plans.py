@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from detente import audit
-from detente.alliances.visibility import AllianceAccess
 from detente.commitments.models import Commitment
 from detente.conflicts.models import ExitPlan
+from detente.records.visibility import AllianceAccess
 
 DEFAULT_NOTICE_DAYS = 90
 

@@ -27,13 +27,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess
 from detente.commitments import adherence
 from detente.commitments.ledger import visible as visible_commitments
 from detente.conflicts.models import Comparison, Conflict
 from detente.objectives import periods
 from detente.objectives.charts import visible_measurements
 from detente.objectives.models import KPI, Objective
+from detente.records.visibility import AllianceAccess
 
 MAX_AGE_DAYS = 180
 ADHERENCE_FLOOR = 80.0

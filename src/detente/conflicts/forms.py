@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.models import Signal, Visibility
+from detente.alliances.models import Signal
 from detente.analysis.restructuring import OPTIONS
 from detente.commitments.models import Commitment
 from detente.conflicts.models import (
@@ -21,6 +20,8 @@ from detente.conflicts.models import (
 )
 from detente.conflicts.restructuring import flows_text, parse_flows
 from detente.objectives.models import KPI, Objective
+from detente.records.forms import DateInput, RecordForm
+from detente.records.models import Side, Visibility
 
 
 class ConflictForm(RecordForm):
@@ -355,6 +356,4 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from detente.alliances.models import Side
-
         self.fields["owed_by"].queryset = Side.objects.filter(alliance=access.alliance)

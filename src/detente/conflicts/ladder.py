@@ -28,9 +28,10 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import ROLE_RANK, Role
-from detente.alliances.models import Side, Stakeholder
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.models import Stakeholder
 from detente.conflicts.models import Conflict, LadderStep, Notification
+from detente.records.models import Side
+from detente.records.visibility import JOINT, AllianceAccess, side_sees
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def raise_jointly(
     now = now or timezone.now()
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     before = audit.snapshot(conflict)
-    conflict.visibility = "joint"
+    conflict.visibility = JOINT
     conflict.ladder, conflict.ladder_source = agreement_ladder(conflict.alliance, None)
     conflict.raised_at = now
     if conflict.status == Conflict.Status.OPEN:
@@ -124,9 +125,11 @@ def recipients(conflict: Conflict, owner_text: str) -> list[Any]:
     Only people of the sides that may see the conflict are ever chosen (a private conflict
     is its owner side's alone).
     """
-    sides = list(Side.objects.filter(alliance_id=conflict.alliance_id))
-    if conflict.visibility != "joint":
-        sides = [s for s in sides if s.pk == conflict.owner_side_id]
+    sides = [
+        s
+        for s in Side.objects.filter(alliance_id=conflict.alliance_id)
+        if side_sees(s.pk, conflict)
+    ]
     org_ids = [s.organisation_id for s in sides]
     User = get_user_model()
     members = User.objects.filter(memberships__organisation_id__in=org_ids, is_active=True)
@@ -202,7 +205,7 @@ def escalate_due(now: datetime | None = None) -> list[Escalation]:
         LadderStep.objects.filter(
             ended_at__isnull=True,
             due_at__lte=now,
-            conflict__visibility="joint",
+            conflict__visibility=JOINT,
             conflict__status__in=Conflict.ACTIVE_STATUSES,
         )
         .values_list("conflict_id", flat=True)
@@ -220,7 +223,7 @@ def escalate_due(now: datetime | None = None) -> list[Escalation]:
 def _escalate_one(conflict_id: int, now: datetime) -> Escalation | None:
     conflict = Conflict.objects.select_for_update().get(pk=conflict_id)
     step = conflict.steps.filter(ended_at__isnull=True, due_at__lte=now).order_by("-number").first()
-    if step is None or not conflict.is_active or conflict.visibility != "joint":
+    if step is None or not conflict.is_active or conflict.visibility != JOINT:
         return None  # another run got here first, or the conflict moved on meanwhile
     before = audit.snapshot(step)
     step.ended_at = now

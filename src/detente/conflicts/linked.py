@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess
 from detente.commitments.models import Commitment
 from detente.conflicts.models import Conflict
 from detente.objectives.charts import visible_measurements
 from detente.objectives.models import KPI, Objective
+from detente.records.visibility import AllianceAccess
 
 
 def visible_links(access: AllianceAccess, conflict: Conflict) -> dict[str, list[Any]]:

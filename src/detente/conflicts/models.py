@@ -19,10 +19,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from detente.alliances.models import AllianceRecord, Signal
+from detente.alliances.models import Signal
 from detente.analysis.restructuring import OPTIONS
 from detente.commitments.models import Commitment
 from detente.objectives.models import KPI, Objective
+from detente.records.models import AllianceRecord
 
 
 class Conflict(AllianceRecord):

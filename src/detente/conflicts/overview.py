@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import F, Min, Prefetch, Q
 from django.utils import timezone
 
-from detente.alliances.visibility import AllianceAccess
 from detente.conflicts.models import Conflict, LadderStep
+from detente.records.visibility import AllianceAccess
 
 
 def open_conflicts(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
+from detente.analysis import conditions as cond
 from detente.analysis.files import InputError
 from detente.analysis.restructuring import (
     OPTIONS,
@@ -20,6 +20,7 @@ from detente.analysis.restructuring import (
     preferred,
 )
 from detente.conflicts.models import Comparison, OptionEstimate, SideWeights
+from detente.records.visibility import AllianceAccess
 
 # Short names for the sentences of "what needs to be true".
 SHORT = {
@@ -158,8 +159,6 @@ def conditions(sides: list, values: dict[str, dict[str, Any]], prefs: list[dict]
     """
     if len(sides) < 2 or len(prefs) < 2 or prefs[0]["option"] == prefs[1]["option"]:
         return []
-    from detente.analysis import conditions as cond
-
     a, b = str(sides[0].pk), str(sides[1].pk)
     options = [o for o in OPTIONS if a in values.get(o, {}) and b in values.get(o, {})]
     if prefs[0]["option"] not in options or prefs[1]["option"] not in options:

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.commitments.models import Commitment
 from detente.conflicts import (
     briefs,
@@ -49,6 +47,8 @@ from detente.conflicts.models import (
     OptionEstimate,
     SideWeights,
 )
+from detente.records import services
+from detente.records.visibility import JOINT, PRIVATE, AllianceAccess, get_alliance_access
 
 
 def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: str) -> HttpResponse:
@@ -100,7 +100,7 @@ def conflicts_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def conflict_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    form = ConflictForm(request.POST or None, access=access, initial={"visibility": "private"})
+    form = ConflictForm(request.POST or None, access=access, initial={"visibility": PRIVATE})
     if request.method == "POST" and form.is_valid():
         conflict = services.save_form(access, form)
         messages.success(request, f"Conflict '{conflict}' recorded.")
@@ -135,7 +135,7 @@ def conflict_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
             "my_view_sides": {v.owner_side_id for v in views},
             "links": linked.visible_links(access, conflict),
             "can_change": access.can_write_on(conflict.owner_side_id),
-            "can_take_part": access.can_write and conflict.visibility == "joint",
+            "can_take_part": access.can_write and conflict.visibility == JOINT,
             "close_form": CloseForm(),
             "ladder_preview": ladder.agreement_ladder(access.alliance, None)
             if conflict.raised_at is None
@@ -186,7 +186,7 @@ def _joint_conflict(access: AllianceAccess, pk: int) -> Conflict:
     """A joint conflict on the ladder, in which any writer of the alliance may take part."""
     access.require_write()
     conflict = access.get_record(Conflict, pk)
-    if conflict.visibility != "joint" or conflict.raised_at is None:
+    if conflict.visibility != JOINT or conflict.raised_at is None:
         raise Http404("This conflict has not been raised jointly.")
     return conflict
 
@@ -215,7 +215,7 @@ def conflict_escalate(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
 def conflict_close(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     conflict = access.get_record(Conflict, pk)
-    if conflict.visibility != "joint" and not access.can_write_on(conflict.owner_side_id):
+    if not access.sees(conflict, writing=True):
         raise Http404("No such conflict.")
     form = CloseForm(request.POST)
     if not form.is_valid():
@@ -287,7 +287,7 @@ def conflict_dialogue(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         access.require_write()
         if form.is_valid():
             with transaction.atomic():
-                side = access.writable_sides[0]
+                side = access.default_side
                 commitment = Commitment.objects.create(
                     alliance=access.alliance,
                     owner_side=side,
@@ -477,7 +477,7 @@ def comparison_weights(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
         instance=existing,
         access=access,
         comparison=comparison,
-        initial={"visibility": "private"},
+        initial={"visibility": PRIVATE},
     )
     if request.method == "POST" and form.is_valid():
         services.save_form(access, form, before=before)
@@ -510,7 +510,7 @@ def exit_plan_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     draft = exit_plans.draft_values(access, timezone.localdate())
     form = ExitPlanForm(
-        request.POST or None, access=access, initial={**draft, "visibility": "private"}
+        request.POST or None, access=access, initial={**draft, "visibility": PRIVATE}
     )
     if request.method == "POST" and form.is_valid():
         form.instance.communications = draft["communications"]

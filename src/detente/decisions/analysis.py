@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.conditions import Party, analyse
 from detente.analysis.files import InputError
 from detente.analysis.guardrails import GoalSet, Guardrail, Objective
 from detente.analysis.guardrails import analyse as analyse_goals
 from detente.decisions.forms import problem_of
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records.visibility import AllianceAccess
 
 # Thresholds this close to 0% or 100% are exact but are not useful conditions to chart.
 EDGE = 0.01
@@ -261,7 +261,7 @@ def guardrails(access: AllianceAccess, decision: Decision) -> dict[str, Any]:
         entry["history"] = list(guard.history)
         entry["objective_history"] = list(goal.history)
     for m in out["conflict_maps"]:
-        m["grid"] = _grid(m)
+        m["grid"] = matrix_grid(m)
     if not result["conflict_maps"]:
         out["notes"].append("The goal-conflict matrix needs goals from two sides.")
     return out
@@ -277,7 +277,7 @@ def _colour(cell: dict[str, Any]) -> str:
     return f"rgba({rgb},{alpha:.2f})"
 
 
-def _grid(m: dict[str, Any]) -> list[dict[str, Any]]:
+def matrix_grid(m: dict[str, Any]) -> list[dict[str, Any]]:
     """The matrix's cells (row-major in the engine's JSON) as rows, each cell with its colour."""
     width = len(m["columns"])
     return [

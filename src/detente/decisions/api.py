@@ -9,12 +9,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
+from detente import audit
 from detente.decisions import analysis
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value_text
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records import services
+from detente.records.api import FormInvalid
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["decisions"])
 
@@ -109,9 +110,8 @@ def _decision_data(access: AllianceAccess, payload: DecisionIn) -> dict[str, Any
         cells = [_cell(c.values[o]) if o in c.values else "" for o in options]
         lines.append(" | ".join([c.name, c.direction, c.unit, *cells]))
     return {
-        "owner_side": payload.side_id
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
-        "visibility": payload.visibility or "joint",
+        "owner_side": payload.side_id or access.default_side.pk,
+        "visibility": payload.visibility or JOINT,
         "title": payload.title or "",
         "question": payload.question or "",
         "options_text": "\n".join(options),
@@ -152,11 +152,9 @@ def get_conditions(request: HttpRequest, alliance_id: int, pk: int) -> dict[str,
 
 @router.put(D + "/{pk}/weights", summary="Enter or change a side's weights")
 def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: WeightsIn) -> Any:
-    from detente import audit
-
     access = get_alliance_access(request.user, alliance_id, write=True)
     decision = access.get_record(Decision, pk)
-    side_id = payload.side_id or (access.writable_sides[0].pk if access.writable_sides else None)
+    side_id = payload.side_id or access.default_side.pk
     existing = access.records(PartyWeights).filter(decision=decision, owner_side_id=side_id).first()
     if existing is not None:
         existing = access.get_record(PartyWeights, existing.pk, write=True)
@@ -219,9 +217,8 @@ def create_series(request: HttpRequest, alliance_id: int, pk: int, payload: Seri
     access = get_alliance_access(request.user, alliance_id, write=True)
     decision = access.get_record(Decision, pk)
     data = {
-        "owner_side": payload.side_id
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
-        "visibility": payload.visibility or "joint",
+        "owner_side": payload.side_id or access.default_side.pk,
+        "visibility": payload.visibility or JOINT,
         "name": payload.name,
         "direction": payload.direction,
         "horizon": payload.horizon,

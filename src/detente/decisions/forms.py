@@ -10,11 +10,11 @@ from typing import Any
 
 from django import forms
 
-from detente.alliances.forms import RecordForm
-from detente.alliances.models import Visibility
 from detente.analysis.conditions import Consideration, Estimate, Party, Problem
 from detente.analysis.files import InputError
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records.forms import RecordForm
+from detente.records.models import Visibility
 
 _RANGE = re.compile(r"^\s*(-?[\d.eE+]+)\s*(?:\.\.|to)\s*(-?[\d.eE+]+)\s*$")
 

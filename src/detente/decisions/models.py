@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from detente.alliances.models import AllianceRecord, Visibility
+from detente.records.models import AllianceRecord, Visibility
 
 
 class Decision(AllianceRecord):

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.visibility import get_alliance_access
 from detente.decisions import analysis
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
+from detente.records import services
+from detente.records.visibility import get_alliance_access
 
 
 @login_required

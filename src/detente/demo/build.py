@@ -22,9 +22,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from detente.accounts.models import Membership, Organisation, Role, User
-from detente.alliances.models import Alliance
 from detente.demo.sections import SECTIONS
 from detente.demo.story import DEMO_PASSWORD, Story, StoryError
+from detente.records.models import Alliance
 
 __all__ = ["DEMO_PASSWORD", "Workspace", "build_demo", "print_logins"]
 

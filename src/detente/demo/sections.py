@@ -29,7 +29,6 @@ from detente.alliances.models import (
     Stakeholder,
     StatusChange,
 )
-from detente.alliances.visibility import get_alliance_access
 from detente.commitments.models import Commitment
 from detente.conflicts import exit_plans, ladder
 from detente.conflicts.models import (
@@ -71,6 +70,7 @@ from detente.negotiation.forms import PreferencesForm, RoundForm
 from detente.objectives import periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.objectives.services import detect_discrepancies
+from detente.records.visibility import get_alliance_access
 
 # -- the alliance and its map ---------------------------------------------------------------
 

@@ -31,10 +31,11 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import Organisation, User
-from detente.alliances.models import Alliance, HistoryEntry, Interaction, Side, Signal, Stakeholder
+from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
 from detente.commitments.models import Commitment
 from detente.objectives import periods
 from detente.objectives.models import KPI, Objective
+from detente.records.models import Alliance, Side
 
 DEMO_PASSWORD = "detente-demo"
 

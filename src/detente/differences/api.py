@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
 from detente.differences.views import visible_differences
+from detente.records import services
+from detente.records.api import FormInvalid
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
 
@@ -107,8 +107,8 @@ def _form(
         data |= {f"view_{k}": v for k, v in (instance.views or {}).items()}
     else:
         data = {
-            "owner_side": access.writable_sides[0].pk if access.writable_sides else "",
-            "visibility": "joint",
+            "owner_side": access.default_side.pk,
+            "visibility": JOINT,
         }
     sent = payload.dict(exclude_unset=True)
     if instance is not None:

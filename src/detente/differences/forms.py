@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.models import Visibility
+from detente.alliances.forms import visible_stakeholders
 from detente.differences.models import Difference
+from detente.records.forms import DateInput, RecordForm
+from detente.records.models import Visibility
 
 
 class DifferenceForm(RecordForm):
@@ -33,7 +34,7 @@ class DifferenceForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = self.visible_stakeholders()
+        self.fields["owner"].queryset = visible_stakeholders(self.access)
         self.fields["owner"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
         views = self.instance.views or {}
         for side in self.access.sides:

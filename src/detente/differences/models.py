@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from detente.alliances.models import AllianceRecord, Stakeholder
+from detente.alliances.models import Stakeholder
+from detente.records.models import AllianceRecord
 
 
 class Difference(AllianceRecord):

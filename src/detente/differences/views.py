@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services
 from detente.alliances.models import Stakeholder
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.differences import matrix
 from detente.differences.forms import DifferenceFilter, DifferenceForm
 from detente.differences.models import Difference
+from detente.records import services
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 def visible_differences(access: AllianceAccess, category: str = "") -> list[Difference]:

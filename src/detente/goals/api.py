@@ -9,12 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances import services as alliance_services
-from detente.alliances.visibility import get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.goals import services
 from detente.goals.forms import RealismCheckForm, funnel_text, initial_values, phases_text
 from detente.goals.present import check_payload, check_summary
+from detente.records import services as record_services
+from detente.records.api import FormInvalid
+from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["goals"])
 
@@ -105,7 +105,7 @@ def create_realism_check(
     previous = services.visible_checks(access).filter(kpi=kpi).first()
     data = _form_data(initial_values(access, kpi, previous), payload)
     if "owner_side" not in data:
-        data["owner_side"] = access.writable_sides[0].pk if access.writable_sides else ""
+        data["owner_side"] = access.default_side.pk
     form = RealismCheckForm(data=data, access=access, kpi=kpi)
     if not form.is_valid():
         raise FormInvalid(form)
@@ -122,5 +122,5 @@ def get_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[s
 @router.delete("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)
 def delete_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    alliance_services.delete_record(access, services.get_check(access, pk, write=True))
+    record_services.delete_record(access, services.get_check(access, pk, write=True))
     return {"deleted": True}

@@ -23,15 +23,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.models import Side, Visibility
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.files import InputError
 from detente.analysis.realism import parse_plan
 from detente.analysis.realism.calendar import WEEKDAY_NAMES, WorkCalendar, weekday_numbers
 from detente.goals.models import RealismCheck
 from detente.objectives.charts import visible_measurements
 from detente.objectives.models import KPI, Measurement
+from detente.records.forms import DateInput, RecordForm
+from detente.records.models import Side, Visibility
+from detente.records.visibility import AllianceAccess
 
 WEEKDAY_CHOICES = [
     (name, label)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from detente.alliances.models import AllianceRecord
+from detente.records.models import AllianceRecord
 
 
 class RealismCheck(AllianceRecord):

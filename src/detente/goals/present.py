@@ -10,9 +10,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.goals.models import RealismCheck
 from detente.goals.services import visible_checks
+from detente.records.visibility import AllianceAccess
 
 
 def _stage_rate(stage: dict[str, Any]) -> Fraction:

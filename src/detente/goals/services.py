@@ -9,13 +9,13 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
-from detente.alliances import services
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.realism import analyse
 from detente.goals.forms import FROM_MEASUREMENTS, RealismCheckForm
 from detente.goals.models import RealismCheck
 from detente.objectives.forms import visible_kpis
 from detente.objectives.models import KPI
+from detente.records import services
+from detente.records.visibility import AllianceAccess
 
 
 def run(document: dict[str, Any], seed: int) -> dict[str, Any]:

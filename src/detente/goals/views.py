@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.alliances import services as alliance_services
-from detente.alliances.visibility import get_alliance_access
 from detente.goals import services
 from detente.goals.forms import RealismCheckForm, initial_values
 from detente.goals.present import check_payload, trend
 from detente.objectives.forms import visible_kpis
+from detente.records import services as record_services
+from detente.records.visibility import get_alliance_access
 
 
 @login_required
@@ -110,6 +110,6 @@ def realism_check_delete(request: HttpRequest, alliance_id: int, pk: int) -> Htt
     access = get_alliance_access(request.user, alliance_id, write=True)
     check = services.get_check(access, pk, write=True)
     kpi_id = check.kpi_id
-    alliance_services.delete_record(access, check)
+    record_services.delete_record(access, check)
     messages.success(request, "Realism check deleted.")
     return redirect("realism_kpi", alliance_id, kpi_id)

@@ -12,11 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from detente.alliances.visibility import get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.health import scorecard, services, warning
 from detente.health.forms import AlertActionForm, CycleForm, InviteForm
 from detente.health.models import Alert, Cycle
+from detente.records.api import FormInvalid
+from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["health"])
 

@@ -11,12 +11,12 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.text import slugify
 
-from detente.alliances.forms import DateInput, RecordForm
 from detente.alliances.models import Stakeholder
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.warning import ALL_SIGNAL_KINDS, CATALOGUE
 from detente.analysis.warning.periods import period_ordinal
 from detente.health.models import AlertAction, AlertPreference, Cycle, HealthPlan, Measure
+from detente.records.forms import DateInput, RecordForm
+from detente.records.visibility import AllianceAccess
 
 
 class HealthPlanForm(forms.ModelForm):

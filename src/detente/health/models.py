@@ -25,7 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from detente.alliances.models import AllianceRecord
+from detente.records.models import AllianceRecord
 
 
 class HealthPlan(AllianceRecord):

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from detente.alliances.models import Alliance, Stakeholder
+from detente.alliances.models import Stakeholder
 from detente.health.models import Alert, Answer, Cycle, HealthPlan, Measure, Response
 from detente.health.warning import is_recent, triage
+from detente.records.models import Alliance
 
 SPARK_CYCLES = 8
 

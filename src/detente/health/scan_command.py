@@ -27,9 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from detente.alliances.models import Alliance
     from detente.health import services, warning
     from detente.health.models import Cycle
+    from detente.records.models import Alliance
 
     alliances = Alliance.objects.exclude(status=Alliance.Status.CLOSED).order_by("id")
     if args.alliance:

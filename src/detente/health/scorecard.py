@@ -20,10 +20,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import AllianceAccess
 from detente.health.models import Answer, Cycle, HealthPlan, Measure, Response, SurveyInvitation
 from detente.health.services import plan_for
+from detente.records.models import Alliance, Side
+from detente.records.visibility import AllianceAccess
 
 
 @dataclass

@@ -21,9 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances import services
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import AllianceAccess
 from detente.health.models import (
     Alert,
     AlertAction,
@@ -34,6 +31,9 @@ from detente.health.models import (
     Response,
     SurveyInvitation,
 )
+from detente.records import services
+from detente.records.models import Alliance, Side
+from detente.records.visibility import JOINT, PRIVATE, AllianceAccess
 
 SALT = "detente.health.survey"
 LINK_MAX_AGE = timedelta(days=400)  # a hard bound; the cycle's closing date is the real one
@@ -97,7 +97,7 @@ def create_cycle(access: AllianceAccess, form: Any) -> Cycle:
     ensure_default_measures(access, side)
     cycle = form.save(commit=False)
     cycle.owner_side = side
-    cycle.visibility = "joint"
+    cycle.visibility = JOINT
     return services.save_form(access, form)
 
 
@@ -167,7 +167,7 @@ def invite(
         invitation = SurveyInvitation.objects.create(
             alliance=access.alliance,
             owner_side=side,
-            visibility="joint",
+            visibility=JOINT,
             created_by=access.user,
             cycle=cycle,
             name=name,
@@ -254,7 +254,7 @@ def submit(invitation: SurveyInvitation, answers: list[tuple[Measure, float, str
     response = Response.objects.create(
         alliance_id=locked.alliance_id,
         owner_side_id=locked.owner_side_id,
-        visibility="joint",
+        visibility=JOINT,
         cycle_id=locked.cycle_id,
         invitation=locked,
     )
@@ -285,11 +285,11 @@ def act_on_alert(
     access: AllianceAccess, alert: Alert, kind: str, reason: str, until: Any = None
 ) -> AlertAction:
     """Acknowledge or snooze ``alert`` for the user's own side (private to that side)."""
-    side = access.writable_sides[0]
+    side = access.default_side
     action = AlertAction.objects.create(
         alliance=access.alliance,
         owner_side=side,
-        visibility="private",
+        visibility=PRIVATE,
         created_by=access.user,
         alert=alert,
         kind=kind,

@@ -12,9 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.alliances import services as alliance_services
-from detente.alliances.models import Alliance
-from detente.alliances.visibility import get_alliance_access
+from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
 from detente.health import scorecard, services, warning
 from detente.health.forms import (
@@ -27,6 +25,9 @@ from detente.health.forms import (
     SurveyForm,
 )
 from detente.health.models import Alert, AlertPreference, Cycle, SurveyInvitation
+from detente.records import services as record_services
+from detente.records.models import Alliance
+from detente.records.visibility import get_alliance_access
 
 
 @login_required
@@ -60,8 +61,6 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 
 
 def _ordinal(period: str) -> int:
-    from detente.analysis.warning.periods import period_ordinal
-
     return period_ordinal(period)[1]
 
 
@@ -86,7 +85,7 @@ def measure_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     form = MeasureForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        measure = alliance_services.save_form(access, form)
+        measure = record_services.save_form(access, form)
         messages.success(request, f"'{measure}' is now asked in every health check.")
         return redirect("health_home", alliance_id)
     return render(

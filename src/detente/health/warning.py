@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import Membership, Role
-from detente.alliances.models import Alliance, Interaction, Side
+from detente.alliances.models import Interaction
 from detente.alliances.models import Signal as TimelineSignal
 from detente.analysis import warning as engine
 from detente.analysis.warning.measures import ALL_SIGNAL_KINDS as ENGINE_SIGNAL_KINDS
@@ -37,6 +37,8 @@ from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard
 from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
+from detente.records.models import Alliance, Side
+from detente.records.visibility import JOINT, PRIVATE, side_sees
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
@@ -228,7 +230,7 @@ def _store(
         alert = Alert.objects.create(
             alliance=alliance,
             owner_side=side or sides[0],
-            visibility="joint" if side is None else "private",
+            visibility=JOINT if side is None else PRIVATE,
             key=key,
             last_seen_at=now,
             **values,
@@ -257,7 +259,7 @@ def _store(
 def recipients(alert: Alert) -> list[Any]:
     """Managers and admins of each side that may see the alert: every side for a joint
     alert, the owner side only for a private one."""
-    sides = alert.alliance.sides.all() if alert.visibility == "joint" else [alert.owner_side]
+    sides = [side for side in alert.alliance.sides.all() if side_sees(side.pk, alert)]
     organisation_ids = [s.organisation_id for s in sides]
     memberships = Membership.objects.filter(
         organisation_id__in=organisation_ids,

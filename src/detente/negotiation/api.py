@@ -13,8 +13,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.negotiation import proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
@@ -25,6 +23,8 @@ from detente.negotiation.forms import (
     constraints_from_json,
 )
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
+from detente.records.api import FormInvalid
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["negotiation"])
 
@@ -111,7 +111,7 @@ def create_round(request: HttpRequest, alliance_id: int, payload: RoundIn) -> tu
             "purpose": payload.purpose,
             "issues": issues,
             "constraints": constraints,
-            "owner_side": access.writable_sides[0].pk,
+            "owner_side": access.default_side.pk,
         },
         access=access,
     )
@@ -178,7 +178,7 @@ def put_preferences(
 def get_proposals(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     access = get_alliance_access(request.user, alliance_id)
     rnd = access.get_record(NegotiationRound, pk)
-    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    side = access.default_side
     return {
         "side_id": side.pk,
         **proposals.side_view(proposals.solve_round(rnd, access.sides), side),
@@ -247,7 +247,7 @@ def improvements(
 ) -> tuple[int, Json]:
     access = get_alliance_access(request.user, alliance_id)
     rnd = access.get_record(NegotiationRound, pk)
-    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    side = access.default_side
     package = _tentative(rnd, payload)
     if "errors" in package:
         return 422, package

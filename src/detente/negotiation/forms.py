@@ -9,10 +9,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from detente.alliances.forms import RecordForm
-from detente.alliances.models import Visibility
-from detente.alliances.visibility import AllianceAccess
+from detente.analysis.negotiation.model import Constraint
+from detente.analysis.negotiation.validate import violates
 from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
+from detente.records.forms import RecordForm
+from detente.records.models import Visibility
+from detente.records.visibility import AllianceAccess
 
 ISSUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_ISSUES = 30
@@ -355,9 +357,6 @@ class TentativeForm(forms.Form):
         return {f"tentative__{k}": v for k, v in package.items() if k in known}, errors
 
     def clean(self) -> dict[str, Any]:
-        from detente.analysis.negotiation.model import Constraint
-        from detente.analysis.negotiation.validate import violates
-
         data = super().clean()
         if self.errors:
             return data

@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from detente.alliances.models import AllianceRecord
+from detente.records.models import AllianceRecord
+from detente.records.visibility import PRIVATE
 
 
 class NegotiationRound(AllianceRecord):
@@ -104,7 +105,7 @@ class SidePreferences(AllianceRecord):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Preferences are private by definition; no form or API may make them joint.
-        self.visibility = "private"
+        self.visibility = PRIVATE
         super().save(*args, **kwargs)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from detente.alliances.models import Side
 from detente.analysis.files import InputError
 from detente.analysis.negotiation import (
     Constraint,
@@ -24,6 +23,7 @@ from detente.analysis.negotiation import (
 )
 from detente.analysis.negotiation.report import FAIR_NAMES
 from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
+from detente.records.models import Side
 
 FAIR_KEYS = ("nash", "kalai_smorodinsky", "egalitarian", "max_welfare")
 SPREAD = 7  # frontier packages shown besides the fair ones

@@ -12,8 +12,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances.models import Alliance, Side
-from detente.alliances.visibility import JOINT, AllianceAccess, get_alliance_access
 from detente.negotiation import proposals
 from detente.negotiation.forms import PreferencesForm, RoundForm
 from detente.negotiation.models import (
@@ -23,6 +21,8 @@ from detente.negotiation.models import (
     NegotiationRound,
     SidePreferences,
 )
+from detente.records.models import Alliance, Side
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def save_round(
         rnd.created_by = access.user
     elif not rnd.is_open:
         raise Refused("This round is closed; its issues can no longer change.")
-    rnd.visibility = "joint"
+    rnd.visibility = JOINT
     rnd.save()
     audit.log(
         access.user, "create" if is_new else "update", rnd, before=before, after=audit.snapshot(rnd)
@@ -234,7 +234,7 @@ def grant(access: AllianceAccess, rnd: NegotiationRound, user: Any) -> Facilitat
         owner_side=side,
         round=rnd,
         user=user,
-        visibility="joint",
+        visibility=JOINT,
         created_by=access.user,
     )
     audit.log(access.user, "create", record, after=audit.snapshot(record))
@@ -270,7 +270,7 @@ def accept(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str
         owner_side=side,
         round=rnd,
         package=package,
-        visibility="joint",
+        visibility=JOINT,
         created_by=access.user,
     )
     audit.log(access.user, "create", acceptance, after=audit.snapshot(acceptance))
@@ -318,7 +318,7 @@ def agreement_draft(access: AllianceAccess, rnd: NegotiationRound, package: dict
         summary="Terms agreed in the negotiation round: "
         + "; ".join(f"{labels.get(k, k)} = {v}" for k, v in package.items())
         + ".",
-        visibility="joint",
+        visibility=JOINT,
         based_on=in_force,
     )
     content = document.normalised(draft.content)

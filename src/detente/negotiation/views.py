@@ -16,7 +16,6 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.negotiation import proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
@@ -27,11 +26,12 @@ from detente.negotiation.forms import (
 )
 from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
 from detente.negotiation.ranking import RankingForm
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, Any]:
     issues = list(rnd.issues.all())
-    my_side = access.writable_sides[0] if access.writable_sides else access.my_side
+    my_side = access.default_side
     result = proposals.solve_round(rnd, access.sides)
     view = proposals.side_view(result, my_side)
     accepted = list(access.records(Acceptance).filter(round=rnd).select_related("owner_side"))
@@ -240,7 +240,7 @@ def negotiation_improve(request: HttpRequest, alliance_id: int, pk: int) -> Http
     with the viewer's own utility only."""
     access = get_alliance_access(request.user, alliance_id)
     rnd = access.get_record(NegotiationRound, pk)
-    side = access.writable_sides[0] if access.writable_sides else access.my_side
+    side = access.default_side
     form = _tentative_form(request, rnd)
     view = None
     if form.is_bound and form.is_valid():

@@ -14,11 +14,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from detente import audit
-from detente.alliances import services as alliance_services
-from detente.alliances.api import Deleted, RecordOut, _form_data, _record_base, _record_form, _save
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
-from detente.api.errors import FormInvalid
 from detente.objectives import importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
 from detente.objectives.forms import GuardrailForm, KPIForm, MeasurementForm, ObjectiveForm
@@ -30,6 +26,17 @@ from detente.objectives.guardrails import (
 )
 from detente.objectives.models import KPI, Measurement, Objective
 from detente.objectives.views import get_guardrail, get_kpi
+from detente.records import services as record_services
+from detente.records.api import (
+    Deleted,
+    FormInvalid,
+    RecordOut,
+    form_data,
+    record_base,
+    record_form,
+    save,
+)
+from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["objectives"])
 A = "/alliances/{alliance_id}"
@@ -170,7 +177,7 @@ def _renamed(payload: Schema, schema: type[Schema], exclude: set[str] | None = N
 
 
 def _data(form_class: Any, instance: Any, payload: Schema) -> dict[str, Any]:
-    data = _form_data(form_class, instance, payload)
+    data = form_data(form_class, instance, payload)
     for api_name, form_name in RENAMES.items():
         if api_name in data:
             data[form_name] = data.pop(api_name)
@@ -179,7 +186,7 @@ def _data(form_class: Any, instance: Any, payload: Schema) -> dict[str, Any]:
 
 def _objective_out(o: Objective) -> dict[str, Any]:
     return {
-        **_record_base(o),
+        **record_base(o),
         "title": o.title,
         "description": o.description,
         "scope": o.scope,
@@ -206,7 +213,7 @@ def _kpi_out(k: KPI) -> dict[str, Any]:
 
 def _measurement_out(m: Measurement, signal_ids: list[int] | None = None) -> dict[str, Any]:
     return {
-        **_record_base(m),
+        **record_base(m),
         "kpi_id": m.kpi_id,
         "period": m.period,
         "period_start": m.period_start,
@@ -226,8 +233,8 @@ def _visible_signal_ids(access: AllianceAccess, signals: list[Signal]) -> list[i
 def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: Any = None) -> Any:
     data = _data(MeasurementForm, instance, payload)
     if instance is None:
-        data.setdefault("owner_side", access.writable_sides[0].pk if access.writable_sides else "")
-        data.setdefault("visibility", "joint")
+        data.setdefault("owner_side", access.default_side.pk)
+        data.setdefault("visibility", JOINT)
     return MeasurementForm(data=data, instance=instance, access=access)
 
 
@@ -245,7 +252,7 @@ def create_objective(request: HttpRequest, alliance_id: int, payload: ObjectiveI
     access = get_alliance_access(request.user, alliance_id, write=True)
     if payload.scope is None:
         payload.scope = Objective.Scope.SHARED
-    objective = _save(access, _record_form(ObjectiveForm, access, payload))
+    objective = save(access, record_form(ObjectiveForm, access, payload))
     return 201, _objective_out(objective)
 
 
@@ -261,7 +268,7 @@ def update_objective(request: HttpRequest, alliance_id: int, pk: int, payload: O
     objective = access.get_record(Objective, pk, write=True)
     before = audit.snapshot(objective)
     sent = _renamed(payload, ObjectiveIn, exclude={"side_id"})
-    objective = _save(access, _record_form(ObjectiveForm, access, sent, instance=objective), before)
+    objective = save(access, record_form(ObjectiveForm, access, sent, instance=objective), before)
     return _objective_out(objective)
 
 
@@ -423,7 +430,7 @@ def update_measurement(
 @router.delete(A + "/measurements/{pk}", response=Deleted)
 def delete_measurement(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    alliance_services.delete_record(access, access.get_record(Measurement, pk, write=True))
+    record_services.delete_record(access, access.get_record(Measurement, pk, write=True))
     return {"deleted": True}
 
 
@@ -463,9 +470,8 @@ def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailI
     access = get_alliance_access(request.user, alliance_id, write=True)
     sent = payload.dict(exclude_unset=True)
     data = {
-        "owner_side": sent.get("side_id")
-        or (access.writable_sides[0].pk if access.writable_sides else ""),
-        "visibility": sent.get("visibility") or "joint",
+        "owner_side": sent.get("side_id") or access.default_side.pk,
+        "visibility": sent.get("visibility") or JOINT,
         "kpi": sent.get("kpi_id") or "",
         "counter_kpi": sent.get("counter_kpi_id") or "",
         "lower": "" if sent.get("lower") is None else sent["lower"],
@@ -478,14 +484,14 @@ def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailI
     if not form.is_valid():
         raise FormInvalid(form, {"owner_side": "side_id", "kpi": "kpi_id",
                                  "counter_kpi": "counter_kpi_id"})  # fmt: skip
-    guardrail = alliance_services.save_form(access, form)
+    guardrail = record_services.save_form(access, form)
     return 201, guardrail_data(access, get_guardrail(access, guardrail.pk))
 
 
 @router.delete(A + "/guardrails/{pk}", response=Deleted)
 def delete_guardrail(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    alliance_services.delete_record(access, get_guardrail(access, pk, write=True))
+    record_services.delete_record(access, get_guardrail(access, pk, write=True))
     return {"deleted": True}
 
 

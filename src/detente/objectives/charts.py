@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives.models import KPI, Measurement, Objective
+from detente.records.visibility import AllianceAccess
 
 
 def visible_measurements(access: AllianceAccess) -> Any:

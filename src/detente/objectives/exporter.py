@@ -15,11 +15,11 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.importer import COLUMNS
 from detente.objectives.models import KPI, number_text
+from detente.records.visibility import PRIVATE, AllianceAccess
 from detente.spreadsheets import SafeDictWriter
 
 
@@ -45,7 +45,7 @@ def export_rows(
                 "side": str(m.owner_side),
                 # A value of a private objective's KPI is private whatever it says, as the
                 # importer (through the form) requires.
-                "visibility": "private" if m.kpi.objective.is_private else m.visibility,
+                "visibility": PRIVATE if m.kpi.objective.is_private else m.visibility,
                 "notes": m.notes,
             }
         )

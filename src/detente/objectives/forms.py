@@ -7,11 +7,11 @@ from typing import Any
 
 from django import forms
 
-from detente.alliances.forms import DateInput, RecordForm
-from detente.alliances.models import Visibility
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives import periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
+from detente.records.forms import DateInput, RecordForm
+from detente.records.models import Visibility
+from detente.records.visibility import AllianceAccess
 
 
 def visible_kpis(access: AllianceAccess) -> forms.QuerySet:

@@ -16,17 +16,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from detente.alliances.visibility import AllianceAccess
 from detente.analysis.files import InputError
 from detente.analysis.guardrails import GoalSet, analyse, check_guardrails
 from detente.analysis.guardrails import Guardrail as EngineGuardrail
 from detente.analysis.guardrails import Objective as EngineObjective
 from detente.analysis.guardrails.checks import describe_bound
-from detente.decisions.analysis import _grid  # the matrix's rows and colours, as on decisions
+from detente.decisions.analysis import matrix_grid  # the matrix's rows and colours, as on decisions
 from detente.objectives import periods
 from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import visible_kpis
 from detente.objectives.models import KPI, Guardrail
+from detente.records.visibility import AllianceAccess
 
 
 def visible_guardrails(access: AllianceAccess) -> QuerySet[Guardrail]:
@@ -208,7 +208,7 @@ def goal_conflict(
             out["notes"].append(f"The {kind}ly KPIs cannot be analysed: {exc}")
             continue
         for m in result["conflict_maps"]:
-            m["grid"] = _grid(m)
+            m["grid"] = matrix_grid(m)
         section = {
             "frequency": kind,
             "periods": labels,

@@ -36,10 +36,10 @@ from django.db import transaction
 
 from detente import audit
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
+from detente.records.visibility import JOINT, AllianceAccess
 from detente.spreadsheets import UnsafeUpload, check_xlsx, clip, restore
 
 MAX_BYTES = 2 * 1024 * 1024  # 2 MiB
@@ -288,7 +288,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
     for side in access.sides:
         side_names[str(side).lower()] = side
         side_names[side.organisation.name.lower()] = side
-    default_side = access.writable_sides[0] if access.writable_sides else None
+    default_side = access.default_side
     problems: list[Problem] = []
     planned: list[PlannedRow] = []
     seen: dict[tuple, int] = {}
@@ -313,7 +313,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
             "period": values.get("period", ""),
             "value": values.get("value", ""),
             "notes": values.get("notes", ""),
-            "visibility": (values.get("visibility") or "joint").lower(),
+            "visibility": (values.get("visibility") or JOINT).lower(),
             "owner_side": side.pk,
         }
         instance = _existing(kpi, side, data["period"])

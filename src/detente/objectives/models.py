@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import models
 
-from detente.alliances.models import AllianceRecord
 from detente.objectives import periods
+from detente.records.models import AllianceRecord
 
 
 class Objective(AllianceRecord):

@@ -19,10 +19,11 @@ from django.forms import ModelForm
 from django.utils import timezone
 
 from detente import audit
-from detente.alliances import services as alliance_services
-from detente.alliances.models import Side, Signal, Visibility
-from detente.alliances.visibility import AllianceAccess
+from detente.alliances.models import Signal
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective, number_text
+from detente.records import services as record_services
+from detente.records.models import Side, Visibility
+from detente.records.visibility import AllianceAccess, side_sees
 
 
 def value_text(value: Decimal, unit: str) -> str:
@@ -37,7 +38,7 @@ def save_measurement(
     access: AllianceAccess, form: ModelForm, *, before: dict | None = None
 ) -> tuple[Measurement, list[Signal]]:
     """Save a validated MeasurementForm, audit it, and record any discrepancy it reveals."""
-    measurement = alliance_services.save_form(access, form, before=before)
+    measurement = record_services.save_form(access, form, before=before)
     signals = detect_discrepancies(access.user, measurement)
     return measurement, signals + detect_guardrail_breaches(access.user, measurement)
 
@@ -45,11 +46,7 @@ def save_measurement(
 def _viewer_sides(a: Measurement, b: Measurement) -> list[int]:
     """The sides that may see both values: a private value is seen only by its own side."""
     candidates = [a.owner_side_id, b.owner_side_id]
-    return [
-        side_id
-        for side_id in candidates
-        if all(m.visibility == Visibility.JOINT or m.owner_side_id == side_id for m in (a, b))
-    ]
+    return [side_id for side_id in candidates if all(side_sees(side_id, m) for m in (a, b))]
 
 
 def detect_discrepancies(
@@ -138,7 +135,7 @@ def _breach(g: Guardrail, value: Decimal) -> tuple[str, Decimal] | None:
 
 
 def _sees(side_id: int, records: list[Any]) -> bool:
-    return all(r.visibility == Visibility.JOINT or r.owner_side_id == side_id for r in records)
+    return all(side_sees(side_id, r) for r in records)
 
 
 def breach_reference(g: Guardrail, period: str) -> str:
@@ -197,9 +194,10 @@ def detect_guardrail_breaches(
         )
         for owner in owners:
             # A joint signal is every side's, whichever side's value raised it first.
-            seen = Q(visibility=Visibility.JOINT) | Q(owner_side_id=owner, visibility=visibility)
-            exists = Signal.objects.filter(
-                seen,
+            seen = Signal.objects.visible_to_side(
+                owner if visibility == Visibility.PRIVATE else None
+            )
+            exists = seen.filter(
                 alliance_id=measurement.alliance_id,
                 kind=Signal.Kind.OTHER,
                 title__startswith="Guardrail breached:",
@@ -263,4 +261,4 @@ def delete_objective(access: AllianceAccess, objective: Objective) -> None:
     for kpi in objective.kpis.all():
         kpi.objective = objective  # audit reads visibility through the objective
         delete_kpi(access, kpi)
-    alliance_services.delete_record(access, objective)
+    record_services.delete_record(access, objective)

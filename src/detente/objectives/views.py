@@ -14,9 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances import services as alliance_services
 from detente.alliances.models import Signal
-from detente.alliances.visibility import AllianceAccess, get_alliance_access
 from detente.objectives import exporter, importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
 from detente.objectives.forms import (
@@ -28,6 +26,8 @@ from detente.objectives.forms import (
 )
 from detente.objectives.guardrails import goal_conflict, kpi_guardrails, visible_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
+from detente.records import services as record_services
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 IMPORT_SALT = "detente.objectives.import"
 
@@ -95,7 +95,7 @@ def objective_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
     form = ObjectiveForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
-        objective = alliance_services.save_form(access, form)
+        objective = record_services.save_form(access, form)
         messages.success(request, f"Objective '{objective}' added. Give it a KPI next.")
         return redirect("objectives_home", alliance_id)
     return _form_page(request, access, form, "New objective")
@@ -108,7 +108,7 @@ def objective_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpRespo
     before = audit.snapshot(objective)
     form = ObjectiveForm(request.POST or None, instance=objective, access=access)
     if request.method == "POST" and form.is_valid():
-        alliance_services.save_form(access, form, before=before)
+        record_services.save_form(access, form, before=before)
         messages.success(request, "Objective updated.")
         return redirect("objectives_home", alliance_id)
     return _form_page(request, access, form, f"Edit objective '{objective}'")
@@ -196,7 +196,7 @@ def guardrail_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
     initial = {"kpi": request.GET.get("kpi")} if request.GET.get("kpi") else {}
     form = GuardrailForm(request.POST or None, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
-        guardrail = alliance_services.save_form(access, form)
+        guardrail = record_services.save_form(access, form)
         messages.success(request, f"Guardrail '{guardrail}' added.")
         return redirect("kpi_detail", alliance_id, guardrail.kpi_id)
     return _form_page(request, access, form, "New guardrail")
@@ -208,7 +208,7 @@ def guardrail_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpRes
     access = get_alliance_access(request.user, alliance_id, write=True)
     guardrail = get_guardrail(access, pk, write=True)
     kpi_id = guardrail.kpi_id
-    alliance_services.delete_record(access, guardrail)
+    record_services.delete_record(access, guardrail)
     messages.success(request, f"Guardrail '{guardrail}' deleted.")
     return redirect("kpi_detail", alliance_id, kpi_id)
 
@@ -283,7 +283,7 @@ def measurement_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
     access = get_alliance_access(request.user, alliance_id, write=True)
     measurement = access.get_record(Measurement, pk, write=True)
     kpi_id = measurement.kpi_id
-    alliance_services.delete_record(access, measurement)
+    record_services.delete_record(access, measurement)
     messages.success(request, f"{measurement} deleted.")
     return redirect("kpi_detail", alliance_id, kpi_id)
 

@@ -20,33 +20,50 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from detente.accounts.models import ROLE_RANK, Role
+from detente.accounts.models import ROLE_RANK, Membership, Role
 
 if TYPE_CHECKING:
-    from detente.alliances.models import Alliance, Side
+    from detente.records.models import Alliance, Side
 
 JOINT = "joint"
 PRIVATE = "private"
 
 R = TypeVar("R", bound=models.Model)
 
+# ``detente.records.models`` builds its managers from the querysets below, so the models are
+# imported where they are used (inside this package only).
+
 
 def _my_side_ids(user: Any) -> models.QuerySet:
-    from detente.alliances.models import Side
+    from detente.records.models import Side
 
     return Side.objects.filter(organisation__memberships__user=user).values("id")
 
 
 def _my_alliance_ids(user: Any) -> models.QuerySet:
-    from detente.alliances.models import Side
+    from detente.records.models import Side
 
     return Side.objects.filter(organisation__memberships__user=user).values("alliance_id")
 
 
 def _side_alliance_ids(side_id: int) -> models.QuerySet:
-    from detente.alliances.models import Side
+    from detente.records.models import Side
 
     return Side.objects.filter(pk=side_id).values("alliance_id")
+
+
+def visible_q(user: Any) -> models.Q:
+    """The rule as a filter, for a signed-in ``user``: in the user's alliances, joint records
+    and the private records of the user's sides."""
+    return models.Q(alliance_id__in=_my_alliance_ids(user)) & (
+        models.Q(visibility=JOINT) | models.Q(owner_side_id__in=_my_side_ids(user))
+    )
+
+
+def side_sees(side_id: int | None, record: Any) -> bool:
+    """The rule for one record and one side (joint only when None): the twin of
+    ``RecordQuerySet.visible_to_side`` for a record already in hand."""
+    return record.visibility == JOINT or (side_id is not None and record.owner_side_id == side_id)
 
 
 class AllianceQuerySet(models.QuerySet):
@@ -62,9 +79,7 @@ class RecordQuerySet(models.QuerySet):
         """Joint records of the user's alliances, and private records of the user's sides."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(alliance_id__in=_my_alliance_ids(user)).filter(
-            models.Q(visibility=JOINT) | models.Q(owner_side_id__in=_my_side_ids(user))
-        )
+        return self.filter(visible_q(user))
 
     def visible_to_side(self, side_id: int | None) -> RecordQuerySet:
         """What a member of side ``side_id`` sees (joint only when None), for work done on
@@ -95,6 +110,20 @@ class AllianceAccess:
     def my_side(self) -> Side:
         """The side the user acts for by default (the first one, in practice the only one)."""
         return self.my_sides[0]
+
+    @property
+    def default_side(self) -> Side:
+        """The side the user writes for unless told otherwise: the first side on which the
+        user may write, else (a read-only member) the user's own side."""
+        writable = self.writable_sides
+        return writable[0] if writable else self.my_side
+
+    def sees(self, record: Any, *, writing: bool = False) -> bool:
+        """The rule for a record already in hand: joint, or kept by one of the user's sides
+        (with ``writing``, by a side the user writes for)."""
+        if writing:
+            return record.visibility == JOINT or self.can_write_on(record.owner_side_id)
+        return record.visibility == JOINT or record.owner_side_id in self.roles
 
     def role_on(self, side_id: int) -> str | None:
         return self.roles.get(side_id)
@@ -162,8 +191,7 @@ def get_alliance_access(
     Raises Http404 unless the user is a member of the alliance, and PermissionDenied when
     ``write`` (or ``manage``) is asked of a read-only member (or of a mere member).
     """
-    from detente.accounts.models import Membership
-    from detente.alliances.models import Alliance
+    from detente.records.models import Alliance
 
     try:
         alliance = Alliance.objects.for_user(user).get(pk=alliance_id)

@@ -1,6 +1,6 @@
 """Reading the audit log of an alliance: the one function behind the audit page and its API twin.
 
-An entry is shown when the reader may see the record it describes (``AuditQuerySet``). Its
+An entry is shown when the reader may see the record it describes (``visible_to``). Its
 before and after values may still name *other* records: a stakeholder's ``counterpart``, an
 interaction's ``participants``. A joint record can point at one the other side has since
 made private, so each such reference is checked against the same visibility rule and, when
@@ -15,8 +15,21 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from detente.alliances.visibility import AllianceAccess, RecordQuerySet
+from detente.accounts.models import Membership
 from detente.audit.models import AuditEntry
+from detente.records.visibility import AllianceAccess, RecordQuerySet, visible_q
+
+
+def visible_to(user: Any) -> models.QuerySet[AuditEntry]:
+    """The audit entries ``user`` may read: those of the records the user sees (an entry has
+    the visibility of its record), those of the user's organisations outside any alliance,
+    and the user's own entries outside both."""
+    if not getattr(user, "is_authenticated", False):
+        return AuditEntry.objects.none()
+    my_orgs = Membership.objects.filter(user=user).values("organisation_id")
+    in_organisation = models.Q(alliance__isnull=True, organisation_id__in=my_orgs)
+    own = models.Q(alliance__isnull=True, organisation__isnull=True, actor=user)
+    return AuditEntry.objects.filter(visible_q(user) | in_organisation | own)
 
 
 def _references(model_label: str) -> dict[str, tuple[type[models.Model], bool]]:
@@ -49,9 +62,7 @@ def visible_entries(access: AllianceAccess, limit: int) -> list[AuditEntry]:
     """The latest ``limit`` audit entries of the alliance the reader may see, with every
     reference to a record the reader may not see replaced (see the module docstring)."""
     entries = list(
-        AuditEntry.objects.visible_to(access.user)
-        .filter(alliance=access.alliance)
-        .select_related("actor")[:limit]
+        visible_to(access.user).filter(alliance=access.alliance).select_related("actor")[:limit]
     )
     references = {label: _references(label) for label in {e.model for e in entries}}
     visible: dict[type[models.Model], set[str]] = {}  # one query per referenced model

@@ -1,0 +1,53 @@
+"""The form of every joint-or-private record: the side that keeps it is one the user writes
+for, and the choice of who sees it is the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from detente.records.models import Side, Visibility
+from detente.records.visibility import AllianceAccess
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class RecordForm(forms.ModelForm):
+    """Base form of a joint-or-private record. The owner side is one the user writes for."""
+
+    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        if self.instance.pk is None:
+            sides = access.writable_sides
+            self.fields["owner_side"] = forms.ModelChoiceField(
+                queryset=Side.objects.filter(id__in=[s.id for s in sides]),
+                initial=sides[0] if sides else None,
+                label="Kept by",
+                help_text="The side that keeps this record; a private record is seen only by it.",
+            )
+            self.order_fields(["owner_side"])  # first; form.fields is a plain dict
+        self.fields["visibility"].widget = forms.RadioSelect(choices=Visibility.choices)
+        self.fields["visibility"].label = "Who sees it"
+
+    @property
+    def owner_side_id(self) -> int | None:
+        if self.instance.pk is not None:
+            return self.instance.owner_side_id
+        side = self.cleaned_data.get("owner_side") if hasattr(self, "cleaned_data") else None
+        return side.id if side else None
+
+    def save(self, commit: bool = True) -> Any:
+        if self.instance.pk is None:
+            self.instance.owner_side = self.cleaned_data["owner_side"]
+        return super().save(commit=commit)

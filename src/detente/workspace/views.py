@@ -1,0 +1,87 @@
+"""The pages that gather every capability of an alliance: the portfolio of a user's
+alliances and the overview of one. They sit above the capability apps (alliances,
+commitments, conflicts, health, ...) and read each through its own module, so no capability
+app imports another just to be shown on these pages. URLs and templates are unchanged."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from detente.alliances import side_invitations, stakeholder_map, timeline
+from detente.alliances.forms import managed_organisations
+from detente.alliances.models import Stakeholder
+from detente.commitments import ledger as commitments_ledger
+from detente.conflicts.overview import open_conflicts
+from detente.health import portfolio as health_portfolio
+from detente.records import audit_reading
+from detente.records.models import Alliance, Side
+from detente.records.visibility import get_alliance_access
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    alliances = list(
+        Alliance.objects.for_user(request.user).prefetch_related(
+            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
+        )
+    )
+    latest = dict(
+        audit_reading.visible_to(request.user)
+        .filter(alliance_id__in=[a.id for a in alliances])
+        .values_list("alliance_id")
+        .annotate(last=Max("at"))
+        .values_list("alliance_id", "last")
+    )
+    # Health-check sparklines and open alerts, in a fixed number of queries.
+    health = health_portfolio.summaries(request.user, alliances)
+    for alliance in alliances:
+        alliance.latest_activity = latest.get(alliance.id)
+        alliance.health = health[alliance.id]
+    status_counts: dict[str, int] = {}
+    for alliance in alliances:
+        label = alliance.get_status_display()
+        status_counts[label] = status_counts.get(label, 0) + 1
+    return render(
+        request,
+        "alliances/portfolio.html",
+        {
+            "alliances": alliances,
+            "status_counts": status_counts,
+            # Only a manager of some organisation may start an alliance (else 403).
+            "can_start": managed_organisations(request.user).exists(),
+            # Alliances that ask an organisation the user manages to join as a side.
+            "side_invitations": side_invitations.pending_for(request.user),
+        },
+    )
+
+
+@login_required
+def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    access = get_alliance_access(request.user, alliance_id)
+    stakeholders = list(access.records(Stakeholder).select_related("owner_side__organisation"))
+    filter_form = timeline.TimelineFilter(request.GET or None, access=access)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    entries = timeline.entries(access, filters)
+    if request.headers.get("HX-Request") == "true" and request.GET.get("fragment") == "timeline":
+        context = {"access": access, "entries": entries, "filter_form": filter_form}
+        return render(request, "alliances/_timeline.html", context)
+    context = {
+        "access": access,
+        "alliance": access.alliance,
+        "stakeholders": stakeholders,
+        "map": stakeholder_map.layout(access.sides, stakeholders),
+        "entries": entries,
+        "activity": timeline.monthly_activity(entries if not filters else timeline.entries(access)),
+        "filter_form": filter_form,
+        "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
+        # One query, through the visibility rule (detente.commitments.ledger).
+        "overdue_commitments": commitments_ledger.overdue(access),
+        # Three queries, through the visibility rule (detente.conflicts.overview).
+        "open_conflicts": open_conflicts(access),
+        # Organisations asked to join and not answered yet: who asked, and when.
+        "pending_sides": side_invitations.pending_in(access),
+    }
+    return render(request, "alliances/overview.html", context)
