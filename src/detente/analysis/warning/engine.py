@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtri, stdtr
 from tqdm import tqdm
 
 from . import evidence
@@ -72,7 +72,7 @@ def scan_table(
     progress: bool = False,
 ) -> list[Alert]:
     settings = settings or Settings()
-    panel = build_panel(table, signals, settings.measures)
+    panel = build_panel(table, signals, settings.measures, settings)
     return scan_panel(panel, settings, progress)
 
 
@@ -146,15 +146,17 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     """For each window k: (k_eff, recent mean, history mean, z) at every position t >= 1.
 
     z compares the mean of the last k points with the mean of all earlier points, in units
-    of its own null standard error, so it is exactly standard normal on a stable series.
-    Early on the window shrinks (k_eff = min(k, t)) so that at least one point stays in
-    the history. The arrays are (series, position) views of arrays computed with
-    positions on the first axis, where picking positions copies whole rows.
+    of its own null standard error, so it is exactly standard normal on a stable series
+    (given the noise model; see _ar1_variances when the noise carries over). Early on the
+    window shrinks (k_eff = min(k, t)) so that at least one point stays in the history.
+    The arrays are (series, position) views of arrays computed with positions on the
+    first axis, where picking positions copies whole rows.
     """
     n, length = group.y.shape
     cy, cv = _running_total(group.y), _running_total(group.var)
     t = np.arange(1, length)
     y_end, v_end = cy[2:], cv[2:]  # end = t + 1
+    carry = group.rho is not None and bool(np.any(group.rho))
     out = []
     for k in windows:
         k_eff = np.minimum(k, t)
@@ -163,8 +165,64 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
         y_mid, v_mid = cy[mid], cv[mid]
         recent = (y_end - y_mid) / ke
         history = y_mid / mi
-        var = (v_end - v_mid) / ke**2 + v_mid / mi**2
-        out.append((k_eff, recent.T, history.T, ((recent - history) / np.sqrt(var)).T))
+        if carry:
+            var = _ar1_variances(group, k_eff, mid)
+        else:
+            var = (v_end - v_mid) / ke**2 + v_mid / mi**2
+        z = _calibrated((recent - history) / np.sqrt(var), group.df)
+        out.append((k_eff, recent.T, history.T, z.T))
+    return out
+
+
+def _ar1_variances(group: SeriesGroup, k_eff: np.ndarray, mid: np.ndarray) -> np.ndarray:
+    """Var(recent mean - history mean) at every position (positions first) when the noise
+    is AR(1): Cov(e_i, e_j) = s_i s_j rho^|o_i - o_j| with o the periods (a skipped
+    period counts: two points two periods apart correlate rho^2).
+
+    With R_j = sum_{i <= j} s_i rho^(o_j - o_i) (R_j = s_j + rho^(o_j - o_{j-1}) R_{j-1})
+    the quadratic form of the first m points is P_m = P_{m-1} + 2 s R - s^2 at the m-th
+    point, and the history's covariance with a later point j is s_j rho^(o_j - o_last) R_last.
+    Then Var = Q_recent / k^2 + P_mid / mid^2 - 2 C / (k mid), with C the cross term and
+    Q_recent = P_end - P_mid - 2 C. O(length x window) vector steps over all series.
+    """
+    n, length = group.y.shape
+    s = np.sqrt(group.var.T)  # (length, n)
+    o = group.ordinal.T.astype(float)
+    rho = group.rho[None, :]
+    R = np.empty((length, n))
+    P = np.zeros((length + 1, n))
+    R[0] = s[0]
+    P[1] = s[0] ** 2
+    for j in range(1, length):
+        R[j] = s[j] + rho[0] ** (o[j] - o[j - 1]) * R[j - 1]
+        P[j + 1] = P[j] + 2 * s[j] * R[j] - s[j] ** 2
+    end = np.arange(2, length + 1)
+    cross = np.zeros((end.size, n))
+    for step in range(int(k_eff.max(initial=0))):
+        j = mid + step  # a point of the recent window, when step < k_eff
+        inside = step < k_eff
+        jj = np.where(inside, j, mid)
+        term = s[jj] * rho[0] ** (o[jj] - o[mid - 1]) * R[mid - 1]
+        cross += np.where(inside[:, None], term, 0.0)
+    ke, mi = k_eff[:, None].astype(float), mid[:, None].astype(float)
+    q_recent = P[end] - P[mid] - 2 * cross
+    var = q_recent / ke**2 + P[mid] / mi**2 - 2 * cross / (ke * mi)
+    return np.maximum(var, 1e-300)
+
+
+def _calibrated(z: np.ndarray, df: np.ndarray | None) -> np.ndarray:
+    """z read on Student's t with the series' degrees of freedom, returned as the normal
+    score of the same tail: the rules then treat it as exactly normal. Series whose swing
+    rests on many differences (df >= 10^4) are left as they are (the two tails differ by
+    well under 1 % there)."""
+    if df is None:
+        return z
+    few = df < 1e4
+    if not few.any():
+        return z
+    out = z.copy()
+    cols = np.flatnonzero(few)
+    out[:, cols] = ndtri(stdtr(df[cols][None, :], z[:, cols]))
     return out
 
 
@@ -280,7 +338,7 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
     length = group.y.shape[1]
     if length < settings.trend_min_points:
         return []
-    s, ties = rolling_mann_kendall_s(group.y, settings.trend_window)
+    s, ties = rolling_mann_kendall_s(_prewhitened(group), settings.trend_window)
     alpha = _alpha(panel, settings, "decline", panel.measures_per_alliance)[group.alliance]
     first = settings.trend_min_points - 1
     n_of = np.minimum(np.arange(first, length) + 1, settings.trend_window)
@@ -329,6 +387,24 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
         )
         for alliance, measure, ordinal, pv, sev, r, tt, n, ss in zip(*columns, strict=True)
     ]
+
+
+def _prewhitened(group: SeriesGroup) -> np.ndarray:
+    """The series with the noise's carry-over removed, for Mann-Kendall (whose exact null
+    needs independent points): x_t = (y_t - rho^g y_{t-1}) (1 - rho) / (1 - rho^g) for a
+    step of g periods, x_0 = (1 - rho) y_0. Every point then has mean (1 - rho) x level and
+    independent noise, so a stable series orders itself at random again (exactly when no
+    period is skipped; with skips the points' spreads differ a little). Independent noise
+    (rho = 0) leaves y as it is."""
+    if group.rho is None or not np.any(group.rho):
+        return group.y
+    rho = group.rho[:, None]
+    step = np.diff(group.ordinal, axis=1)
+    decay = rho**step
+    x = np.empty_like(group.y)
+    x[:, 0] = (1 - rho[:, 0]) * group.y[:, 0]
+    x[:, 1:] = (group.y[:, 1:] - decay * group.y[:, :-1]) * (1 - rho) / (1 - decay)
+    return x
 
 
 def _gap_findings(panel, group, settings) -> list[_Finding]:
@@ -548,6 +624,8 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
         else:
             text = evidence.level(spec, label, d["value"], d["line"], f.severity)
             values = values[-1:]
+    if f.rule in ("shift", "decline", "gap") and panel.noise is not None:
+        text += evidence.noise(panel.noise.get(measure), alliance, unit)
     if f.severity == "alert":
         next_step += ESCALATION
     return Alert(alliance, label, measure, f.severity, f.rule, text, next_step, side, f.p, values)
