@@ -30,9 +30,8 @@ import numpy as np
 
 from detente.analysis.warning import Settings
 from detente.analysis.warning.csvfile import read_portfolio
-from detente.analysis.warning.engine import scan_panel
+from detente.analysis.warning.engine import scan_panel, scan_table
 from detente.analysis.warning.panel import build_panel
-from detente.analysis.warning.engine import scan_table
 from detente.analysis.warning.simulate import Drop, Noise, portfolio
 
 STATISTICAL = {"shift", "decline", "gap", "broad"}

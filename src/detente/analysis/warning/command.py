@@ -10,9 +10,9 @@ from dataclasses import replace
 from ..files import InputError
 from .csvfile import read_portfolio
 from .engine import scan_panel
-from .panel import Panel, build_panel
 from .measures import spec_for
 from .model import SEVERITIES, Alert, Settings
+from .panel import Panel, build_panel
 from .periods import period_ordinal
 
 _PROGRESS_ROWS = 200_000  # below this the scan is over before a bar would be read

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import ndtri, stdtr
 from tqdm import tqdm
 
 from . import evidence
+from .fit import NoiseModel
 from .measures import ALL_SIGNAL_KINDS, DIALOGUE, ESCALATION, SIGNAL_PLURALS, signal_next_step
 from .model import SEVERITIES, Alert, Observation, Settings, Severity, Signal
 from .panel import Panel, SeriesGroup, Table, build_panel
@@ -63,6 +64,15 @@ def scan(
 ) -> list[Alert]:
     """All alerts for all periods of the given alliances, oldest period first."""
     return scan_table(Table.from_observations(observations), signals, settings, progress)
+
+
+def fit(observations: Iterable[Observation], settings: Settings | None = None) -> NoiseModel:
+    """The noise model the scan would learn from these observations (fit.py): to pool a
+    portfolio once and scan its alliances one by one with ``Settings(noise=...)``."""
+    settings = replace(settings or Settings(), calibrate=True, noise=None)
+    panel = build_panel(Table.from_observations(observations), (), settings.measures, settings)
+    assert panel.noise is not None
+    return panel.noise
 
 
 def scan_table(
