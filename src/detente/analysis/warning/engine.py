@@ -167,6 +167,7 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     t = np.arange(1, length)
     y_end, v_end = cy[2:], cv[2:]  # end = t + 1
     carry = group.rho is not None and bool(np.any(group.rho))
+    state = _ar1_state(group) if carry else None
     out = []
     for k in windows:
         k_eff = np.minimum(k, t)
@@ -176,7 +177,7 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
         recent = (y_end - y_mid) / ke
         history = y_mid / mi
         if carry:
-            var = _ar1_variances(group, k_eff, mid)
+            var = _ar1_variances(group, k_eff, mid, state)
         else:
             var = (v_end - v_mid) / ke**2 + v_mid / mi**2
         z = _calibrated((recent - history) / np.sqrt(var), group.df)
@@ -184,7 +185,9 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     return out
 
 
-def _ar1_variances(group: SeriesGroup, k_eff: np.ndarray, mid: np.ndarray) -> np.ndarray:
+def _ar1_variances(
+    group: SeriesGroup, k_eff: np.ndarray, mid: np.ndarray, state: tuple | None = None
+) -> np.ndarray:
     """Var(recent mean - history mean) at every position (positions first) when the noise
     is AR(1): Cov(e_i, e_j) = s_i s_j rho^|o_i - o_j| with o the periods (a skipped
     period counts: two points two periods apart correlate rho^2).
@@ -193,31 +196,49 @@ def _ar1_variances(group: SeriesGroup, k_eff: np.ndarray, mid: np.ndarray) -> np
     the quadratic form of the first m points is P_m = P_{m-1} + 2 s R - s^2 at the m-th
     point, and the history's covariance with a later point j is s_j rho^(o_j - o_last) R_last.
     Then Var = Q_recent / k^2 + P_mid / mid^2 - 2 C / (k mid), with C the cross term and
-    Q_recent = P_end - P_mid - 2 C. O(length x window) vector steps over all series.
+    Q_recent = P_end - P_mid - 2 C. O(length x window) vector steps over all series;
+    ``state`` (from _ar1_state) is shared by the windows of one group.
     """
-    n, length = group.y.shape
-    s = np.sqrt(group.var.T)  # (length, n)
-    o = group.ordinal.T.astype(float)
-    rho = group.rho[None, :]
+    s, o, table, regular, R, P = state or _ar1_state(group)
+    length, n = s.shape
+    end = np.arange(2, length + 1)
+    cross = np.zeros((end.size, n))
+    last = R[mid - 1]
+    for step in range(int(k_eff.max(initial=0))):
+        inside = step < k_eff  # a point of the recent window
+        jj = np.where(inside, mid + step, mid)
+        if regular:
+            factor = table[step + 1][None, :]
+        else:
+            factor = np.take_along_axis(table, o[jj] - o[mid - 1], axis=0)
+        term = s[jj] * factor * last
+        cross += term if inside.all() else np.where(inside[:, None], term, 0.0)
+    ke, mi = k_eff[:, None].astype(float), mid[:, None].astype(float)
+    q_recent = P[end] - P[mid] - 2 * cross
+    var = q_recent / ke**2 + P[mid] / mi**2 - 2 * cross / (ke * mi)
+    return np.maximum(var, 1e-300)
+
+
+def _ar1_state(group: SeriesGroup) -> tuple:
+    """(s, o, rho^g table, regular, R, P) of a group, positions first and contiguous."""
+    s = np.ascontiguousarray(np.sqrt(group.var.T))  # (length, n)
+    o = np.ascontiguousarray(group.ordinal.T)
+    length, n = s.shape
+    # rho^g for every whole g the series need, looked up rather than raised to a power
+    # (numpy's pow of a negative base costs ~100 ns an element).
+    span = int((o[-1] - o[0]).max(initial=0))
+    table = group.rho[None, :] ** np.arange(span + 1)[:, None]  # (span + 1, n)
+    gaps = np.diff(o, axis=0)
+    regular = bool((gaps == 1).all())  # no skipped period: rho^g needs no lookup
+    steps = table[1][None, :] if regular else np.take_along_axis(table, gaps, axis=0)
     R = np.empty((length, n))
     P = np.zeros((length + 1, n))
     R[0] = s[0]
     P[1] = s[0] ** 2
     for j in range(1, length):
-        R[j] = s[j] + rho[0] ** (o[j] - o[j - 1]) * R[j - 1]
+        R[j] = s[j] + steps[0 if regular else j - 1] * R[j - 1]
         P[j + 1] = P[j] + 2 * s[j] * R[j] - s[j] ** 2
-    end = np.arange(2, length + 1)
-    cross = np.zeros((end.size, n))
-    for step in range(int(k_eff.max(initial=0))):
-        j = mid + step  # a point of the recent window, when step < k_eff
-        inside = step < k_eff
-        jj = np.where(inside, j, mid)
-        term = s[jj] * rho[0] ** (o[jj] - o[mid - 1]) * R[mid - 1]
-        cross += np.where(inside[:, None], term, 0.0)
-    ke, mi = k_eff[:, None].astype(float), mid[:, None].astype(float)
-    q_recent = P[end] - P[mid] - 2 * cross
-    var = q_recent / ke**2 + P[mid] / mi**2 - 2 * cross / (ke * mi)
-    return np.maximum(var, 1e-300)
+    return s, o, table, regular, R, P
 
 
 def _calibrated(z: np.ndarray, df: np.ndarray | None) -> np.ndarray:
@@ -410,7 +431,8 @@ def _prewhitened(group: SeriesGroup) -> np.ndarray:
         return group.y
     rho = group.rho[:, None]
     step = np.diff(group.ordinal, axis=1)
-    decay = rho**step
+    powers = rho ** np.arange(int(step.max(initial=1)) + 1)[None, :]  # looked up, see above
+    decay = np.take_along_axis(powers, step, axis=1)
     x = np.empty_like(group.y)
     x[:, 0] = (1 - rho[:, 0]) * group.y[:, 0]
     x[:, 1:] = (group.y[:, 1:] - decay * group.y[:, :-1]) * (1 - rho) / (1 - decay)
