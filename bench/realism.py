@@ -7,6 +7,10 @@ rates (the default bootstrap model), against
 - a plain numpy bootstrap as in public Monte Carlo forecasters (days resampled with
   replacement, stages drawn as binomials, hits counted), with as many trials as it needs.
 
+It also times a whole analysis (probability, realistic target, date, pace, histogram) of the
+far-target case of issue 13 (target 10,000 against ~300 expected), where the exact model
+would be far too large for the pace search and the engine falls back to simulation.
+
 Run: .venv/bin/python bench/realism.py
 """
 
@@ -18,7 +22,7 @@ import time
 
 import numpy as np
 
-from detente.analysis.realism import parse_plan
+from detente.analysis.realism import analyse, parse_plan
 from detente.analysis.realism import probability as prob
 from detente.analysis.realism.funnel import activity_window
 
@@ -105,6 +109,22 @@ def main() -> None:
     t_exact, outcomes = timed(prob.build_outcomes, exact_plan, days, 0, repeat=5)
     value = outcomes.probability(exact_plan.target, days)[0]
     print(f"exact, resample model (no simulation):  {1000 * t_exact:8.1f} ms  p = {value:.6f}")
+    for activity in ("resample", "poisson"):
+        t_far, result = timed(analyse, {**FAR, "activity": activity}, repeat=3)
+        print(
+            f"far target, {activity:<8} whole analysis:  {1000 * t_far:8.1f} ms  "
+            f"p = {result['probability']:.3g} ({result['method']}), "
+            f"pace needed {result['pace_needed_ratio']:.1f}x"
+        )
+
+
+FAR = {
+    "target": 10000,
+    "start": "2027-01-04",
+    "deadline": "2027-03-31",
+    "funnel": [{"name": "a"}, {"name": "b", "rate": 0.5}],
+    "history": [4, 5, 6, 5, 4],
+}
 
 
 if __name__ == "__main__":

@@ -38,10 +38,17 @@ LEVELS = {
     "kpi_gap": 1.0,
     "trust": 4.0,
 }
+# The fixture holds the alerts of the documented model (the catalogue's swings, noise
+# independent between periods and sides), which the engine still gives with
+# calibrate=False; since issue 13 it learns the noise from the data by default.
 SETTINGS = {
-    "default": Settings(),
-    "generous": Settings(false_alarm_rate=0.2, shift_windows=(1, 3, 6), trend_window=6),
-    "single-window": Settings(false_alarm_rate=0.05, shift_windows=(1,), trend_min_points=5),
+    "default": Settings(calibrate=False),
+    "generous": Settings(
+        false_alarm_rate=0.2, shift_windows=(1, 3, 6), trend_window=6, calibrate=False
+    ),
+    "single-window": Settings(
+        false_alarm_rate=0.05, shift_windows=(1,), trend_min_points=5, calibrate=False
+    ),
 }
 
 

@@ -260,3 +260,24 @@ def test_the_demo_raises_the_seeds_alerts_and_nothing_for_the_healthy_one(
     assert private.exists() and {a.visibility for a in private} == {"private"}
     raj = ws.users["raj@globalconnect.example"]
     assert not Alert.objects.visible_to(raj).filter(measure="roadmap_confidence").exists()
+
+
+def test_the_scan_learns_the_noise_only_from_data_each_reader_may_see(cast: Any) -> None:
+    cast.client("alice").post(
+        f"/alliances/{cast.alliance.pk}/health/measures/new/",
+        {"owner_side": cast.side_a.pk, "label": "Exit readiness",
+         "question": "How ready are we to exit?", "visibility": "private"},
+    )  # fmt: skip
+    run_quarters(cast, _private_quarters(), timezone.localdate())
+    pools = warning.noise_pools([cast.alliance])
+    pair = frozenset({cast.side_a.organisation_id, cast.side_b.organisation_id})
+    joint = pools[("joint", pair)].measures
+    side_a = pools[("side", cast.side_a.organisation_id)].measures
+    side_b = pools[("side", cast.side_b.organisation_id)].measures
+    # Side A's private dimension is fitted for side A's own scan only.
+    assert "exit_readiness" in side_a
+    assert "exit_readiness" not in joint and "exit_readiness" not in side_b
+    # Four quarters of one alliance are too little to learn from: the evidence says so.
+    _scan()
+    private = Alert.objects.get(measure="exit_readiness", rule="shift")
+    assert "the documented default: too little history" in private.evidence

@@ -9,6 +9,21 @@ from typing import Any
 import yaml
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date (2027-13-04, 2027-02-30) stays
+    the string it was written as, so the engine's own check names the field; PyYAML would
+    raise a bare ValueError from deep inside the parse."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 class InputError(ValueError):
     """Bad engine input. The message names the field (as a dotted path) and the problem."""
 
@@ -30,7 +45,7 @@ def load_document(path: str | Path) -> Any:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except json.JSONDecodeError as exc:
         raise InputError("", f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except yaml.YAMLError as exc:

@@ -135,14 +135,63 @@ def _ledger_observations(
     ]
 
 
-def run_engine(alliance: Alliance, side_id: int | None) -> list[engine.Alert]:
+def run_engine(
+    alliance: Alliance, side_id: int | None, noise: engine.NoiseModel | None = None
+) -> list[engine.Alert]:
+    """The engine on what ``side_id`` sees of the alliance (None: joint data only), with the
+    noise model learned from its pool (see ``noise_pools``) or, without one, from the
+    alliance's own data."""
     data = inputs(alliance, side_id)
     if not data.observations and not data.signals:
         return []
     settings = engine.Settings(
-        false_alarm_rate=plan_for(alliance).false_alarm_rate, measures=measure_specs(alliance)
+        false_alarm_rate=plan_for(alliance).false_alarm_rate,
+        measures=measure_specs(alliance),
+        noise=noise,
     )
     return engine.scan(data.observations, data.signals, settings)
+
+
+# The engine learns each measure's usual swing from a pool of alliances (issue 13). A
+# fitted swing is computed from every alliance in its pool and is shown in the evidence,
+# so a pool holds only data every reader of the alert may see: a joint scan pools the
+# joint data of the open alliances between the same organisations; a side's scan pools
+# what that side sees (joint plus its own private data) in every open alliance of its
+# organisation. An alliance shared with nobody else learns from itself alone.
+Pools = dict[tuple[str, object], engine.NoiseModel]
+
+
+def _organisations(alliance: Alliance) -> frozenset[int]:
+    return frozenset(s.organisation_id for s in alliance.sides.all())
+
+
+def noise_pools(alliances: Iterable[Alliance]) -> Pools:
+    """The noise models of the pools the given alliances' scans use."""
+    wanted = [_organisations(a) for a in alliances]
+    orgs = set().union(*wanted) if wanted else set()
+    members = (
+        Alliance.objects.exclude(status=Alliance.Status.CLOSED)
+        .filter(sides__organisation_id__in=orgs)
+        .distinct()
+        .prefetch_related("sides")
+    )
+    joint: dict[frozenset[int], list[engine.Observation]] = defaultdict(list)
+    own: dict[int, list[engine.Observation]] = defaultdict(list)
+    for alliance in members:
+        pair = _organisations(alliance)
+        if pair in wanted:
+            joint[pair] += inputs(alliance, None).observations
+        for side in alliance.sides.all():
+            if side.organisation_id in orgs:
+                own[side.organisation_id] += inputs(alliance, side.pk).observations
+    pools: Pools = {}
+    for pair, observations in joint.items():
+        if observations:
+            pools[("joint", pair)] = engine.fit(observations)
+    for org, observations in own.items():
+        if observations:
+            pools[("side", org)] = engine.fit(observations)
+    return pools
 
 
 def measure_specs(alliance: Alliance) -> dict[str, engine.MeasureSpec]:
@@ -165,14 +214,19 @@ def _signature(a: engine.Alert) -> tuple[str, str, str, str]:
     return (a.period, a.measure, a.rule, a.side)
 
 
-def scan_alliance(alliance: Alliance, *, notify: bool = True) -> ScanResult:
+def scan_alliance(
+    alliance: Alliance, *, notify: bool = True, pools: Pools | None = None
+) -> ScanResult:
     """Scan one alliance, store its alerts (idempotent) and route the new ones."""
     sides = list(alliance.sides.order_by("id"))
+    if pools is None:
+        pools = noise_pools([alliance])
     found: list[tuple[Side | None, engine.Alert]] = []
-    joint = {_signature(a): a for a in run_engine(alliance, None)}
+    joint_noise = pools.get(("joint", _organisations(alliance)))
+    joint = {_signature(a): a for a in run_engine(alliance, None, joint_noise)}
     found += [(None, a) for a in joint.values()]
     for side in sides:
-        for a in run_engine(alliance, side.pk):
+        for a in run_engine(alliance, side.pk, pools.get(("side", side.organisation_id))):
             same = joint.get(_signature(a))
             if same is None or SEVERITY[a.severity] > SEVERITY[same.severity]:
                 found.append((side, a))
@@ -365,8 +419,9 @@ def scan_all(
 
     totals = {"alliances": 0, "created": 0, "updated": 0, "unchanged": 0}
     items = list(alliances)
+    pools = noise_pools(items)
     for alliance in tqdm(items, desc="scanning", unit="alliance", disable=not progress):
-        result = scan_alliance(alliance, notify=notify)
+        result = scan_alliance(alliance, notify=notify, pools=pools)
         totals["alliances"] += 1
         totals["created"] += len(result.created)
         totals["updated"] += len(result.updated)

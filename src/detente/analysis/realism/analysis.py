@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from . import exact
 from . import probability as prob
 from .funnel import activity_window, back_calculate, whole
 from .inputs import Plan, parse_plan
@@ -102,6 +103,68 @@ def _expected(outcomes: prob.Outcomes, days: int) -> float:
     return outcomes.distribution(days).mean()
 
 
+def _answer(outcomes: prob.Outcomes, question, what: str, notes: list[str]):
+    """One search on the exact model within a fresh budget; if the exact model would grow
+    too large (a far target makes the pace search scale the activity far up), the whole
+    search is answered again by simulation, so one search never mixes two methods."""
+    outcomes.budget = exact.Budget()
+    try:
+        return question(outcomes)
+    except exact.TooLargeForExact:
+        notes.append(
+            f"the {what} comes from simulation (the exact model would be too large there), "
+            "so it carries simulation error"
+        )
+        return question(outcomes.simulated())
+
+
+def _searches(plan: Plan, outcomes: prob.Outcomes, days: int, notes: list[str]) -> dict[str, Any]:
+    """Every question asked of the outcome distribution."""
+    confidence = plan.confidence
+    probability = outcomes.probability(plan.target, days) if days else (0.0, 0.0)
+
+    def realistic_target(o: prob.Outcomes):
+        value = prob.realistic_target(o, days, confidence)
+        return value, o.probability(value, days)
+
+    realistic, realistic_p = (
+        _answer(outcomes, realistic_target, "realistic target", notes) if days else (0, (1.0, 0.0))
+    )
+
+    horizon = plan.horizon or default_horizon(plan)
+    horizon_days = len(activity_window(plan, horizon))
+
+    def realistic_date(o: prob.Outcomes):
+        needed = prob.days_needed(o, plan.target, confidence, horizon_days)
+        if needed is None:
+            return None, None
+        all_days = plan.calendar.working_days_from(plan.start, needed)
+        return all_days[-1] + dt.timedelta(days=plan.total_lag), o.probability(plan.target, needed)
+
+    date, date_p = _answer(outcomes, realistic_date, "realistic date", notes)
+    multiplier = None
+    if float(np.mean(plan.history)) > 0:
+        multiplier = _answer(
+            outcomes,
+            lambda o: prob.pace_multiplier_needed(o, plan.target, days, confidence),
+            "pace needed",
+            notes,
+        )
+    histogram = _answer(outcomes, lambda o: _histogram(o, days), "histogram", notes)
+    return {
+        "outcomes": outcomes,
+        "probability": probability,
+        "realistic": realistic,
+        "realistic_p": realistic_p,
+        "horizon": horizon,
+        "realistic_date": date,
+        "date_p": date_p,
+        "multiplier": multiplier,
+        "expected": _expected(outcomes, days) if days else 0.0,
+        "histogram": histogram,
+    }
+
+
 def analyse_plan(plan: Plan, seed: int = 0, progress: bool = False) -> dict[str, Any]:
     window = activity_window(plan)
     days = len(window)
@@ -114,35 +177,19 @@ def analyse_plan(plan: Plan, seed: int = 0, progress: bool = False) -> dict[str,
             f"no working day between start and deadline leaves the {plan.total_lag} days the "
             "stage lags need: nothing started now converts in time"
         )
-    outcomes = prob.build_outcomes(plan, days, seed, progress)
-    probability, stderr = outcomes.probability(plan.target, days) if days else (0.0, 0.0)
+    found = _searches(plan, prob.build_outcomes(plan, days, seed, progress), days, warnings)
+    outcomes = found["outcomes"]
+    probability, stderr = found["probability"]
     if outcomes.method == "monte_carlo" and stderr > plan.target_stderr:
         warnings.append(
             f"the simulation stopped at {outcomes.trials} trials with a standard error of "
             f"{stderr:.4f}, above the {plan.target_stderr} asked for"
         )
     confidence = plan.confidence
-
-    realistic = prob.realistic_target(outcomes, days, confidence) if days else 0
-    realistic_p = outcomes.probability(realistic, days) if days else (1.0, 0.0)
-
-    horizon = plan.horizon or default_horizon(plan)
-    horizon_days = len(activity_window(plan, horizon))
-    needed_days = prob.days_needed(outcomes, plan.target, confidence, horizon_days)
-    realistic_date = None
-    date_p: tuple[float, float] | None = None
-    if needed_days is not None:
-        all_days = plan.calendar.working_days_from(plan.start, needed_days)
-        realistic_date = all_days[-1] + dt.timedelta(days=plan.total_lag)
-        date_p = outcomes.probability(plan.target, needed_days)
-
-    pace_needed = None
-    multiplier = None
-    if current_pace > 0:
-        multiplier = prob.pace_multiplier_needed(outcomes, plan.target, days, confidence)
-        if multiplier is not None:
-            pace_needed = multiplier * current_pace
-
+    realistic, realistic_p = found["realistic"], found["realistic_p"]
+    horizon, realistic_date, date_p = found["horizon"], found["realistic_date"], found["date_p"]
+    multiplier = found["multiplier"]
+    pace_needed = multiplier * current_pace if multiplier is not None else None
     result: dict[str, Any] = {
         "target": plan.target,
         "start": plan.start.isoformat(),
@@ -176,8 +223,8 @@ def analyse_plan(plan: Plan, seed: int = 0, progress: bool = False) -> dict[str,
         "trials": outcomes.trials,
         "probability": probability,
         "probability_stderr": stderr,
-        "expected_outcome": _expected(outcomes, days) if days else 0.0,
-        "outcome_histogram": _histogram(outcomes, days),
+        "expected_outcome": found["expected"],
+        "outcome_histogram": found["histogram"],
         "realistic_target": realistic,
         "realistic_target_probability": realistic_p[0],
         "realistic_target_stderr": realistic_p[1],

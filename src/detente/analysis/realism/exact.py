@@ -19,11 +19,27 @@ from scipy import signal, stats
 from .inputs import Stage
 
 TAIL = 1e-15  # mass dropped at each end of a distribution; far below any reported digit
-MAX_CELLS = 60_000_000  # beyond this many transition entries the simulation is cheaper
+# Transition entries cost about 0.3 microseconds each (scipy's pmf). One analysis asks for
+# many distributions (the pace and date searches), so the budget is for all of them
+# together: beyond it the caller falls back to simulation, which then answers every
+# question of that analysis (one method per result, so the searches stay monotone).
+MAX_CELLS = 4_000_000
 
 
 class TooLargeForExact(Exception):
     """The exact computation would be too slow; the caller falls back to simulation."""
+
+
+@dataclass
+class Budget:
+    """Transition entries an analysis may still compute exactly."""
+
+    cells: int = MAX_CELLS
+
+    def spend(self, cells: int, where: str) -> None:
+        if cells > self.cells:
+            raise TooLargeForExact(f"{cells} transition entries at {where}")
+        self.cells -= cells
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,7 @@ def scale(dist: Distribution, pace: float) -> Distribution:
     return Distribution(low, np.bincount(values - low, weights=dist.pmf))
 
 
-def thin(dist: Distribution, stage: Stage) -> Distribution:
+def thin(dist: Distribution, stage: Stage, budget: Budget | None = None) -> Distribution:
     """Distribution of the next stage's count, given the previous stage's distribution."""
     if stage.rate is not None and stage.rate == 1:
         return dist
@@ -125,9 +141,7 @@ def thin(dist: Distribution, stage: Stage) -> Distribution:
         reach = 12 * np.sqrt(top * rate * (1 - rate)) + 40
         first = max(0, int(dist.offset * rate - reach))
         last = min(top, int(top * rate + reach) + 1)
-    cells = len(dist.pmf) * (last - first + 1)
-    if cells > MAX_CELLS:
-        raise TooLargeForExact(f"{cells} transition entries at stage {stage.name}")
+    (budget or Budget()).spend(len(dist.pmf) * (last - first + 1), f"stage {stage.name}")
     columns = np.arange(first, last + 1)
     out = np.zeros(last + 1)
     rows_per_block = max(1, 2_000_000 // len(columns))
@@ -144,16 +158,27 @@ def thin(dist: Distribution, stage: Stage) -> Distribution:
 
 
 def outcome(
-    model: str, history: np.ndarray, stages: list[Stage], days: int, pace: float = 1.0
+    model: str,
+    history: np.ndarray,
+    stages: list[Stage],
+    days: int,
+    pace: float = 1.0,
+    budget: Budget | None = None,
 ) -> Distribution:
-    """Exact distribution of the last stage's count for ``days`` working days of activity."""
+    """Exact distribution of the last stage's count for ``days`` working days of activity.
+
+    Raises TooLargeForExact, before the work, when it would exceed ``budget``."""
     if model == "resample":
         dist = resample_total(history, days)
     elif model == "poisson":
         dist = poisson_gamma_total(history, days)
     else:
         raise ValueError(f"no exact distribution for the {model} model")
+    budget = budget or Budget()
+    # The activity itself: the FFT squarings or the negative binomial, about one entry per
+    # support point and squaring, charged before the (possibly large) scaling below.
+    budget.spend(len(dist.pmf), "the activity total")
     dist = scale(dist, pace)
     for stage in stages:
-        dist = thin(dist, stage)
+        dist = thin(dist, stage, budget)
     return dist

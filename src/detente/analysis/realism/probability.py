@@ -23,6 +23,11 @@ class Outcomes:
     method: str  # "exact" or "monte_carlo"
     simulation: Simulation | None = None
     _exact: dict[tuple[int, float], exact.Distribution] = field(default_factory=dict)
+    budget: exact.Budget = field(default_factory=exact.Budget)
+    days: int = 0  # the plan's activity days, seed and progress: to size a fallback
+    seed: int = 0
+    progress: bool = False
+    _simulated: Outcomes | None = None
 
     @property
     def trials(self) -> int | None:
@@ -33,7 +38,7 @@ class Outcomes:
         if key not in self._exact:
             history = np.asarray(self.plan.history)
             self._exact[key] = exact.outcome(
-                self.plan.activity, history, self.plan.conversion, days, pace
+                self.plan.activity, history, self.plan.conversion, days, pace, self.budget
             )
         return self._exact[key]
 
@@ -42,10 +47,24 @@ class Outcomes:
     ) -> tuple[np.ndarray, np.ndarray]:
         targets = np.atleast_1d(np.asarray(targets, dtype=np.int64))
         if self.simulation is not None:
-            return self.simulation.survival(targets, days, pace)
-        dist = self.distribution(days, pace)
-        values = np.array([dist.survival(int(t)) for t in targets])
-        return np.minimum(values, 1.0), np.zeros(len(targets))
+            values, stderr = self.simulation.survival(targets, days, pace)
+        else:
+            dist = self.distribution(days, pace)
+            values = np.array([dist.survival(int(t)) for t in targets])
+            stderr = np.zeros(len(targets))
+        # Sums of many small terms can land a few ulps outside [0, 1].
+        return np.clip(values, 0.0, 1.0), stderr
+
+    def simulated(self) -> Outcomes:
+        """The same questions answered by simulation (built once, sized like the main one):
+        the fallback when an exact distribution would exceed the budget."""
+        if self.simulation is not None:
+            return self
+        if self._simulated is None:
+            self._simulated = build_outcomes(
+                self.plan, self.days, self.seed, self.progress, simulate=True
+            )
+        return self._simulated
 
     def probability(self, target: int, days: int, pace: float = 1.0) -> tuple[float, float]:
         value, stderr = self.survival([target], days, pace)
@@ -59,11 +78,14 @@ class Outcomes:
         return dist.offset + len(dist.pmf)
 
 
-def build_outcomes(plan: Plan, days: int, seed: int, progress: bool = False) -> Outcomes:
-    """Exact when the activity model allows it; otherwise a simulation sized so that the
-    standard error of P(hit the target by the deadline) is at most ``plan.target_stderr``."""
-    if plan.activity != "bootstrap":
-        outcomes = Outcomes(plan, "exact")
+def build_outcomes(
+    plan: Plan, days: int, seed: int, progress: bool = False, simulate: bool = False
+) -> Outcomes:
+    """Exact when the activity model allows it (and ``simulate`` is not asked); otherwise a
+    simulation sized so that the standard error of P(hit the target by the deadline) is at
+    most ``plan.target_stderr``."""
+    if plan.activity != "bootstrap" and not simulate:
+        outcomes = Outcomes(plan, "exact", days=days, seed=seed, progress=progress)
         try:
             outcomes.distribution(days)
             return outcomes
@@ -81,7 +103,9 @@ def build_outcomes(plan: Plan, days: int, seed: int, progress: bool = False) -> 
         variance = float(stderr[0]) ** 2 * simulation.trials
         needed = min(plan.max_trials, math.ceil(1.02 * variance / plan.target_stderr**2) + 100)
         simulation.add_trials(max(needed - simulation.trials, 100))
-    return Outcomes(plan, "monte_carlo", simulation=simulation)
+    return Outcomes(
+        plan, "monte_carlo", simulation=simulation, days=days, seed=seed, progress=progress
+    )
 
 
 def realistic_target(outcomes: Outcomes, days: int, confidence: float, pace: float = 1.0) -> int:

@@ -5,7 +5,8 @@ Pure Python on numpy/scipy; no Django. The site calls :func:`scan` with
 calls it on a CSV file. See docs/engines/warning.md.
 """
 
-from .engine import scan, scan_table
+from .engine import fit, scan, scan_table
+from .fit import MeasureNoise, NoiseModel
 from .measures import ALL_SIGNAL_KINDS, CATALOGUE, SIGNAL_KINDS
 from .model import Alert, MeasureSpec, Observation, Settings, Signal
 
@@ -14,10 +15,13 @@ __all__ = [
     "CATALOGUE",
     "SIGNAL_KINDS",
     "Alert",
+    "MeasureNoise",
     "MeasureSpec",
+    "NoiseModel",
     "Observation",
     "Settings",
     "Signal",
+    "fit",
     "scan",
     "scan_table",
 ]

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtri, stdtr
 from tqdm import tqdm
 
 from . import evidence
+from .fit import NoiseModel
 from .measures import ALL_SIGNAL_KINDS, DIALOGUE, ESCALATION, SIGNAL_PLURALS, signal_next_step
 from .model import SEVERITIES, Alert, Observation, Settings, Severity, Signal
 from .panel import Panel, SeriesGroup, Table, build_panel
@@ -65,6 +66,15 @@ def scan(
     return scan_table(Table.from_observations(observations), signals, settings, progress)
 
 
+def fit(observations: Iterable[Observation], settings: Settings | None = None) -> NoiseModel:
+    """The noise model the scan would learn from these observations (fit.py): to pool a
+    portfolio once and scan its alliances one by one with ``Settings(noise=...)``."""
+    settings = replace(settings or Settings(), calibrate=True, noise=None)
+    panel = build_panel(Table.from_observations(observations), (), settings.measures, settings)
+    assert panel.noise is not None
+    return panel.noise
+
+
 def scan_table(
     table: Table,
     signals: Sequence[Signal] = (),
@@ -72,7 +82,7 @@ def scan_table(
     progress: bool = False,
 ) -> list[Alert]:
     settings = settings or Settings()
-    panel = build_panel(table, signals, settings.measures)
+    panel = build_panel(table, signals, settings.measures, settings)
     return scan_panel(panel, settings, progress)
 
 
@@ -146,15 +156,18 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
     """For each window k: (k_eff, recent mean, history mean, z) at every position t >= 1.
 
     z compares the mean of the last k points with the mean of all earlier points, in units
-    of its own null standard error, so it is exactly standard normal on a stable series.
-    Early on the window shrinks (k_eff = min(k, t)) so that at least one point stays in
-    the history. The arrays are (series, position) views of arrays computed with
-    positions on the first axis, where picking positions copies whole rows.
+    of its own null standard error, so it is exactly standard normal on a stable series
+    (given the noise model; see _ar1_variances when the noise carries over). Early on the
+    window shrinks (k_eff = min(k, t)) so that at least one point stays in the history.
+    The arrays are (series, position) views of arrays computed with positions on the
+    first axis, where picking positions copies whole rows.
     """
     n, length = group.y.shape
     cy, cv = _running_total(group.y), _running_total(group.var)
     t = np.arange(1, length)
     y_end, v_end = cy[2:], cv[2:]  # end = t + 1
+    carry = group.rho is not None and bool(np.any(group.rho))
+    state = _ar1_state(group) if carry else None
     out = []
     for k in windows:
         k_eff = np.minimum(k, t)
@@ -163,8 +176,84 @@ def _window_contrasts(group: SeriesGroup, windows: Sequence[int]) -> list[tuple]
         y_mid, v_mid = cy[mid], cv[mid]
         recent = (y_end - y_mid) / ke
         history = y_mid / mi
-        var = (v_end - v_mid) / ke**2 + v_mid / mi**2
-        out.append((k_eff, recent.T, history.T, ((recent - history) / np.sqrt(var)).T))
+        if carry:
+            var = _ar1_variances(group, k_eff, mid, state)
+        else:
+            var = (v_end - v_mid) / ke**2 + v_mid / mi**2
+        z = _calibrated((recent - history) / np.sqrt(var), group.df)
+        out.append((k_eff, recent.T, history.T, z.T))
+    return out
+
+
+def _ar1_variances(
+    group: SeriesGroup, k_eff: np.ndarray, mid: np.ndarray, state: tuple | None = None
+) -> np.ndarray:
+    """Var(recent mean - history mean) at every position (positions first) when the noise
+    is AR(1): Cov(e_i, e_j) = s_i s_j rho^|o_i - o_j| with o the periods (a skipped
+    period counts: two points two periods apart correlate rho^2).
+
+    With R_j = sum_{i <= j} s_i rho^(o_j - o_i) (R_j = s_j + rho^(o_j - o_{j-1}) R_{j-1})
+    the quadratic form of the first m points is P_m = P_{m-1} + 2 s R - s^2 at the m-th
+    point, and the history's covariance with a later point j is s_j rho^(o_j - o_last) R_last.
+    Then Var = Q_recent / k^2 + P_mid / mid^2 - 2 C / (k mid), with C the cross term and
+    Q_recent = P_end - P_mid - 2 C. O(length x window) vector steps over all series;
+    ``state`` (from _ar1_state) is shared by the windows of one group.
+    """
+    s, o, table, regular, R, P = state or _ar1_state(group)
+    length, n = s.shape
+    end = np.arange(2, length + 1)
+    cross = np.zeros((end.size, n))
+    last = R[mid - 1]
+    for step in range(int(k_eff.max(initial=0))):
+        inside = step < k_eff  # a point of the recent window
+        jj = np.where(inside, mid + step, mid)
+        if regular:
+            factor = table[step + 1][None, :]
+        else:
+            factor = np.take_along_axis(table, o[jj] - o[mid - 1], axis=0)
+        term = s[jj] * factor * last
+        cross += term if inside.all() else np.where(inside[:, None], term, 0.0)
+    ke, mi = k_eff[:, None].astype(float), mid[:, None].astype(float)
+    q_recent = P[end] - P[mid] - 2 * cross
+    var = q_recent / ke**2 + P[mid] / mi**2 - 2 * cross / (ke * mi)
+    return np.maximum(var, 1e-300)
+
+
+def _ar1_state(group: SeriesGroup) -> tuple:
+    """(s, o, rho^g table, regular, R, P) of a group, positions first and contiguous."""
+    s = np.ascontiguousarray(np.sqrt(group.var.T))  # (length, n)
+    o = np.ascontiguousarray(group.ordinal.T)
+    length, n = s.shape
+    # rho^g for every whole g the series need, looked up rather than raised to a power
+    # (numpy's pow of a negative base costs ~100 ns an element).
+    span = int((o[-1] - o[0]).max(initial=0))
+    table = group.rho[None, :] ** np.arange(span + 1)[:, None]  # (span + 1, n)
+    gaps = np.diff(o, axis=0)
+    regular = bool((gaps == 1).all())  # no skipped period: rho^g needs no lookup
+    steps = table[1][None, :] if regular else np.take_along_axis(table, gaps, axis=0)
+    R = np.empty((length, n))
+    P = np.zeros((length + 1, n))
+    R[0] = s[0]
+    P[1] = s[0] ** 2
+    for j in range(1, length):
+        R[j] = s[j] + steps[0 if regular else j - 1] * R[j - 1]
+        P[j + 1] = P[j] + 2 * s[j] * R[j] - s[j] ** 2
+    return s, o, table, regular, R, P
+
+
+def _calibrated(z: np.ndarray, df: np.ndarray | None) -> np.ndarray:
+    """z read on Student's t with the series' degrees of freedom, returned as the normal
+    score of the same tail: the rules then treat it as exactly normal. Series whose swing
+    rests on many differences (df >= 10^4) are left as they are (the two tails differ by
+    well under 1 % there)."""
+    if df is None:
+        return z
+    few = df < 1e4
+    if not few.any():
+        return z
+    out = z.copy()
+    cols = np.flatnonzero(few)
+    out[:, cols] = ndtri(stdtr(df[cols][None, :], z[:, cols]))
     return out
 
 
@@ -280,7 +369,7 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
     length = group.y.shape[1]
     if length < settings.trend_min_points:
         return []
-    s, ties = rolling_mann_kendall_s(group.y, settings.trend_window)
+    s, ties = rolling_mann_kendall_s(_prewhitened(group), settings.trend_window)
     alpha = _alpha(panel, settings, "decline", panel.measures_per_alliance)[group.alliance]
     first = settings.trend_min_points - 1
     n_of = np.minimum(np.arange(first, length) + 1, settings.trend_window)
@@ -329,6 +418,25 @@ def _decline_findings(panel, group, settings) -> list[_Finding]:
         )
         for alliance, measure, ordinal, pv, sev, r, tt, n, ss in zip(*columns, strict=True)
     ]
+
+
+def _prewhitened(group: SeriesGroup) -> np.ndarray:
+    """The series with the noise's carry-over removed, for Mann-Kendall (whose exact null
+    needs independent points): x_t = (y_t - rho^g y_{t-1}) (1 - rho) / (1 - rho^g) for a
+    step of g periods, x_0 = (1 - rho) y_0. Every point then has mean (1 - rho) x level and
+    independent noise, so a stable series orders itself at random again (exactly when no
+    period is skipped; with skips the points' spreads differ a little). Independent noise
+    (rho = 0) leaves y as it is."""
+    if group.rho is None or not np.any(group.rho):
+        return group.y
+    rho = group.rho[:, None]
+    step = np.diff(group.ordinal, axis=1)
+    powers = rho ** np.arange(int(step.max(initial=1)) + 1)[None, :]  # looked up, see above
+    decay = np.take_along_axis(powers, step, axis=1)
+    x = np.empty_like(group.y)
+    x[:, 0] = (1 - rho[:, 0]) * group.y[:, 0]
+    x[:, 1:] = (group.y[:, 1:] - decay * group.y[:, :-1]) * (1 - rho) / (1 - decay)
+    return x
 
 
 def _gap_findings(panel, group, settings) -> list[_Finding]:
@@ -548,6 +656,8 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
         else:
             text = evidence.level(spec, label, d["value"], d["line"], f.severity)
             values = values[-1:]
+    if f.rule in ("shift", "decline", "gap") and panel.noise is not None:
+        text += evidence.noise(panel.noise.get(measure), alliance, unit)
     if f.severity == "alert":
         next_step += ESCALATION
     return Alert(alliance, label, measure, f.severity, f.rule, text, next_step, side, f.p, values)

@@ -190,3 +190,34 @@ def signal(
         f"{count} {kind_label} recorded in {period}.{many}{said} (rule: recorded "
         f"signal; one is worth watching, two or more within two periods are a warning.)"
     )
+
+
+def noise(model, alliance: str, unit: str) -> str:
+    """Which swing the rule used and where it came from (a MeasureNoise, or None when the
+    engine ran on the documented swings without calibration: nothing to add)."""
+    if model is None:
+        return ""
+    from .fit import MIN_DIFFERENCES  # noqa: PLC0415 (fit imports nothing from here)
+
+    swing = f"{model.swing:.3g}"
+    many = f"{model.alliance_periods:,} alliance-{unit}s"
+    if model.source == "team":
+        return f" Usual swing {swing}, set by the team."
+    if model.source == "default":
+        return (
+            f" Usual swing {swing}, the documented default: too little history to learn "
+            f"from ({model.differences} side-{unit}s of change, {MIN_DIFFERENCES} needed)."
+        )
+    shape = []
+    if model.rho >= 0.05:
+        shape.append(f"carry-over {model.rho:.2f} from one {unit} to the next")
+    if abs(model.side_correlation) >= 0.05:
+        shape.append(f"the sides' answers correlate {model.side_correlation:.2f}")
+    extra = f"; {', '.join(shape)}" if shape else ""
+    own = model.per_alliance.get(alliance)
+    if own is not None:
+        return (
+            f" Usual swing {own[0]:.3g} for this alliance (the portfolio's {swing}, learned "
+            f"from {many}, moved towards this alliance's own history{extra})."
+        )
+    return f" Usual swing {swing}, learned from {many}{extra}."

@@ -9,7 +9,10 @@ either caller.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .fit import NoiseModel
 
 Severity = Literal["watch", "warning", "alert"]
 SEVERITIES: tuple[Severity, ...] = ("watch", "warning", "alert")
@@ -80,6 +83,11 @@ class Settings:
     watch_factor: float = 4.0  # "watch" = p within 4x a test's share (outside the budget)
     alert_factor: float = 0.01  # "alert" = p below 1/100 of a test's share
     measures: dict[str, MeasureSpec] = field(default_factory=dict)  # overrides the catalogue
+    # Learn each measure's swing, carry-over and sides' correlation from the data scanned
+    # (fit.py). False: the documented swings with independent noise, as before issue 13.
+    calibrate: bool = True
+    noise: NoiseModel | None = None  # a model fitted elsewhere (the site's pool), used as is
+    team_swings: frozenset[str] = frozenset()  # measures whose spec swing the team set
 
 
 @dataclass(frozen=True)

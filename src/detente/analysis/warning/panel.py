@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..files import InputError
+from . import fit
 from .measures import ALL_SIGNAL_KINDS, spec_for
-from .model import COMBINED_SIDES, MeasureSpec, Observation, Signal
+from .model import COMBINED_SIDES, MeasureSpec, Observation, Settings, Signal
 from .periods import period_ordinal
 
 
@@ -62,6 +63,8 @@ class SeriesGroup:
     var: np.ndarray  # (n, L)
     ordinal: np.ndarray  # (n, L)
     raw: np.ndarray  # (n, L) the values as entered (mean over sides)
+    rho: np.ndarray | None = None  # (n,) carry-over of the noise; None: independent
+    df: np.ndarray | None = None  # (n,) degrees of freedom of the swing; None: known
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Panel:
     gap_measures_per_alliance: np.ndarray
     signals: list[Signal]
     alliance_periods: int  # alliance-periods after each alliance's first (tests run there)
+    noise: fit.NoiseModel | None = None  # the noise model used; None: the documented swings
 
 
 def _factorize(column: np.ndarray) -> tuple[list[object], np.ndarray]:
@@ -151,13 +155,18 @@ def _series_groups(
     y: np.ndarray,
     var: np.ndarray,
     raw: np.ndarray,
+    rho: np.ndarray | None = None,
+    df: np.ndarray | None = None,
 ) -> list[SeriesGroup]:
-    """Cut points (sorted by alliance, measure, ordinal) into series grouped by length."""
+    """Cut points (sorted by alliance, measure, ordinal) into series grouped by length.
+    ``rho`` and ``df`` are per point but constant along a series."""
     if alliance.size == 0:
         return []
     order = np.lexsort((ordinal, measure, alliance))
     alliance, measure, ordinal = alliance[order], measure[order], ordinal[order]
     y, var, raw = y[order], var[order], raw[order]
+    rho = rho[order] if rho is not None else None
+    df = df[order] if df is not None else None
     new_series = np.r_[True, (alliance[1:] != alliance[:-1]) | (measure[1:] != measure[:-1])]
     starts = np.flatnonzero(new_series)
     lengths = np.diff(np.r_[starts, alliance.size])
@@ -173,6 +182,8 @@ def _series_groups(
                 var=var[index],
                 ordinal=ordinal[index],
                 raw=raw[index],
+                rho=rho[first] if rho is not None else None,
+                df=df[first] if df is not None else None,
             )
         )
     return groups
@@ -182,7 +193,14 @@ def build_panel(
     table: Table,
     extra_signals: Sequence[Signal] = (),
     overrides: dict[str, MeasureSpec] | None = None,
+    settings: Settings | None = None,
 ) -> Panel:
+    """The series the rules scan. With ``settings.calibrate`` (the default) the noise model
+    is fitted on this table (or ``settings.noise`` is used) and every point's null variance
+    follows it; without, the documented swings with independent noise."""
+    settings = settings or Settings()
+    if overrides is None:
+        overrides = settings.measures
     if table.value.size == 0 and not extra_signals:
         raise InputError("", "no observations to scan")
     alliance_names, alliance_code = _codes(table, table.alliance, "alliance")
@@ -279,18 +297,10 @@ def build_panel(
     cell_a = cells // (len(measures) * n_periods_key)
     cell_m = (cells // n_periods_key) % len(measures)
     cell_p = cells % n_periods_key + p.min()
-    swing = np.array([spec.swing for spec in specs])
     direction = np.array([1.0 if spec.higher_is_better else -1.0 for spec in specs])
-    health = _series_groups(
-        cell_a,
-        cell_m,
-        cell_p,
-        mean * direction[cell_m],
-        swing[cell_m] ** 2 / weight_sum,
-        mean,
-    )
 
-    # Perception gap: only alliances with exactly two named sides have one gap to watch.
+    # Each side's value per cell: the two named sides of a two-sided alliance, or the one
+    # named side of a one-sided alliance in the first column.
     named = ~combined[s]
     pair_key = np.unique(a[named].astype(np.int64) * len(side_names) + s[named])
     pair_a, pair_s = pair_key // len(side_names), pair_key % len(side_names)
@@ -308,14 +318,46 @@ def build_panel(
     side_value[cell[is_first], 0] = value[is_first]
     side_value[cell[is_second], 1] = value[is_second]
     both = np.isfinite(side_value).all(axis=1)
+
+    noise = None
+    if settings.calibrate:
+        noise = settings.noise
+        if noise is None:
+            # One-sided alliances lend their one side's series to the fit, in column 0.
+            fitted = side_value.copy()
+            alone = named & (sides_per_alliance[a] == 1)
+            fitted[cell[alone], 0] = value[alone]
+            noise = fit_noise(alliances, specs, cell_a, cell_m, cell_p, fitted, period_kind)
+        noise = _with_team_swings(noise, specs, settings.team_swings)
+        cell_swing, cell_rho, cell_c, cell_df = _cell_noise(noise, specs, alliances, cell_a, cell_m)
+    else:
+        cell_swing = np.array([spec.swing for spec in specs])[cell_m]
+        cell_rho = cell_c = cell_df = None
+
+    # The mean over W answers whose noise correlates c: variance swing^2 (1 + (W-1) c) / W.
+    spread = 1.0 if cell_c is None else 1 + (weight_sum - 1) * cell_c
+    health = _series_groups(
+        cell_a,
+        cell_m,
+        cell_p,
+        mean * direction[cell_m],
+        cell_swing**2 * spread / weight_sum,
+        mean,
+        cell_rho,
+        cell_df,
+    )
+    # Perception gap: only alliances with exactly two named sides have one gap to watch.
     gap = side_value[both, 0] - side_value[both, 1]
+    gap_spread = 1.0 if cell_c is None else 1 - cell_c[both]
     gaps = _series_groups(
         cell_a[both],
         cell_m[both],
         cell_p[both],
         gap,
-        2 * swing[cell_m[both]] ** 2,
+        2 * cell_swing[both] ** 2 * gap_spread,
         gap,
+        cell_rho[both] if cell_rho is not None else None,
+        cell_df[both] if cell_df is not None else None,
     )
 
     measures_per_alliance = np.bincount(
@@ -340,4 +382,71 @@ def build_panel(
         gap_measures_per_alliance=gap_measures_per_alliance,
         signals=signals,
         alliance_periods=int(np.maximum(periods_per_alliance - 1, 0).sum()),
+        noise=noise,
     )
+
+
+def fit_noise(
+    alliances: list[str],
+    specs: list[MeasureSpec],
+    cell_a: np.ndarray,
+    cell_m: np.ndarray,
+    cell_p: np.ndarray,
+    side_value: np.ndarray,
+    period_kind: str,
+) -> fit.NoiseModel:
+    """Fit the noise model on each side's value per cell (see fit.py). Values given for
+    both sides at once do not count: their noise mixes the swing with the sides'
+    correlation."""
+    diffs = fit.differences(cell_a, cell_m, cell_p, side_value)
+    return fit.NoiseModel(
+        {
+            spec.name: fit.fit_measure(spec.name, spec.swing, diffs, j, alliances)
+            for j, spec in enumerate(specs)
+        },
+        period_kind,
+    )
+
+
+def _with_team_swings(
+    noise: fit.NoiseModel, specs: list[MeasureSpec], team_swings: frozenset[str]
+) -> fit.NoiseModel:
+    """A swing the team set replaces the fitted one (and is known: no degrees of freedom
+    lost); the carry-over and the sides' correlation are still the fitted ones. Measures
+    the model does not know (a model fitted elsewhere) get their documented default."""
+    out = dict(noise.measures)
+    for spec in specs:
+        found = out.get(spec.name)
+        if spec.name in team_swings:
+            rho = found.rho if found else 0.0
+            c = found.side_correlation if found else 0.0
+            n = found.differences if found else 0
+            out[spec.name] = fit.MeasureNoise(spec.name, spec.swing, rho, c, "team", n)
+        elif found is None:
+            out[spec.name] = fit.MeasureNoise(spec.name, spec.swing)
+    return fit.NoiseModel(out, noise.period_kind)
+
+
+def _cell_noise(
+    noise: fit.NoiseModel,
+    specs: list[MeasureSpec],
+    alliances: list[str],
+    cell_a: np.ndarray,
+    cell_m: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """(swing, rho, sides' correlation, degrees of freedom) of every cell."""
+    models = [noise.measures[spec.name] for spec in specs]
+    rho = np.array([m.rho for m in models])[cell_m]
+    c = np.array([m.side_correlation for m in models])[cell_m]
+    swing = np.array([m.swing for m in models])[cell_m]
+    df = np.array([m.df for m in models])[cell_m]
+    for j, m in enumerate(models):
+        if not m.per_alliance and m.newcomer is None:
+            continue
+        own = [m.for_alliance(name) for name in alliances]
+        own_swing = np.array([x[0] for x in own])
+        own_df = np.array([x[1] for x in own])
+        at = cell_m == j
+        swing[at] = own_swing[cell_a[at]]
+        df[at] = own_df[cell_a[at]]
+    return swing, rho, c, df
