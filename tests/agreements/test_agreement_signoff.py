@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from agreement_helpers import call, complete_content, in_force, make_draft
+from agreement_helpers import complete_content, in_force, make_draft
 from django.contrib.auth import get_user_model
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion, FrozenVersion, Signature
 from detente.alliances.visibility import get_alliance_access
 from detente.audit.models import AuditEntry
+from tests.conftest import call
 
 
 def _base(cast, pk=None):

@@ -12,7 +12,7 @@ from detente.commitments.models import Commitment
 from detente.conflicts import exit_plans
 from detente.conflicts.models import Comparison, Conflict, ExitPlan, OptionEstimate
 from detente.objectives.models import Objective
-from tests.conflicts.conftest import body
+from tests.conftest import body
 
 
 def url(cast: Any, suffix: str = "") -> str:

@@ -18,7 +18,8 @@ from detente.audit.models import AuditEntry
 from detente.objectives.forms import GuardrailForm
 from detente.objectives.guardrails import goal_conflict, kpi_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
-from tests.objectives.conftest import body, measure
+from tests.conftest import body
+from tests.objectives.conftest import measure
 
 Q = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
 
