@@ -10,6 +10,7 @@ An alliance between Acme (side A) and Globex (side B):
 
 Each side keeps joint and private records of every kind. ``other_alliance`` belongs to
 Initech and a fourth organisation, so its ids are "foreign" to everyone in the cast.
+``operator`` is a superuser of the admin, a member of no organisation.
 
 Shared here, and nowhere else: a fast password hasher for the whole session,
 ``nothing_changes`` (a refused request writes no row), and ``call``/``body`` for the JSON API.
@@ -233,3 +234,8 @@ def cast(db: Any) -> Cast:
         records=records,
     )
 
+
+@pytest.fixture
+def operator(db: Any) -> User:
+    """A superuser of the operators' admin, in no organisation."""
+    return User.objects.create_superuser("operator@example.com", "a-long-operator-password")
