@@ -1,4 +1,4 @@
-"""One cast plays every workspace test.
+"""One cast plays every test, and the fixtures every folder shares.
 
 An alliance between Acme (side A) and Globex (side B):
 
@@ -10,16 +10,25 @@ An alliance between Acme (side A) and Globex (side B):
 
 Each side keeps joint and private records of every kind. ``other_alliance`` belongs to
 Initech and a fourth organisation, so its ids are "foreign" to everyone in the cast.
+``operator`` is a superuser of the admin, a member of no organisation.
+
+Shared here, and nowhere else: a fast password hasher for the whole session,
+``nothing_changes`` (a refused request writes no row), and ``call``/``body`` for the JSON API.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.apps import apps
+from django.db import connection
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from detente.accounts.models import ApiToken, Membership, Organisation, Role, User
@@ -28,6 +37,89 @@ from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakehol
 from detente.records.models import Alliance
 
 PASSWORD = "a-long-test-password-42"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+CAST_TOKEN = "tests"  # the name of the API tokens the cast issues
+# Signing in and using a token stamp these columns; that is bookkeeping, not a change.
+STAMPS = {"accounts.ApiToken": "last_used_at", "accounts.User": "last_login"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords() -> Iterator[None]:
+    """Every test creates users; the production hasher would make the suite crawl.
+
+    Password strength is checked by the validators, which a hasher does not change; the
+    createuser test runs the command line in a process of its own, on the real settings.
+    """
+    with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        yield
+
+
+def database_state() -> dict[str, list[dict[str, Any]]]:
+    """Every row of detente's tables (many-to-many tables included), in id order.
+
+    One query counts the rows of every table; only the tables that hold rows are read.
+    """
+    models = [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("detente.")
+        for model in config.get_models(include_auto_created=True)
+    ]
+    quote = connection.ops.quote_name
+    counts = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*) FROM {quote(m._meta.db_table)}" for i, m in enumerate(models)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counts)
+        filled = {i for i, n in cursor.fetchall() if n}
+    state: dict[str, list[dict[str, Any]]] = {}
+    for i, model in enumerate(models):
+        rows = list(model.objects.order_by("pk").values()) if i in filled else []
+        for row in rows:
+            row.pop(STAMPS.get(model._meta.label, ""), None)
+        state[model._meta.label] = rows
+    return state
+
+
+@pytest.fixture
+def nothing_changes() -> Callable[[], Any]:
+    """``with nothing_changes(): ...`` fails when any row was added, removed or altered."""
+
+    @contextmanager
+    def check() -> Iterator[None]:
+        before = database_state()
+        yield
+        after = database_state()
+        # ``cast.api(who)`` issues its token on first use; that is the test's own doing.
+        known = {row["id"] for row in before["accounts.ApiToken"]}
+        after["accounts.ApiToken"] = [
+            row
+            for row in after["accounts.ApiToken"]
+            if row["id"] in known or row["name"] != CAST_TOKEN
+        ]
+        for table in before:
+            assert len(after[table]) == len(before[table]), f"rows of {table} changed in number"
+            assert after[table] == before[table], f"values in {table} changed"
+
+    return check
+
+
+def call(client: Client, method: str, url: str, data: Any = None) -> Any:
+    """One JSON API request; ``data`` is sent as JSON when given."""
+    if data is None:
+        return client.generic(method, url)
+    return client.generic(method, url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture(name="call")
+def call_fixture() -> Callable[..., Any]:
+    """``call(client, "PATCH", url, {...})``: a JSON API request."""
+    return call
+
+
+def body(response: Any) -> Any:
+    """The decoded JSON of an API answer."""
+    return json.loads(response.content)
 
 
 @dataclass
@@ -53,7 +145,7 @@ class Cast:
         return client
 
     def token(self, who: str) -> str:
-        _, key = ApiToken.issue(getattr(self, who), "tests")
+        _, key = ApiToken.issue(getattr(self, who), CAST_TOKEN)
         return key
 
     def api(self, who: str | None) -> Client:
@@ -150,3 +242,9 @@ def cast(db: Any) -> Cast:
         oscar=oscar,
         records=records,
     )
+
+
+@pytest.fixture
+def operator(db: Any) -> User:
+    """A superuser of the operators' admin, in no organisation."""
+    return User.objects.create_superuser("operator@example.com", "a-long-operator-password")

@@ -1,17 +1,12 @@
-"""Helpers for the agreement tests (imported by the test modules): a complete agreement, drafts, and a database snapshot."""
+"""Helpers for the agreement tests (imported by the test modules): a complete agreement and drafts."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
-
-from django.apps import apps
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion
 from detente.records.visibility import get_alliance_access
-
-SNAPSHOT_APPS = ("alliances", "audit", "agreements")
 
 
 def complete_content(side_a: Any, side_b: Any) -> dict[str, Any]:
@@ -136,17 +131,3 @@ def in_force(cast: Any, content: dict | None = None) -> AgreementVersion:
     services.sign(b, draft, cast.side_b)
     draft.refresh_from_db()
     return draft
-
-
-def call(client: Any, method: str, url: str, body: Any = None) -> Any:
-    if body is None:
-        return client.generic(method, url)
-    return client.generic(method, url, json.dumps(body), content_type="application/json")
-
-
-def database_state() -> dict[str, list[dict[str, Any]]]:
-    state: dict[str, list[dict[str, Any]]] = {}
-    for label in SNAPSHOT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            state[model._meta.label] = list(model.objects.order_by("pk").values())
-    return state

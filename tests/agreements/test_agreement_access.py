@@ -3,10 +3,11 @@ private drafts stay with their side; foreign ids are refused."""
 
 from __future__ import annotations
 
-from agreement_helpers import call, complete_content, in_force, make_draft
+from agreement_helpers import complete_content, in_force, make_draft
 
 from detente.agreements.models import AgreementVersion
 from detente.audit.models import AuditEntry
+from tests.conftest import call
 
 
 def _api(cast, pk=None):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 
 import pytest
-from agreement_helpers import call, complete_content, make_draft
+from agreement_helpers import complete_content, make_draft
 
 from detente.agreements import completeness, services
 from detente.agreements.models import AgreementVersion, Waiver
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def _messages(content, cast):

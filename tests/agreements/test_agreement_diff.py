@@ -99,7 +99,7 @@ def test_the_diff_page_compares_any_two_versions(cast) -> None:
 
 
 def test_the_diff_api_answers_in_json(cast) -> None:
-    from agreement_helpers import call
+    from tests.conftest import call
 
     first = in_force(cast)
     content = complete_content(cast.side_a, cast.side_b)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from agreement_helpers import call, complete_content, in_force, make_draft
-from django.contrib.auth import get_user_model
+from agreement_helpers import complete_content, in_force, make_draft
 
 from detente.agreements import services
 from detente.agreements.models import AgreementVersion, FrozenVersion, Signature
 from detente.audit.models import AuditEntry
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def _base(cast, pk=None):
@@ -165,9 +165,8 @@ def test_the_pages_refuse_to_change_a_signed_version(cast, signed, nothing_chang
     assert "can no longer change" in page and "Edit exit terms" not in page
 
 
-def test_the_admin_refuses_to_change_a_signed_version(cast, signed, client) -> None:
-    admin = get_user_model().objects.create_superuser("ops@example.org", "an-admin-password-42")
-    client.force_login(admin)
+def test_the_admin_refuses_to_change_a_signed_version(cast, signed, client, operator) -> None:
+    client.force_login(operator)
     url = f"/admin/agreements/agreementversion/{signed.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200  # view only
@@ -180,10 +179,9 @@ def test_the_admin_refuses_to_change_a_signed_version(cast, signed, client) -> N
     assert signed.title == "Charter" and signed.status == "in_force"
 
 
-def test_the_admin_may_still_correct_a_draft(cast, client) -> None:
+def test_the_admin_may_still_correct_a_draft(cast, client, operator) -> None:
     draft = make_draft(cast)
-    admin = get_user_model().objects.create_superuser("ops@example.org", "an-admin-password-42")
-    client.force_login(admin)
+    client.force_login(operator)
     page = client.get(f"/admin/agreements/agreementversion/{draft.pk}/change/")
     assert 'name="title"' in page.content.decode()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from detente.audit.models import AuditEntry
 from detente.commitments.models import Commitment
-from tests.commitments.conftest import body, send
+from tests.conftest import body, call
 
 TODAY = timezone.localdate()
 
@@ -52,7 +52,7 @@ def test_late_is_derived_from_the_due_date(cast, ledger):
 def test_late_cannot_be_set_by_hand(cast, ledger, nothing_changes):
     url = f"/api/v1/alliances/{cast.alliance.pk}/commitments/{ledger['future'].pk}"
     with nothing_changes():
-        r = send(cast.api("bob"), "PATCH", url, {"status": "late"})
+        r = call(cast.api("bob"), "PATCH", url, {"status": "late"})
     assert r.status_code == 422 and body(r)["errors"][0]["field"] == "status"
 
 
@@ -157,7 +157,7 @@ def test_bad_input_and_foreign_ids_are_refused_by_field(cast, nothing_changes, p
             value = cast.records[value].pk
         data[key] = value
     with nothing_changes():
-        r = send(cast.api("bob"), "POST", f"/api/v1/alliances/{cast.alliance.pk}/commitments", data)
+        r = call(cast.api("bob"), "POST", f"/api/v1/alliances/{cast.alliance.pk}/commitments", data)
     assert r.status_code == 422
     assert field in [e["field"] for e in body(r)["errors"]], body(r)
 
@@ -166,7 +166,7 @@ def test_the_api_creates_updates_and_deletes_with_audit(cast):
     api = f"/api/v1/alliances/{cast.alliance.pk}/commitments"
     client = cast.api("alice")
     interaction = cast.records["a_joint_interaction"]
-    r = send(
+    r = call(
         client,
         "POST",
         api,
@@ -182,9 +182,9 @@ def test_the_api_creates_updates_and_deletes_with_audit(cast):
     assert r.status_code == 201, r.content
     out = body(r)
     assert out["late"] is True and out["status"] == "open" and out["side_id"] == cast.side_a.pk
-    r = send(client, "PATCH", f"{api}/{out['id']}", {"status": "done", "done_on": str(TODAY)})
+    r = call(client, "PATCH", f"{api}/{out['id']}", {"status": "done", "done_on": str(TODAY)})
     assert body(r)["late"] is False and body(r)["status"] == "done"
-    assert send(client, "DELETE", f"{api}/{out['id']}").json() == {"deleted": True}
+    assert call(client, "DELETE", f"{api}/{out['id']}").json() == {"deleted": True}
     actions = list(
         AuditEntry.objects.filter(model="commitments.commitment").values_list("action", flat=True)
     )
@@ -195,13 +195,13 @@ def test_only_the_keeping_side_may_change_a_commitment(cast, ledger, nothing_cha
     url = f"/api/v1/alliances/{cast.alliance.pk}/commitments/{ledger['late'].pk}"
     with nothing_changes():
         assert (
-            send(
+            call(
                 cast.api("bob"), "PATCH", url, {"status": "done", "done_on": str(TODAY)}
             ).status_code
             == 403
         )
-        assert send(cast.api("rita"), "DELETE", url).status_code == 403
-        assert send(cast.api("oscar"), "GET", url).status_code == 404
+        assert call(cast.api("rita"), "DELETE", url).status_code == 403
+        assert call(cast.api("oscar"), "GET", url).status_code == 404
         page = reverse("commitment_edit", args=[cast.alliance.pk, ledger["late"].pk])
         assert cast.client("bob").post(page, {}).status_code == 403
         assert (

@@ -4,14 +4,10 @@ comparison with estimates from both sides, side B's kept private."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from django.apps import apps
 
 from detente.alliances.models import Stakeholder
 from detente.conflicts import ladder
@@ -24,13 +20,7 @@ from detente.conflicts.models import (
 )
 from detente.records.visibility import get_alliance_access
 
-SNAPSHOT_APPS = ("alliances", "audit", "commitments", "conflicts")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -175,26 +165,3 @@ def managers_as_stakeholders(cast: Any) -> None:
             role=role,
             user=user,
         )
-
-
-def database_state() -> dict[str, list[dict[str, Any]]]:
-    state: dict[str, list[dict[str, Any]]] = {}
-    for label in SNAPSHOT_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            state[model._meta.label] = list(model.objects.order_by("pk").values())
-    return state
-
-
-@pytest.fixture
-def nothing_changes() -> Callable[[], Any]:
-    @contextmanager
-    def check() -> Iterator[None]:
-        before = database_state()
-        yield
-        assert database_state() == before
-
-    return check
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.content)

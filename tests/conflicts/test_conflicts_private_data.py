@@ -12,7 +12,7 @@ from detente.conflicts import exit_plans
 from detente.conflicts.models import Comparison, Conflict, ExitPlan, OptionEstimate
 from detente.objectives.models import Objective
 from detente.records.visibility import get_alliance_access
-from tests.conflicts.conftest import body
+from tests.conftest import body
 
 
 def url(cast: Any, suffix: str = "") -> str:

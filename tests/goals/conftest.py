@@ -17,11 +17,6 @@ from django.utils import timezone
 from detente.objectives.models import KPI, Measurement, Objective
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def past_months(n: int) -> list[str]:
     """The n months before the current one, oldest first, as YYYY-MM."""
     first = timezone.localdate().replace(day=1)

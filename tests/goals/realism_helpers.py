@@ -1,12 +1,10 @@
-"""Helpers of the realism tests: a valid check form and a JSON POST."""
+"""Helpers of the realism tests: a valid check form."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
 
 
@@ -35,7 +33,3 @@ def check_form(cast: Any, side: Any, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
-
-
-def post_json(client: Client, url: str, body: Any) -> Any:
-    return client.post(url, json.dumps(body), content_type="application/json")

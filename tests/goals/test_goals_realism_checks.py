@@ -9,10 +9,11 @@ import sys
 from typing import Any
 
 import pytest
-from realism_helpers import check_form, post_json
+from realism_helpers import check_form
 
 from detente.audit.models import AuditEntry
 from detente.goals.models import RealismCheck
+from tests.conftest import call
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_it_gives_the_same_numbers_on_the_page_in_the_api_and_from_the_command(
         "phases": [{"name": "North", "share": 0.4}, {"name": "South", "share": 0.6}],
         "seed": 3,
     }
-    created = post_json(cast.api("alice"), api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
+    created = call(cast.api("alice"), "POST", api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
     assert created.status_code == 201, created.content
     assert created.json()["inputs"] == twin["inputs"]
     assert created.json()["result"] == from_command
@@ -203,7 +204,7 @@ def test_it_refuses_a_kpi_of_another_alliance(cast: Any, goals: Any) -> None:
     url = page(cast, goals.foreign_kpi)
     assert cast.client("alice").get(url).status_code == 404
     assert cast.client("alice").post(url, check_form(cast, cast.side_a)).status_code == 404
-    created = post_json(cast.api("alice"), api(cast, f"kpis/{goals.foreign_kpi.pk}/checks"), {})
+    created = call(cast.api("alice"), "POST", api(cast, f"kpis/{goals.foreign_kpi.pk}/checks"), {})
     assert created.status_code == 404
     assert not RealismCheck.objects.exists()
 
@@ -214,7 +215,7 @@ def test_it_refuses_a_side_of_another_alliance(cast: Any, goals: Any) -> None:
     response = cast.client("alice").post(page(cast, goals.joint_kpi), form)
     assert "measurements_side" in response.context["form"].errors
     body = {"measurements_side_id": other_side.pk, "funnel": [{"name": "units"}]}
-    refused = post_json(cast.api("alice"), api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
+    refused = call(cast.api("alice"), "POST", api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "measurements_side"
     assert not RealismCheck.objects.exists()
@@ -285,7 +286,7 @@ def test_it_names_the_field_of_bad_input_in_the_api(
     cast: Any, goals: Any, body: dict, field: str, message: str
 ) -> None:
     audit_rows = AuditEntry.objects.count()
-    response = post_json(cast.api("alice"), api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
+    response = call(cast.api("alice"), "POST", api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), body)
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["field"] == field and message in error["message"]
@@ -298,7 +299,9 @@ def test_it_lets_a_read_only_member_look_but_not_check(cast: Any, goals: Any) ->
     assert rita.get(page(cast, goals.joint_kpi)).status_code == 200
     assert rita.post(page(cast, goals.joint_kpi), check_form(cast, cast.side_a)).status_code == 403
     assert (
-        post_json(cast.api("rita"), api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), {}).status_code
+        call(
+            cast.api("rita"), "POST", api(cast, f"kpis/{goals.joint_kpi.pk}/checks"), {}
+        ).status_code
         == 403
     )
     assert not RealismCheck.objects.exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,12 +13,6 @@ from detente.health import services
 from detente.health.forms import CycleForm
 from detente.health.models import Cycle, Measure, SurveyInvitation
 from detente.records.visibility import get_alliance_access
-
-
-def api(client: Client, method: str, url: str, body: Any = None) -> Any:
-    if body is None:
-        return client.generic(method, url)
-    return client.generic(method, url, json.dumps(body), content_type="application/json")
 
 
 def new_cycle(cast: Any, period: str, *, opens: date | None = None, closes: date | None = None,

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.core import mail
 from django.utils import timezone
-from health_helpers import Quarter, api, quarters_before, run_quarters, seed_quarters
+from health_helpers import Quarter, quarters_before, run_quarters, seed_quarters
 
 from detente.alliances.models import Signal
 from detente.health import scan_command, warning
 from detente.health.models import Alert, AlertAction, AlertDelivery, AlertPreference
+from tests.conftest import call
 
 
 def _scan(**options: Any) -> int:
@@ -96,10 +97,10 @@ def test_an_alert_on_side_as_private_data_goes_to_side_a_only(cast: Any) -> None
         assert (
             "xit readiness" not in cast.client(who).get("/health/alerts/?show=all").content.decode()
         )
-        listed = api(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
+        listed = call(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
         assert "exit" not in listed.content.decode().lower()
         one = private.first()
-        assert api(cast.api(who), "POST", f"/api/v1/alliances/{a}/health/alerts/{one.pk}/ack",
+        assert call(cast.api(who), "POST", f"/api/v1/alliances/{a}/health/alerts/{one.pk}/ack",
                    {"reason": "seen"}).status_code == 404  # fmt: skip
     assert (
         "xit readiness"
@@ -141,7 +142,7 @@ def test_a_private_kpi_discrepancy_of_side_a_never_reaches_side_b(cast: Any) -> 
         assert (
             "A-ONLY" not in cast.client(who).get(f"/alliances/{a}/health/alerts/").content.decode()
         )
-        listed = api(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
+        listed = call(cast.api(who), "GET", f"/api/v1/alliances/{a}/health/alerts")
         assert "A-ONLY" not in listed.content.decode()
     assert not [m for m in mail.outbox if "A-ONLY" in m.body and set(m.to) - {"alice@acme.example"}]
     assert "A-ONLY" in cast.client("alice").get(f"/alliances/{a}/health/alerts/").content.decode()
@@ -165,21 +166,21 @@ def test_acknowledging_and_snoozing_need_a_reason_and_stay_with_my_side(
     alert = Alert.objects.filter(period=quarters_before(1)[0], visibility="joint").first()
     base = f"/api/v1/alliances/{cast.alliance.pk}/health/alerts/{alert.pk}"
     with nothing_changes():
-        missing = api(cast.api("alice"), "POST", base + "/ack", {})
+        missing = call(cast.api("alice"), "POST", base + "/ack", {})
         assert missing.status_code == 422
         assert missing.json()["errors"][0]["field"] == "reason"
         past = str(timezone.localdate() - timedelta(days=1))
-        late = api(
+        late = call(
             cast.api("bob"), "POST", base + "/snooze", {"reason": "r", "snoozed_until": past}
         )
         assert late.status_code == 422
         assert late.json()["errors"][0]["field"] == "snoozed_until"
-        assert api(cast.api("rita"), "POST", base + "/ack", {"reason": "r"}).status_code == 403
-    done = api(cast.api("alice"), "POST", base + "/ack", {"reason": "Dialogue booked for Monday"})
+        assert call(cast.api("rita"), "POST", base + "/ack", {"reason": "r"}).status_code == 403
+    done = call(cast.api("alice"), "POST", base + "/ack", {"reason": "Dialogue booked for Monday"})
     assert done.status_code == 200 and done.json()["status"] == "acknowledged"
     action = AlertAction.objects.get()
     assert (action.visibility, action.owner_side_id) == ("private", cast.side_a.pk)
-    listed = api(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/alerts")
+    listed = call(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/alerts")
     assert next(a for a in listed.json() if a["id"] == alert.pk)["status"] == "open"
     assert (
         "Dialogue booked"
@@ -188,7 +189,7 @@ def test_acknowledging_and_snoozing_need_a_reason_and_stay_with_my_side(
         .content.decode()
     )
     until = str(timezone.localdate() + timedelta(days=14))
-    snoozed = api(
+    snoozed = call(
         cast.api("bella"), "POST", base + "/snooze", {"reason": "After QBR", "snoozed_until": until}
     )
     assert snoozed.json()["status"] == "snoozed"

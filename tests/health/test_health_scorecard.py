@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 from health_helpers import (
     answer,
-    api,
     invite,
     link,
     new_cycle,
@@ -22,11 +21,12 @@ from health_helpers import (
 from detente.health import scorecard
 from detente.health.models import Measure
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def _summary(cast: Any, who: str, cycle: Any) -> dict:
     url = f"/api/v1/alliances/{cast.alliance.pk}/health/cycles/{cycle.pk}/summary"
-    response = api(cast.api(who), "GET", url)
+    response = call(cast.api(who), "GET", url)
     assert response.status_code == 200
     return response.json()
 
@@ -60,7 +60,7 @@ def test_it_hides_a_side_with_fewer_than_n_answers_and_reveals_nothing_of_them(c
     assert b"FEW-B secret" not in page.content
     assert b"A comment 1" in page.content
     assert b"not enough answers" in page.content
-    scorecard_json = api(
+    scorecard_json = call(
         cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/scorecard"
     )
     assert "1.5" not in scorecard_json.content.decode()  # side B's mean of the two
@@ -81,7 +81,9 @@ def test_it_computes_the_gap_against_the_alliances_own_history(cast: Any) -> Non
 
 def test_it_reproduces_the_seeds_scorecard(cast: Any) -> None:
     run_quarters(cast, seed_quarters(), timezone.localdate())
-    response = api(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/scorecard")
+    response = call(
+        cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/scorecard"
+    )
     rows = {m["measure"]: [c["mean"] for c in m["cycles"]] for m in response.json()["measures"]}
     assert rows["alignment"] == [4.5, 4.0, 3.2]
     assert rows["adherence"] == [95.0, 90.0, 80.0]
@@ -116,8 +118,8 @@ def test_it_keeps_a_private_dimension_and_its_answers_to_its_side(cast: Any) -> 
             assert b"Walkaway" not in content and b"PRIVATE-A" not in content
     for url in (f"/api/v1/alliances/{cast.alliance.pk}/health/scorecard",
                 f"/api/v1/alliances/{cast.alliance.pk}/health/cycles/{cycle.pk}/summary"):  # fmt: skip
-        assert "walkaway" not in api(cast.api("bob"), "GET", url).content.decode()
-        assert "walkaway" in api(cast.api("alice"), "GET", url).content.decode()
+        assert "walkaway" not in call(cast.api("bob"), "GET", url).content.decode()
+        assert "walkaway" in call(cast.api("alice"), "GET", url).content.decode()
     assert b"PRIVATE-A" in cast.client("alice").get(base + f"cycles/{cycle.pk}/").content
     audit = cast.client("bob").get(f"/alliances/{cast.alliance.pk}/audit/").content
     assert b"Walkaway" not in audit
@@ -127,7 +129,7 @@ def test_it_refuses_a_bad_cycle_and_names_the_field(cast: Any, nothing_changes: 
     url = f"/api/v1/alliances/{cast.alliance.pk}/health/cycles"
     today = timezone.localdate()
     with nothing_changes():
-        response = api(
+        response = call(
             cast.api("alice"),
             "POST",
             url,
@@ -141,7 +143,7 @@ def test_it_refuses_a_bad_cycle_and_names_the_field(cast: Any, nothing_changes: 
         fields = {e["field"] for e in response.json()["errors"]}
         assert fields == {"period", "closes_on"}
     new_cycle(cast, "2026Q4")
-    duplicate = api(cast.api("bob"), "POST", url, {"period": "2026q4", "opens_on": str(today),
+    duplicate = call(cast.api("bob"), "POST", url, {"period": "2026q4", "opens_on": str(today),
                                                    "closes_on": str(today)})  # fmt: skip
     assert duplicate.status_code == 422
     assert duplicate.json()["errors"][0]["field"] == "period"
@@ -153,5 +155,5 @@ def test_it_refuses_a_foreign_cycle(cast: Any) -> None:
     assert (
         cast.client("oscar").get(f"/alliances/{other}/health/cycles/{cycle.pk}/").status_code == 404
     )
-    response = api(cast.api("oscar"), "GET", f"/api/v1/alliances/{other}/health/cycles/{cycle.pk}")
+    response = call(cast.api("oscar"), "GET", f"/api/v1/alliances/{other}/health/cycles/{cycle.pk}")
     assert response.status_code == 404

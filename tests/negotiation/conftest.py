@@ -6,8 +6,6 @@ so the leak tests can search every response body for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,29 +14,12 @@ from negotiation_helpers import (
     A_SECRETS,
     B_SCORES,
     B_SECRETS,
-    database_state,
     enter,
     example_problem,
     open_round,
 )
 
 from detente.records.visibility import get_alliance_access
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def nothing_changes() -> Callable[[], Any]:
-    @contextmanager
-    def check() -> Iterator[None]:
-        before = database_state()
-        yield
-        assert database_state() == before, "a refused request changed the database"
-
-    return check
 
 
 @pytest.fixture

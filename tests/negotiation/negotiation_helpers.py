@@ -3,32 +3,16 @@ conftest, so ``from conftest import ...`` would pick whichever one was imported 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.apps import apps
 
 from detente.analysis.negotiation import problem_from_document
 from detente.negotiation import services
 from detente.negotiation.forms import PreferencesForm, RoundForm
 
 EXAMPLE = Path(__file__).parents[2] / "examples/negotiation/innovatetech_globalconnect.yaml"
-
-
-def call(client: Any, method: str, url: str, body: Any = None) -> Any:
-    if body is None:
-        return client.generic(method, url)
-    return client.generic(method, url, json.dumps(body), content_type="application/json")
-
-
-def database_state() -> dict[str, list[dict[str, Any]]]:
-    state = {}
-    for label in ("negotiation", "alliances", "audit"):
-        for model in apps.get_app_config(label).get_models():
-            state[model._meta.label] = list(model.objects.order_by("pk").values())
-    return state
 
 
 def example_problem() -> Any:

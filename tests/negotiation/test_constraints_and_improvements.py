@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
-from negotiation_helpers import EXAMPLE, call, enter, secrets_of
+from negotiation_helpers import EXAMPLE, enter, secrets_of
 
 from detente.analysis.negotiation import problem_from_document, solve
 from detente.analysis.negotiation.validate import violates
 from detente.negotiation.models import FacilitatorGrant, NegotiationRound
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def document() -> dict[str, Any]:

@@ -7,7 +7,6 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from negotiation_helpers import call
 
 from detente.negotiation.models import Acceptance, NegotiationRound
 from detente.negotiation.ranking import (
@@ -15,6 +14,7 @@ from detente.negotiation.ranking import (
     scores_from_ranks,
     weights_from_comparisons,
 )
+from tests.conftest import call
 
 
 def api(cast: Any, rnd: Any, suffix: str = "") -> str:

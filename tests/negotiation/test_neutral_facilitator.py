@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from negotiation_helpers import call, secrets_of
+from negotiation_helpers import secrets_of
 
 from detente.accounts.models import User
 from detente.negotiation.models import FacilitatorGrant
+from tests.conftest import call
 
 MATRIX = Path(__file__).parents[1] / "workspace" / "test_access_matrix.py"
 

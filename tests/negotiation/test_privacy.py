@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from negotiation_helpers import call, secrets_of
+from negotiation_helpers import secrets_of
 
 from detente.negotiation import services
 from detente.negotiation.models import SidePreferences
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def urls(cast: Any, rnd: Any) -> list[str]:

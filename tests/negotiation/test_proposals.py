@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from negotiation_helpers import call, example_problem
+from negotiation_helpers import example_problem
 
 from detente.analysis.negotiation import solve
 from detente.analysis.negotiation.report import FAIR_NAMES
+from tests.conftest import call
 
 FAIR = ("nash", "kalai_smorodinsky", "egalitarian", "max_welfare")
 

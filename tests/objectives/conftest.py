@@ -3,24 +3,13 @@ ROI KPI, and a private objective of side A with its own KPI."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.apps import apps
 
 from detente.objectives.models import KPI, Measurement, Objective
-
-SNAPSHOT_APPS = ("alliances", "audit", "objectives", "commitments")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -85,26 +74,3 @@ def measure(kpi: KPI, side: Any, period: str, value: Any, visibility: str = "joi
         value=Decimal(str(value)),
         visibility=visibility,
     )
-
-
-def database_state() -> dict[str, list[dict[str, Any]]]:
-    state: dict[str, list[dict[str, Any]]] = {}
-    for label in SNAPSHOT_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            state[model._meta.label] = list(model.objects.order_by("pk").values())
-    return state
-
-
-@pytest.fixture
-def nothing_changes() -> Callable[[], Any]:
-    @contextmanager
-    def check() -> Iterator[None]:
-        before = database_state()
-        yield
-        assert database_state() == before
-
-    return check
-
-
-def body(response: Any) -> Any:
-    return json.loads(response.content)

@@ -13,7 +13,8 @@ from detente.alliances.models import Signal
 from detente.audit.models import AuditEntry
 from detente.objectives import importer
 from detente.objectives.models import Measurement
-from tests.objectives.conftest import body, measure
+from tests.conftest import body
+from tests.objectives.conftest import measure
 
 
 def csv_file(text: str, name: str = "values.csv") -> SimpleUploadedFile:

@@ -18,7 +18,8 @@ from detente.objectives.guardrails import goal_conflict, kpi_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.records import services as record_services
 from detente.records.visibility import get_alliance_access
-from tests.objectives.conftest import body, measure
+from tests.conftest import body
+from tests.objectives.conftest import measure
 
 Q = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
 
@@ -178,7 +179,8 @@ SAT = [4.0, 4.1, 3.9, 4.2, 4.0, 4.4]
 
 
 @pytest.fixture
-def goals(cast: Any, kpis: dict[str, Any]) -> dict[str, Any]:
+def six_quarters_of_goals(cast: Any, kpis: dict[str, Any]) -> dict[str, Any]:
+    """Side B's churn and satisfaction against side A's KPIs, measured over six quarters."""
     b_obj = Objective.objects.create(
         alliance=cast.alliance, owner_side=cast.side_b, title="Keep customers", scope="side"
     )
@@ -199,7 +201,7 @@ def _cell(m: dict, row: str, column: str) -> dict:
     return m["cells"][m["rows"].index(row) * len(m["columns"]) + m["columns"].index(column)]
 
 
-def test_the_matrix_matches_a_hand_computed_correlation_of_changes(cast, goals):
+def test_the_matrix_matches_a_hand_computed_correlation_of_changes(cast, six_quarters_of_goals):
     data = goal_conflict(get_alliance_access(cast.alice, cast.alliance.pk), date(2026, 11, 1))
     (section,) = data["sections"]
     assert section["periods"] == SIX
@@ -218,7 +220,9 @@ def test_the_matrix_matches_a_hand_computed_correlation_of_changes(cast, goals):
     assert cell["horizons"] == ["quarter", "multi-year"] and cell["horizon_mismatch"]
 
 
-def test_side_b_matrix_is_computed_as_if_side_a_private_records_did_not_exist(cast, goals):
+def test_side_b_matrix_is_computed_as_if_side_a_private_records_did_not_exist(
+    cast, six_quarters_of_goals
+):
     bob = get_alliance_access(cast.bob, cast.alliance.pk)
     seen = goal_conflict(bob, date(2026, 11, 1))
     text = json.dumps(seen)
@@ -233,10 +237,10 @@ def test_side_b_matrix_is_computed_as_if_side_a_private_records_did_not_exist(ca
     assert goal_conflict(bob, date(2026, 11, 1)) == seen
 
 
-def test_a_kpi_falls_back_on_the_other_side_values_the_reader_may_see(cast, goals):
-    Measurement.objects.filter(kpi=goals["roi"], owner_side=cast.side_a, period="2026Q4").update(
-        visibility="private"
-    )
+def test_a_kpi_falls_back_on_the_other_side_values_the_reader_may_see(cast, six_quarters_of_goals):
+    Measurement.objects.filter(
+        kpi=six_quarters_of_goals["roi"], owner_side=cast.side_a, period="2026Q4"
+    ).update(visibility="private")
     bob = goal_conflict(get_alliance_access(cast.bob, cast.alliance.pk), date(2026, 11, 1))
     roi = next(o for o in bob["sections"][0]["objectives"] if o["name"] == "Joint project ROI")
     assert roi["history"][-1] == 99.0
@@ -245,7 +249,7 @@ def test_a_kpi_falls_back_on_the_other_side_values_the_reader_may_see(cast, goal
     assert roi["history"][-1] == 18.0
 
 
-def test_the_matrix_page_equals_its_api_twin(cast, goals):
+def test_the_matrix_page_equals_its_api_twin(cast, six_quarters_of_goals):
     a = cast.alliance.pk
     for who in ("alice", "bob"):
         page = cast.client(who).get(reverse("goal_conflict", args=[a]))

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from detente.audit.models import AuditEntry
 from detente.objectives.models import KPI, Measurement, Objective
-from tests.objectives.conftest import body, measure
-
-
-def send(client, method, url, data=None):
-    return client.generic(method, url, json.dumps(data or {}), content_type="application/json")
+from tests.conftest import body, call
+from tests.objectives.conftest import measure
 
 
 @pytest.fixture
@@ -117,7 +112,7 @@ def test_the_other_side_may_read_but_not_change_a_joint_objective(
             == 403
         )
         assert (
-            send(
+            call(
                 cast.api("bob"),
                 "PATCH",
                 f"/api/v1/alliances/{a}/kpis/{kpis['roi'].pk}",
@@ -126,7 +121,7 @@ def test_the_other_side_may_read_but_not_change_a_joint_objective(
             == 403
         )
         assert (
-            send(
+            call(
                 cast.api("rita"), "POST", f"/api/v1/alliances/{a}/objectives", {"title": "x"}
             ).status_code
             == 403
@@ -136,21 +131,21 @@ def test_the_other_side_may_read_but_not_change_a_joint_objective(
 def test_foreign_ids_are_refused_by_name(cast, kpis, nothing_changes):
     api = f"/api/v1/alliances/{cast.alliance.pk}"
     with nothing_changes():
-        r = send(
+        r = call(
             cast.api("bob"),
             "POST",
             f"{api}/measurements",
             {"kpi_id": kpis["secret_kpi"].pk, "period": "2026Q1", "value": 1},
         )
         assert r.status_code == 422 and body(r)["errors"][0]["field"] == "kpi"
-        r = send(
+        r = call(
             cast.api("alice"),
             "POST",
             f"{api}/measurements",
             {"kpi_id": kpis["foreign_kpi"].pk, "period": "2026Q1", "value": 1},
         )
         assert r.status_code == 422 and body(r)["errors"][0]["field"] == "kpi"
-        r = send(
+        r = call(
             cast.api("bob"),
             "POST",
             f"{api}/kpis",
@@ -164,7 +159,7 @@ def test_foreign_ids_are_refused_by_name(cast, kpis, nothing_changes):
             },
         )
         assert r.status_code == 422 and body(r)["errors"][0]["field"] == "objective"
-        r = send(
+        r = call(
             cast.api("alice"),
             "POST",
             f"{api}/measurements",
@@ -220,7 +215,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
     if route == "measurements":
         payload = {"kpi_id": kpis["roi"].pk, **payload}
     with nothing_changes():
-        r = send(
+        r = call(
             cast.api("alice"), "POST", f"/api/v1/alliances/{cast.alliance.pk}/{route}", payload
         )
     assert r.status_code == 422
@@ -229,7 +224,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 def test_a_value_of_a_private_objective_stays_private(cast, kpis, nothing_changes):
     with nothing_changes():
-        r = send(
+        r = call(
             cast.api("alice"),
             "POST",
             f"/api/v1/alliances/{cast.alliance.pk}/measurements",
@@ -249,7 +244,7 @@ def test_an_objective_another_side_reports_on_cannot_become_private(
     kpis["shared"].scope = "side"
     kpis["shared"].save()
     with nothing_changes():
-        r = send(
+        r = call(
             cast.api("alice"),
             "PATCH",
             f"/api/v1/alliances/{cast.alliance.pk}/objectives/{kpis['shared'].pk}",
@@ -261,7 +256,7 @@ def test_an_objective_another_side_reports_on_cannot_become_private(
 def test_the_api_creates_updates_and_deletes_with_audit(cast, kpis):
     api = f"/api/v1/alliances/{cast.alliance.pk}"
     client = cast.api("alice")
-    r = send(
+    r = call(
         client,
         "POST",
         f"{api}/objectives",
@@ -269,7 +264,7 @@ def test_the_api_creates_updates_and_deletes_with_audit(cast, kpis):
     )
     assert r.status_code == 201
     objective_id = body(r)["id"]
-    r = send(
+    r = call(
         client,
         "POST",
         f"{api}/kpis",
@@ -285,7 +280,7 @@ def test_the_api_creates_updates_and_deletes_with_audit(cast, kpis):
     )
     assert r.status_code == 201, r.content
     kpi_id = body(r)["id"]
-    r = send(
+    r = call(
         client,
         "POST",
         f"{api}/measurements",
@@ -293,13 +288,13 @@ def test_the_api_creates_updates_and_deletes_with_audit(cast, kpis):
     )
     assert r.status_code == 201, r.content
     m_id = body(r)["id"]
-    r = send(client, "PATCH", f"{api}/measurements/{m_id}", {"value": 5})
+    r = call(client, "PATCH", f"{api}/measurements/{m_id}", {"value": 5})
     assert r.status_code == 200 and body(r)["value"] == 5 and body(r)["period"] == "2026-03"
-    assert send(client, "PATCH", f"{api}/kpis/{kpi_id}", {"target": 25}).json()["target"] == 25
+    assert call(client, "PATCH", f"{api}/kpis/{kpi_id}", {"target": 25}).json()["target"] == 25
     # The KPI's audit entries are private like its objective.
     kpi_entries = AuditEntry.objects.filter(model="objectives.kpi", object_id=str(kpi_id))
     assert {e.visibility for e in kpi_entries} == {"private"} and kpi_entries.count() == 2
-    assert send(client, "DELETE", f"{api}/objectives/{objective_id}").json() == {"deleted": True}
+    assert call(client, "DELETE", f"{api}/objectives/{objective_id}").json() == {"deleted": True}
     assert not Objective.objects.filter(pk=objective_id).exists()
     assert (
         not KPI.objects.filter(pk=kpi_id).exists()

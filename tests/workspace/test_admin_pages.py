@@ -1,17 +1,7 @@
 """The operators' admin opens every registered model's list for a superuser, and no one else."""
 
-from typing import Any
-
-import pytest
 from django.contrib import admin
 from django.urls import reverse
-
-from detente.accounts.models import User
-
-
-@pytest.fixture
-def operator(db: Any) -> User:
-    return User.objects.create_superuser("operator@example.com", "a-long-operator-password")
 
 
 def test_it_lists_every_registered_model_for_an_operator(client, operator, cast) -> None:
