@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from negotiation_helpers import call, enter, example_problem, open_round
+from negotiation_helpers import enter, example_problem, open_round
 
 from detente.negotiation.forms import FACILITATOR_WARNING
 from detente.negotiation.models import SidePreferences
 from detente.records.visibility import get_alliance_access
+from tests.conftest import call
 
 
 def random_preferences(rng: np.random.Generator, issues: dict[str, list[str]]) -> tuple:
