@@ -35,6 +35,12 @@ from detente.alliances.models import (
 PASSWORD = "a-long-test-password-42"
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings: Any) -> None:
+    # Jobs (emails, webhooks) run where they are enqueued, so a test sees their effect.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @dataclass
 class Cast:
     alliance: Alliance

@@ -32,6 +32,7 @@ SITE_COMMANDS: dict[str, tuple[str, str]] = {
         "detente.conflicts.escalate_command",
         "climb the dispute ladder where a rung's time is up (for cron)",
     ),
+    "worker": ("detente.jobs.worker", "run background jobs: emails, webhooks, digests, scans"),
 }
 
 
@@ -55,8 +56,18 @@ def _serve(args: argparse.Namespace) -> int:
     _call("migrate", "--no-input", "-v", "0")
     from django.core.management import call_command
 
+    _start_worker(args)
     call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
     return 0
+
+
+def _start_worker(args: argparse.Namespace) -> None:
+    """Jobs (emails, webhooks, digests) run in a thread of this process, unless a separate
+    ``detente worker`` runs them (``--no-worker``)."""
+    if not args.no_worker:
+        from detente.jobs.worker import start_in_process
+
+        start_in_process()
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -70,6 +81,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     from django.core.management import call_command
 
+    _start_worker(args)
     call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
     return 0
 
@@ -112,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", default=8000, type=int)
+        p.add_argument(
+            "--no-worker", action="store_true", help="run no jobs here (a `detente worker` does)"
+        )
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="only build the demo")
         p.set_defaults(func=_serve if name == "serve" else _demo)
