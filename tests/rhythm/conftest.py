@@ -39,6 +39,4 @@ def open_round(cast: Any, who: str = "alice", title: str = "Re-negotiation") -> 
 def inbox(cast: Any, who: str) -> list[str]:
     from detente.notifications.models import Notification
 
-    return list(
-        Notification.objects.for_user(getattr(cast, who)).values_list("text", flat=True)
-    )
+    return list(Notification.objects.for_user(getattr(cast, who)).values_list("text", flat=True))

@@ -82,9 +82,7 @@ def test_it_tells_each_person_once_and_emails_once_for_one_event(cast: Any) -> N
 
 def test_it_follows_each_persons_choice_of_inbox_and_email(cast: Any) -> None:
     Preference.objects.create(user=cast.bob, kind=Kind.ROUND, in_app=False, email=EmailMode.OFF)
-    Preference.objects.create(
-        user=cast.bella, kind=Kind.ROUND, in_app=True, email=EmailMode.DIGEST
-    )
+    Preference.objects.create(user=cast.bella, kind=Kind.ROUND, in_app=True, email=EmailMode.DIGEST)
     open_round(cast, "alice", "Quiet round")
     assert inbox(cast, "bob") == []  # turned off in the inbox, and no email either
     assert not [m for m in mail.outbox if cast.bob.email in m.to]

@@ -103,9 +103,9 @@ def test_it_lets_only_the_author_edit_or_delete_and_audits_both(cast: Any) -> No
     assert cast.client("alice").post(delete, headers={"HX-Request": "true"}).status_code == 200
     assert not Comment.objects.exists()
     actions = list(
-        AuditEntry.objects.filter(model="threads.comment").order_by("id").values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(model="threads.comment")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == ["create", "update", "delete"]
     deleted = AuditEntry.objects.get(model="threads.comment", action="delete")

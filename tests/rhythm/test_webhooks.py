@@ -128,7 +128,7 @@ def test_it_retries_with_back_off_after_the_receiver_fails(cast: Any, receiver: 
     sweep.call()  # not due yet: nothing is sent
     assert len(receiver.calls) == 1
     later = row.next_attempt_at + timedelta(seconds=1)
-    for label, ids in delivery.due(later).items():
+    for _label, ids in delivery.due(later).items():
         for pk in ids:
             from detente.notifications.tasks import post_webhook
 
