@@ -42,8 +42,8 @@ from detente.conflicts.models import (
 )
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.demo.story import (
-    NAMED_BY,
     DEMO_PASSWORD,
+    NAMED_BY,
     Story,
     at_hour,
     day,
