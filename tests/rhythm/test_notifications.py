@@ -192,3 +192,22 @@ def test_it_saves_a_persons_choices(cast: Any) -> None:
     assert response.status_code == 302
     mention = Preference.objects.get(user=cast.bella, kind=Kind.MENTION)
     assert (mention.in_app, mention.email) == (False, "digest")
+
+
+def test_it_tells_every_side_when_a_private_draft_is_proposed(cast: Any) -> None:
+    from detente import audit
+    from detente.agreements import services
+    from detente.agreements.models import AgreementVersion
+
+    draft = services.create_draft(
+        access(cast, "alice"), owner_side=cast.side_a, title="Our draft", visibility="private"
+    )
+    assert inbox(cast, "bob") == []
+    before = audit.snapshot(draft)
+    # What ``services.propose`` writes once the gaps are closed: joint, numbered, proposed.
+    AgreementVersion.objects.filter(pk=draft.pk).update(
+        status="proposed", number=1, visibility="joint"
+    )
+    draft.refresh_from_db()
+    audit.log(cast.alice, "update", draft, before=before, after=audit.snapshot(draft))
+    assert any("'Our draft' was proposed" in t for t in inbox(cast, "bob"))

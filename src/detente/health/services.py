@@ -147,7 +147,9 @@ def _email_invitation(invitation: SurveyInvitation, *, reminder: bool) -> None:
     }
     subject = f"{'Reminder: ' if reminder else ''}{cycle.alliance} health check {cycle.period}"
     # Sent by a job, not inside the request; one email per invitation and per reminder.
-    key = f"survey:{invitation.pk}:" + (f"reminder:{invitation.reminders}" if reminder else "invite")
+    key = f"survey:{invitation.pk}:" + (
+        f"reminder:{invitation.reminders}" if reminder else "invite"
+    )
     queue_email(
         key, invitation.email, subject, render_to_string("health/email/survey.txt", context)
     )

@@ -93,7 +93,7 @@ def version_proposed(entry: AuditEntry) -> Event | None:
     if not (before.get("status") == "draft" and after.get("status") == "proposed"):
         return None
     a = entry.alliance_id
-    return _event(
+    event = _event(
         entry,
         Kind.AGREEMENT,
         f"version-proposed:{entry.object_id}",
@@ -102,6 +102,12 @@ def version_proposed(entry: AuditEntry) -> Event | None:
         _url("agreement_version", a, entry.object_id),
         audience.people_of(audience.all_sides(a)),
     )
+    # Proposing makes a private draft joint (every side reads what it signs). The entry is
+    # private because the draft was, but the event says only what is joint now: its number
+    # and title after the change.
+    if after.get("visibility") == "joint":
+        event.visibility = "joint"
+    return event
 
 
 def version_signed(entry: AuditEntry) -> Event | None:
