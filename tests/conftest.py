@@ -122,6 +122,12 @@ def body(response: Any) -> Any:
     return json.loads(response.content)
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings: Any) -> None:
+    # Jobs (emails, webhooks) run where they are enqueued, so a test sees their effect.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @dataclass
 class Cast:
     alliance: Alliance

@@ -18,7 +18,7 @@ LAYERS: dict[str, set[str]] = {
     "engines": {"analysis"},
     # audit is written by every change (accounts and records included), so it imports none of
     # them; records holds the visibility rule, the record form, save/delete and API helpers.
-    "core": {"audit", "accounts", "records", "spreadsheets"},
+    "core": {"audit", "accounts", "jobs", "records", "spreadsheets"},
     "capabilities": {
         "alliances",
         "agreements",
@@ -31,6 +31,9 @@ LAYERS: dict[str, set[str]] = {
         "negotiation",
         "conflicts",
     },
+    # the alliance's rhythm hears of changes through the audit log and a few service calls,
+    # so no capability imports it
+    "rhythm": {"notifications", "threads", "activity"},
     "aggregation": {"workspace"},
     "entry points": {"api", "backup", "cli", "demo", "urls", "wsgi", "__main__"},
 }

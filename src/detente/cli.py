@@ -34,6 +34,7 @@ SITE_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "backup": ("detente.backup.backup_command", "back up the whole database (while it runs)"),
     "restore": ("detente.backup.restore_command", "replace the database with a backup"),
+    "worker": ("detente.jobs.worker", "run background jobs: emails, webhooks, digests, scans"),
 }
 
 
@@ -57,8 +58,18 @@ def _serve(args: argparse.Namespace) -> int:
     _call("migrate", "--no-input", "-v", "0")
     from django.core.management import call_command
 
+    _start_worker(args)
     call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
     return 0
+
+
+def _start_worker(args: argparse.Namespace) -> None:
+    """Jobs (emails, webhooks, digests) run in a thread of this process, unless a separate
+    ``detente worker`` runs them (``--no-worker``)."""
+    if not args.no_worker:
+        from detente.jobs.worker import start_in_process
+
+        start_in_process()
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -72,6 +83,7 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     from django.core.management import call_command
 
+    _start_worker(args)
     call_command("runserver", f"{args.host}:{args.port}", "--noreload", "--insecure")
     return 0
 
@@ -114,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", default=8000, type=int)
+        p.add_argument(
+            "--no-worker", action="store_true", help="run no jobs here (a `detente worker` does)"
+        )
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="only build the demo")
         p.set_defaults(func=_serve if name == "serve" else _demo)

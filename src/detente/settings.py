@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from detente import env
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -35,6 +37,12 @@ INSTALLED_APPS = [
     "detente.decisions",
     "detente.negotiation",
     "detente.conflicts",
+    "django_tasks",
+    "django_tasks_db",
+    "detente.jobs",
+    "detente.notifications",
+    "detente.threads",
+    "detente.activity",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +137,22 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+
+# Background jobs (emails, webhooks, digests, scans): django-tasks. "database" stores jobs in
+# the database for `detente worker` (or the worker thread of `detente serve`); "immediate"
+# runs each job where it is enqueued (the tests). See docs/notifications.md.
+TASKS_BACKEND = env.env_str("DETENTE_TASKS", "database")
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured(
+        f"DETENTE_TASKS must be 'database' or 'immediate', not {TASKS_BACKEND!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 # Behind TLS in production: DETENTE_SECURE=true turns on HSTS, secure cookies and redirects.
 SECURE = env.env_bool("DETENTE_SECURE", False)

@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("detente.decisions.urls")),
     path("", include("detente.negotiation.urls")),
     path("", include("detente.conflicts.urls")),
+    path("", include("detente.notifications.urls")),
+    path("", include("detente.threads.urls")),
+    path("", include("detente.activity.urls")),
 ]

@@ -2421,6 +2421,233 @@ API_ROUTES |= {
 }
 
 
+# Notifications, threads and the activity feed (detente.notifications, .threads, .activity)
+
+
+def alice_notification_url(suffix: str) -> Callable[[Any], str]:
+    """A notification of Alice's: only she may mark it read; to anyone else it does not exist."""
+
+    def url(cast: Any) -> str:
+        from detente.notifications.models import Notification
+
+        note = Notification.objects.create(
+            recipient=cast.alice, kind="mention", key="matrix", text="For Alice", url="/"
+        )
+        return f"/notifications/{note.pk}/{suffix}"
+
+    return url
+
+
+def a_webhook_url(suffix: str) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        from detente.notifications.models import Webhook
+
+        hook = Webhook.objects.create(
+            alliance=cast.alliance,
+            owner_side=cast.side_a,
+            visibility="private",
+            url="https://hooks.example/acme",
+        )
+        return f"/alliances/{cast.alliance.pk}/webhooks/{hook.pk}/{suffix}"
+
+    return url
+
+
+def alice_comment(visibility: str, api: bool = False) -> Callable[[Any], str]:
+    """A comment of Alice's on side A's joint history entry: in the joint thread, or in
+    side A's internal thread."""
+
+    def url(cast: Any) -> str:
+        from detente.threads.models import Comment
+
+        comment = Comment.objects.create(
+            alliance=cast.alliance,
+            owner_side=cast.side_a,
+            visibility=visibility,
+            created_by=cast.alice,
+            target_kind="history",
+            target_id=cast.records["a_joint_history"].pk,
+            body="Alice's comment",
+        )
+        base = "/api/v1" if api else ""
+        return f"{base}/alliances/{cast.alliance.pk}/comments/{comment.pk}/" + (
+            "" if api else "{x}"
+        )
+
+    return url
+
+
+def comment_page(visibility: str, suffix: str) -> Callable[[Any], str]:
+    return lambda cast: alice_comment(visibility)(cast).replace("{x}", suffix)
+
+
+def comment_api(visibility: str) -> Callable[[Any], str]:
+    return lambda cast: alice_comment(visibility, api=True)(cast).rstrip("/")
+
+
+def thread_url(key: str, api: bool = False) -> Callable[[Any], str]:
+    base = "/api/v1" if api else ""
+    tail = "" if api else "/"
+    return lambda cast: (
+        f"{base}/alliances/{cast.alliance.pk}/threads/history/{cast.records[key].pk}{tail}"
+    )
+
+
+def preferences_form() -> dict[str, str]:
+    from detente.notifications.models import Kind
+
+    return {f"{kind}_email": "digest" for kind in Kind} | {"mention_in_app": "on"}
+
+
+COMMENT_FORM = {"thread": "joint", "body": "Looks right to me."}
+INTERNAL_FORM = {"thread": "internal", "body": "Between us."}
+MEMBERS_POST = statuses(302, 302, 302, 302, 404, 302)  # read-only members may comment too
+A_PRIVATE_POST = statuses(302, 302, 404, 404, 404, 302)
+AUTHOR_ONLY = statuses(200, 403, 403, 403, 404, 302)
+AUTHOR_ONLY_POST = statuses(302, 403, 403, 403, 404, 302)
+A_AUTHOR_ONLY = statuses(200, 403, 404, 404, 404, 302)
+OWN_NOTICE_POST = statuses(302, 404, 404, 404, 404, 302)
+# Side A's webhook: only A's managers may remove it; other sides' managers cannot find it.
+A_MANAGERS_POST = statuses(302, 403, 404, 403, 404, 302)
+
+PAGES |= {
+    "notification_inbox": [Case(lambda cast: "/notifications/", EVERYONE)],
+    "notification_bell": [Case(lambda cast: "/notifications/bell/", EVERYONE)],
+    "notification_read_all": [
+        Case(lambda cast: "/notifications/read/", POST_ONLY),
+        Case(lambda cast: "/notifications/read/", SIGNED_IN_POST, "POST"),
+    ],
+    "notification_read": [
+        Case(alice_notification_url("read/"), POST_ONLY),
+        Case(alice_notification_url("read/"), OWN_NOTICE_POST, "POST"),
+    ],
+    "notification_preferences": [
+        Case(lambda cast: "/notifications/preferences/", EVERYONE),
+        Case(
+            lambda cast: "/notifications/preferences/",
+            SIGNED_IN_POST,
+            "POST",
+            lambda cast, who: preferences_form(),
+        ),
+    ],
+    "notification_webhooks": [
+        Case(alliance_url("webhooks/"), MANAGERS),
+        Case(
+            alliance_url("webhooks/"),
+            MANAGERS_POST,
+            "POST",
+            lambda cast, who: {
+                "owner_side": own_side(cast, who).pk,
+                "url": "https://hooks.example/new",
+                "label": "Team channel",
+            },
+        ),
+    ],
+    "notification_webhook_delete": [
+        Case(a_webhook_url("delete/"), POST_ONLY),
+        Case(a_webhook_url("delete/"), A_MANAGERS_POST, "POST"),
+    ],
+    "activity_person": [Case(lambda cast: "/activity/", EVERYONE)],
+    "activity_alliance": [Case(alliance_url("activity/"), MEMBERS)],
+    "thread": [
+        Case(thread_url("a_joint_history"), MEMBERS, note="a-joint"),
+        Case(thread_url("a_private_history"), A_PRIVATE_READ, note="a-private"),
+        Case(
+            thread_url("a_joint_history"),
+            MEMBERS_POST,
+            "POST",
+            lambda cast, who: COMMENT_FORM,
+            note="a-joint",
+        ),
+        Case(
+            thread_url("a_joint_history"),
+            MEMBERS_POST,
+            "POST",
+            lambda cast, who: INTERNAL_FORM,
+            note="a-joint-internal",
+        ),
+        Case(
+            thread_url("a_private_history"),
+            A_PRIVATE_POST,
+            "POST",
+            lambda cast, who: INTERNAL_FORM,
+            note="a-private",
+        ),
+        Case(
+            lambda cast: f"/alliances/{cast.alliance.pk}/threads/nothing/1/",
+            NOT_A_KIND,
+            note="not-a-kind",
+        ),
+    ],
+    "comment_edit": [
+        Case(comment_page("joint", "edit/"), AUTHOR_ONLY, note="joint"),
+        Case(
+            comment_page("joint", "edit/"),
+            AUTHOR_ONLY_POST,
+            "POST",
+            lambda cast, who: {"body": "Edited"},
+            note="joint",
+        ),
+        Case(comment_page("private", "edit/"), A_AUTHOR_ONLY, note="internal"),
+    ],
+    "comment_delete": [
+        Case(comment_page("joint", "delete/"), POST_ONLY, note="joint"),
+        Case(comment_page("joint", "delete/"), AUTHOR_ONLY_POST, "POST", note="joint"),
+        Case(
+            comment_page("private", "delete/"),
+            statuses(302, 403, 404, 404, 404, 302),
+            "POST",
+            note="internal",
+        ),
+    ],
+}
+
+API_COMMENT_CREATE = statuses(201, 201, 201, 201, 404, 401)
+API_AUTHOR_ONLY = statuses(200, 403, 403, 403, 404, 401)
+API_A_AUTHOR_ONLY = statuses(200, 403, 404, 404, 404, 401)
+TH = "/alliances/{alliance_id}/threads/{kind}/{pk}"
+CM = "/alliances/{alliance_id}/comments/{pk}"
+API_ROUTES |= {
+    ("GET", "/notifications"): [Case(lambda cast: "/api/v1/notifications", API_EVERYONE)],
+    ("POST", "/notifications/read"): [
+        Case(lambda cast: "/api/v1/notifications/read", API_EVERYONE)
+    ],
+    ("GET", "/activity"): [Case(lambda cast: "/api/v1/activity", API_EVERYONE)],
+    ("GET", CA + "/activity"): [Case(api_url(A + "/activity"), API_MEMBERS)],
+    ("GET", TH): [
+        Case(thread_url("a_joint_history", True), API_MEMBERS, note="a-joint"),
+        Case(thread_url("a_private_history", True), API_A_PRIVATE_READ, note="a-private"),
+    ],
+    ("POST", TH): [
+        Case(
+            thread_url("a_joint_history", True),
+            API_COMMENT_CREATE,
+            data=body(COMMENT_FORM),
+            note="a-joint",
+        ),
+        Case(
+            thread_url("a_private_history", True),
+            statuses(201, 201, 404, 404, 404, 401),
+            data=body(INTERNAL_FORM),
+            note="a-private",
+        ),
+    ],
+    ("PATCH", CM): [
+        Case(comment_api("joint"), API_AUTHOR_ONLY, data=body({"body": "Edited"}), note="joint"),
+        Case(
+            comment_api("private"),
+            API_A_AUTHOR_ONLY,
+            data=body({"body": "Edited"}),
+            note="internal",
+        ),
+    ],
+    ("DELETE", CM): [
+        Case(comment_api("joint"), API_AUTHOR_ONLY, note="joint"),
+        Case(comment_api("private"), API_A_AUTHOR_ONLY, note="internal"),
+    ],
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from detente import audit
 from detente.accounts.models import Invitation, Membership, Organisation, normalise_email
+from detente.jobs.mail import queue_email
 
 SALT = "detente.invitation"
 
@@ -52,11 +52,12 @@ def invite(
     )
     context = {"invitation": invitation, "url": invitation_url(invitation)}
     # The email names only what the invitee may see: the alliance (joint) and their organisation.
-    send_mail(
-        subject=f"{inviter} invites you to {alliance or organisation} on detente",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    # Sent by a job, not inside the request (docs/notifications.md).
+    queue_email(
+        f"invitation:{invitation.pk}",
+        invitation.email,
+        f"{inviter} invites you to {alliance or organisation} on detente",
+        render_to_string("accounts/email/invitation.txt", context),
     )
     return invitation
 

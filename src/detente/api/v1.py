@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from detente.activity.api import router as activity_router
 from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
 from detente.api import errors
@@ -14,7 +15,9 @@ from detente.differences.api import router as differences_router
 from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
 from detente.negotiation.api import router as negotiation_router
+from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
+from detente.threads.api import router as threads_router
 
 api = NinjaAPI(
     title="detente API",
@@ -37,3 +40,6 @@ api.add_router("/", goals_router)
 api.add_router("/", decisions_router)
 api.add_router("/", negotiation_router)
 api.add_router("/", conflicts_router)
+api.add_router("/", notifications_router)
+api.add_router("/", threads_router)
+api.add_router("/", activity_router)

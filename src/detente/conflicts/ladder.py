@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from detente import audit
 from detente.accounts.models import ROLE_RANK, Role
 from detente.alliances.models import Stakeholder
 from detente.conflicts.models import Conflict, LadderStep, Notification
+from detente.jobs.mail import queue_email
 from detente.records.models import Side
 from detente.records.visibility import JOINT, AllianceAccess, side_sees
 
@@ -171,18 +171,16 @@ def _notify(conflict: Conflict, step: LadderStep, text: str, now: datetime) -> l
     for person in people:
         note = Notification.objects.create(recipient=person, conflict=conflict, text=text, url=url)
         audit.log(None, "create", note, after={"recipient_id": person.pk, "text": text})
-        try:
-            send_mail(
-                f"[detente] {conflict.title}: now at {step.name}",
-                f"{text}\n\nOpen the conflict: {settings.SITE_URL}{url}\n",
-                None,
-                [person.email],
-            )
-        except Exception:  # a mail outage must not undo the climb; the in-app notice stands
-            log.exception("escalation email to %s failed", person.email)
-        else:
-            Notification.objects.filter(pk=note.pk).update(emailed_at=now)
-            log.info("escalation email sent to %s for conflict %s", person.email, conflict.pk)
+        # Queued for a job (a mail outage cannot undo the climb; the job retries), so
+        # ``emailed_at`` is when the email was handed to the outbox.
+        queue_email(
+            f"conflict-notice:{note.pk}",
+            person.email,
+            f"[detente] {conflict.title}: now at {step.name}",
+            f"{text}\n\nOpen the conflict: {settings.SITE_URL}{url}\n",
+        )
+        Notification.objects.filter(pk=note.pk).update(emailed_at=now)
+        log.info("escalation email queued to %s for conflict %s", person.email, conflict.pk)
     step.notified.add(*people)
     return people
 

@@ -40,12 +40,18 @@ PHASES = [
     ["decision"],
     ["negotiation"],
     ["conflicts", "exit_plan"],
+    ["threads"],
 ]
 STORY_KEYS = {"sides", "logins", "build_with", *SECTIONS}
 
 # Demo emails (the conflict ladder's notifications) are not sent anywhere; the
 # notifications still record them as sent.
-QUIET_MAIL = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+# Their jobs run at once while the demo is built, so no story's email waits in a queue for
+# the worker of `detente demo` to print.
+QUIET_MAIL = override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+)
 
 
 @dataclass

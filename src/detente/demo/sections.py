@@ -42,6 +42,7 @@ from detente.conflicts.models import (
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.demo.story import (
     DEMO_PASSWORD,
+    NAMED_BY,
     Story,
     at_hour,
     day,
@@ -751,6 +752,52 @@ def exit_plan(story: Story) -> None:
     exit_plans.track_as_commitments(access, plan, story.side(letter))
 
 
+def threads(story: Story) -> None:
+    """Comment threads: on a ``kind`` of record (``conflict``, ``commitment``, …) named by
+    the start of its title; each comment ``by`` a person, in the ``joint`` thread or its
+    side's ``internal`` one, posted as the thread page posts it (mentions tell people),
+    then dated back to ``at``."""
+    story.each("threads", lambda item: _thread(story, item))
+
+
+def _thread(story: Story, item: dict[str, Any]) -> None:
+    from django.apps import apps
+
+    from detente.threads import services as thread_services
+    from detente.threads.models import Comment
+    from detente.threads.targets import TARGETS
+
+    with story.at("kind"):
+        if item["kind"] not in TARGETS:
+            raise ValueError(f"kind must be one of {', '.join(TARGETS)}, not {item['kind']!r}")
+    model = apps.get_model(TARGETS[item["kind"]].model)
+    with story.at("record"):
+        record = (
+            story.find(model, item["record"])
+            if model in NAMED_BY
+            else model.objects.filter(alliance=story.alliance, title__startswith=item["record"])
+            .order_by("id")
+            .first()
+        )
+        if record is None:
+            raise ValueError(f"no {item['kind']} whose title starts with {item['record']!r}")
+
+    def comment(entry: dict[str, Any]) -> None:
+        with story.at("by"):
+            person = story.person(entry["by"])
+        access = get_alliance_access(person, story.alliance.pk)
+        try:
+            made = thread_services.post(
+                access, item["kind"], record, entry.get("thread", "joint"), entry["text"]
+            )
+        except thread_services.Refused as refused:
+            raise ValueError(str(refused)) from None
+        if "at" in entry:
+            Comment.objects.filter(pk=made.pk).update(created_at=moment(entry["at"]))
+
+    story.each("comments", comment, item["comments"])
+
+
 # Every section a story may have, in the order the builder runs them (see demo/build.py).
 SECTIONS = {
     "alliance": alliance,
@@ -771,4 +818,5 @@ SECTIONS = {
     "negotiation": negotiation,
     "conflicts": conflicts,
     "exit_plan": exit_plan,
+    "threads": threads,
 }

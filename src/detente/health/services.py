@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,7 @@ from detente.health.models import (
     Response,
     SurveyInvitation,
 )
+from detente.jobs.mail import queue_email
 from detente.records import services
 from detente.records.models import Alliance, Side
 from detente.records.visibility import JOINT, PRIVATE, AllianceAccess
@@ -146,11 +146,12 @@ def _email_invitation(invitation: SurveyInvitation, *, reminder: bool) -> None:
         "reminder": reminder,
     }
     subject = f"{'Reminder: ' if reminder else ''}{cycle.alliance} health check {cycle.period}"
-    send_mail(
-        subject=subject,
-        message=render_to_string("health/email/survey.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    # Sent by a job, not inside the request; one email per invitation and per reminder.
+    key = f"survey:{invitation.pk}:" + (
+        f"reminder:{invitation.reminders}" if reminder else "invite"
+    )
+    queue_email(
+        key, invitation.email, subject, render_to_string("health/email/survey.txt", context)
     )
 
 

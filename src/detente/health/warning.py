@@ -14,13 +14,13 @@ at most once to each person (``AlertDelivery``).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,6 +37,7 @@ from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard
 from detente.health.models import Alert, AlertDelivery, AlertPreference, HealthPlan, Measure
 from detente.health.services import plan_for
+from detente.jobs.mail import queue_email
 from detente.records.models import Alliance, Side
 from detente.records.visibility import JOINT, PRIVATE, side_sees
 
@@ -404,11 +405,13 @@ def _send(user: Any, alerts: list[Alert], subject: str) -> None:
         }
         for a in alerts
     ]
-    send_mail(
-        subject=subject,
-        message=render_to_string("health/email/alerts.txt", {"user": user, "items": items}),
-        from_email=None,
-        recipient_list=[user.email],
+    # Sent by a job (docs/notifications.md); the key makes a re-run queue nothing new.
+    which = hashlib.sha256((",".join(str(a.pk) for a in alerts) + subject).encode()).hexdigest()
+    queue_email(
+        f"alerts:{user.pk}:{which}",
+        user.email,
+        subject,
+        render_to_string("health/email/alerts.txt", {"user": user, "items": items}),
     )
 
 

@@ -1,0 +1,165 @@
+"""``publish(event)``: tell the event's people (each through their preferences) and the
+webhooks of the sides that may see it. The one place notifications are made.
+
+Every recipient is checked against the visibility rule of the record behind the event, here
+and not only by the caller: a person who may not see the record is never told, whatever
+list of people the caller passed. A webhook's side is checked the same way. Nothing is sent
+here; emails and webhook calls are outbox rows that jobs send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from detente.jobs import delivery
+from detente.jobs.mail import queue_email
+from detente.notifications.models import (
+    DEFAULT_EMAIL,
+    EMAILED_ELSEWHERE,
+    EmailMode,
+    Kind,
+    Notification,
+    Preference,
+    Webhook,
+    WebhookDelivery,
+)
+from detente.records.models import Alliance, Side
+from detente.records.visibility import JOINT
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Event:
+    kind: str
+    key: str  # the same key is the same event: told once, emailed once, delivered once
+    text: str
+    url: str = ""
+    alliance_id: int | None = None
+    visibility: str = JOINT  # of the record behind the event
+    owner_side_id: int | None = None
+    actor_id: int | None = None
+    user_ids: Iterable[int] = field(default_factory=tuple)
+
+
+def sides_of(user_id: int, alliance_id: int) -> set[int]:
+    return set(
+        Side.objects.filter(
+            alliance_id=alliance_id, organisation__memberships__user_id=user_id
+        ).values_list("id", flat=True)
+    )
+
+
+def side_sees(side_id: int, event: Event) -> bool:
+    return event.visibility == JOINT or event.owner_side_id == side_id
+
+
+def user_sees(user_id: int, event: Event) -> bool:
+    if event.alliance_id is None:
+        return True
+    mine = sides_of(user_id, event.alliance_id)
+    return bool(mine) and (event.visibility == JOINT or event.owner_side_id in mine)
+
+
+def preference(user: Any, kind: str) -> tuple[bool, str]:
+    pref = Preference.objects.filter(user=user, kind=kind).first()
+    email = pref.email if pref else DEFAULT_EMAIL[Kind(kind)]
+    if kind in EMAILED_ELSEWHERE:
+        email = EmailMode.OFF
+    return (pref.in_app if pref else True), email
+
+
+def absolute(url: str) -> str:
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+@transaction.atomic
+def publish(event: Event) -> list[Notification]:
+    made = []
+    User = get_user_model()
+    people = User.objects.filter(pk__in=set(event.user_ids), is_active=True).exclude(
+        pk=event.actor_id
+    )
+    for person in people.order_by("pk"):
+        if not user_sees(person.pk, event):
+            continue  # the rule, checked for every person whatever the caller passed
+        in_app, email = preference(person, event.kind)
+        note, created = Notification.objects.get_or_create(
+            recipient=person,
+            key=event.key[:200],
+            defaults={
+                "kind": event.kind,
+                "alliance_id": event.alliance_id,
+                "owner_side_id": event.owner_side_id,
+                "visibility": event.visibility,
+                "text": event.text,
+                "url": event.url,
+                "actor_id": event.actor_id,
+                "in_app": in_app,
+                "email": email,
+            },
+        )
+        if not created:
+            continue
+        made.append(note)
+        if email == EmailMode.IMMEDIATE and person.email:
+            queue_email(f"notification:{note.pk}", person.email, subject(note), email_body(note))
+    if event.alliance_id is not None:
+        _to_webhooks(event)
+    return made
+
+
+def subject(note: Notification) -> str:
+    where = f"{note.alliance}: " if note.alliance_id else ""
+    return f"[detente] {where}{note.get_kind_display()}"
+
+
+def email_body(note: Notification) -> str:
+    lines = [note.text, ""]
+    if note.url:
+        lines.append(f"Open it: {absolute(note.url)}")
+    lines.append(f"Your notifications: {absolute('/notifications/')}")
+    lines.append(f"Choose what you are told, and how: {absolute('/notifications/preferences/')}")
+    return "\n".join(lines) + "\n"
+
+
+def payload(event: Event, alliance: Alliance | None) -> dict[str, Any]:
+    """Slack-compatible JSON (``text`` is what Slack shows) with the event's fields. Only
+    what the webhook's side may see: the event's own text, about a record that side sees."""
+    link = absolute(event.url) if event.url else ""
+    text = event.text + (f" <{link}|Open in detente>" if link else "")
+    return {
+        "text": text,
+        "event": event.kind,
+        "event_label": Kind(event.kind).label,
+        "id": event.key,
+        "alliance": alliance.name if alliance else None,
+        "alliance_id": event.alliance_id,
+        "url": link,
+        "occurred_at": timezone.now().isoformat(),
+    }
+
+
+def _to_webhooks(event: Event) -> None:
+    hooks = [
+        hook
+        for hook in Webhook.objects.filter(alliance_id=event.alliance_id, active=True)
+        if hook.wants(event.kind) and side_sees(hook.owner_side_id, event)
+    ]
+    if not hooks:
+        return
+    body = payload(event, Alliance.objects.get(pk=event.alliance_id))
+    for hook in hooks:
+        row, created = WebhookDelivery.objects.get_or_create(
+            webhook=hook, key=event.key[:200], defaults={"kind": event.kind, "payload": body}
+        )
+        if created:
+            delivery.enqueue("notifications.WebhookDelivery", row.pk)

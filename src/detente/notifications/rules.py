@@ -1,0 +1,245 @@
+"""Which changes are events, and who they are for.
+
+Every action of the capability apps writes its audit entry itself (``detente.audit.log``);
+``on_audit_entry`` reads the new entry and, for the changes below, publishes an event. The
+entry carries the visibility of the record (private when it ever was), which the event
+keeps, so the people told are those who may see the record. Nothing in the capability apps
+knows about notifications.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from detente.audit.models import AuditEntry
+from detente.notifications import audience
+from detente.notifications.events import Event, publish
+from detente.notifications.models import Kind
+
+log = logging.getLogger(__name__)
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _event(entry: AuditEntry, kind: str, key: str, text: str, url: str, user_ids: Any) -> Event:
+    return Event(
+        kind=kind,
+        key=key,
+        text=text,
+        url=url,
+        alliance_id=entry.alliance_id,
+        visibility=entry.visibility,
+        owner_side_id=entry.owner_side_id,
+        actor_id=entry.actor_id,
+        user_ids=user_ids,
+    )
+
+
+def _side_name(side_id: Any) -> str:
+    side = (
+        apps.get_model("alliances", "Side")
+        .objects.filter(pk=side_id)
+        .select_related("organisation")
+        .first()
+    )
+    return str(side) if side else "A side"
+
+
+def round_opened(entry: AuditEntry) -> Event | None:
+    if entry.action != "create":
+        return None
+    a = entry.alliance_id
+    return _event(
+        entry,
+        Kind.ROUND,
+        f"round-open:{entry.object_id}",
+        f"Negotiation round '{entry.object_repr}' is open: it waits for your side's preferences.",
+        _url("negotiation_round", a, entry.object_id),
+        audience.people_of(audience.other_sides(a, entry.owner_side_id)),
+    )
+
+
+def package_accepted(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    round_id = after.get("round_id")
+    if entry.action not in ("create", "update") or round_id is None:
+        return None
+    a = entry.alliance_id
+    rnd = apps.get_model("negotiation", "NegotiationRound").objects.filter(pk=round_id).first()
+    title = rnd.title if rnd else "the round"
+    return _event(
+        entry,
+        Kind.ROUND,
+        f"acceptance:{entry.pk}",
+        f"{_side_name(entry.owner_side_id)} accepted a package in '{title}': "
+        "it waits for your side's answer.",
+        _url("negotiation_round", a, round_id),
+        audience.people_of(audience.other_sides(a, entry.owner_side_id)),
+    )
+
+
+def version_proposed(entry: AuditEntry) -> Event | None:
+    before, after = entry.before or {}, entry.after or {}
+    if not (before.get("status") == "draft" and after.get("status") == "proposed"):
+        return None
+    a = entry.alliance_id
+    event = _event(
+        entry,
+        Kind.AGREEMENT,
+        f"version-proposed:{entry.object_id}",
+        f"Agreement version {after.get('number') or ''} '{after.get('title', '')}' was proposed: "
+        "it waits for your side's signature.",
+        _url("agreement_version", a, entry.object_id),
+        audience.people_of(audience.all_sides(a)),
+    )
+    # Proposing makes a private draft joint (every side reads what it signs). The entry is
+    # private because the draft was, but the event says only what is joint now: its number
+    # and title after the change.
+    if after.get("visibility") == "joint":
+        event.visibility = "joint"
+    return event
+
+
+def version_signed(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    version_id = after.get("version_id")
+    if entry.action != "create" or version_id is None:
+        return None
+    a = entry.alliance_id
+    signed = apps.get_model("agreements", "Signature").objects.filter(version_id=version_id)
+    waiting = set(audience.all_sides(a)) - set(signed.values_list("side_id", flat=True))
+    if not waiting:
+        return None  # the last signature: the version is in force
+    version = apps.get_model("agreements", "AgreementVersion").objects.get(pk=version_id)
+    return _event(
+        entry,
+        Kind.AGREEMENT,
+        f"signature:{entry.object_id}",
+        f"{_side_name(after.get('side_id'))} signed {version.label} '{version.title}': "
+        "it waits for your side's signature.",
+        _url("agreement_version", a, version_id),
+        audience.people_of(waiting),
+    )
+
+
+def survey_invited(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    if entry.action != "create" or not after.get("email"):
+        return None
+    from django.contrib.auth import get_user_model
+
+    users = list(
+        get_user_model().objects.filter(email__iexact=after["email"]).values_list("pk", flat=True)
+    )
+    cycle = apps.get_model("health", "Cycle").objects.filter(pk=after.get("cycle_id")).first()
+    period = f" {cycle.period}" if cycle else ""
+    return _event(
+        entry,
+        Kind.SURVEY,
+        f"survey:{entry.object_id}",
+        f"The health check{period} is open for you: answer through the link in your email.",
+        _url("health_home", entry.alliance_id),
+        users,
+    )
+
+
+def alert_raised(entry: AuditEntry) -> Event | None:
+    if entry.action != "create":
+        return None
+    alert = apps.get_model("health", "Alert").objects.filter(pk=entry.object_id).first()
+    if alert is None or alert.severity < 2:  # watch-level notes stay on the alerts page
+        return None
+    from detente.health.warning import label, recipients
+
+    return _event(
+        entry,
+        Kind.ALERT,
+        f"alert:{alert.pk}",
+        f"{alert.get_severity_display()}: {label(alert)} ({alert.period}). {alert.evidence}",
+        _url("health_alerts", alert.alliance_id) + f"#alert-{alert.pk}",
+        [u.pk for u in recipients(alert)],
+    )
+
+
+def ladder_notice(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    if entry.action != "create" or not after.get("recipient_id"):
+        return None
+    notice = apps.get_model("conflicts", "Notification").objects.filter(pk=entry.object_id).first()
+    return _event(
+        entry,
+        Kind.LADDER,
+        f"conflict-notice:{entry.object_id}",
+        after.get("text", ""),
+        notice.url if notice else "",
+        [after["recipient_id"]],
+    )
+
+
+def partner_joined(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    if entry.action != "create" or entry.actor_id is None:
+        return None
+    Membership = apps.get_model("accounts", "Membership")
+    org = after.get("organisation_id")
+    if not Membership.objects.filter(user_id=entry.actor_id, organisation_id=org).exists():
+        return None  # added by the other side, not joined: its people are told "added"
+    a = entry.alliance_id
+    return _event(
+        entry,
+        Kind.PARTNER_JOINED,
+        f"side-joined:{entry.object_id}",
+        f"{entry.object_repr} joined the alliance.",
+        _url("alliance_overview", a),
+        audience.people_of(audience.other_sides(a, int(entry.object_id)), audience.EVERYONE),
+    )
+
+
+def member_added(entry: AuditEntry) -> Event | None:
+    after = entry.after or {}
+    if entry.action != "create" or not after.get("user_id"):
+        return None
+    org = (
+        apps.get_model("accounts", "Organisation")
+        .objects.filter(pk=after.get("organisation_id"))
+        .first()
+    )
+    return Event(
+        kind=Kind.ADDED,
+        key=f"membership:{entry.object_id}",
+        text=f"You were added to {org} ({after.get('role', 'member')}): its alliances are open to you.",
+        url=_url("portfolio"),
+        user_ids=[after["user_id"]],
+    )
+
+
+RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
+    "negotiation.negotiationround": round_opened,
+    "negotiation.acceptance": package_accepted,
+    "agreements.agreementversion": version_proposed,
+    "agreements.signature": version_signed,
+    "health.surveyinvitation": survey_invited,
+    "health.alert": alert_raised,
+    "conflicts.notification": ladder_notice,
+    "alliances.side": partner_joined,
+    "accounts.membership": member_added,
+}
+
+
+def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
+    rule = RULES.get(instance.model)
+    if not created or rule is None:
+        return
+    event = rule(instance)
+    if event is not None and event.user_ids:
+        publish(event)
