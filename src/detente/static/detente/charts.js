@@ -10,8 +10,11 @@
   };
   // One colour per side, party, option or consideration, in this order.
   const series = [colours.blue, colours.amber, colours.green, colours.purple, colours.red,
-    colours.slate, colours.rose];
-  // The alliance statuses, as in the status badges of the stylesheet.
+    colours.steel, colours.rose];
+  // The options of a restructuring comparison (up to seven on one chart): as the series but
+  // slate sixth, darker than steel, as that chart has always drawn them.
+  const options = [...series.slice(0, 5), colours.slate, colours.rose];
+  // The alliance statuses, on the portfolio's doughnut.
   const status = { "Forming": colours.grey, "Active": colours.green, "At risk": colours.amber,
     "Renegotiating": colours.blue, "Restructuring": colours.purple, "Exiting": colours.red,
     "Closed": colours.dark };
@@ -22,6 +25,7 @@
     status,
     // The n-th series' colour; the palette repeats after its last colour.
     colour: (n) => series[n % series.length],
+    optionColour: (n) => options[n % options.length],
     // The parsed content of a json_script element, or null when the page has none.
     read: (id) => {
       const el = document.getElementById(id);

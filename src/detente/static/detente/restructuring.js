@@ -1,7 +1,7 @@
 // Restructuring options: the value of each to the two sides, with low–high ranges (see charts.js).
 (function () {
   if (!window.Chart) return;
-  const { colours, colour, read } = window.detenteCharts;
+  const { colours, optionColour: colour, read } = window.detenteCharts;
   const el = document.getElementById("options-chart");
   const data = read("options-data");
   if (!el || !data) return;
