@@ -1,18 +1,17 @@
-// Health-check charts, drawn with Chart.js from data embedded by json_script.
+// Health-check charts (see charts.js): trends, radar, gaps and response rates of an
+// alliance, and the portfolio's sparklines.
 (function () {
   if (!window.Chart) return;
-  const colours = ["#2f5d8a", "#d9902f", "#1a7f4b", "#7b4bb7", "#c8423b", "#8aa0b5"];
+  const { colours, colour, read } = window.detenteCharts;
   const line = (labels, series, yTitle) => ({
     type: "line",
     data: { labels, datasets: series.map((s, i) => ({ label: s.label, data: s.data,
-      borderColor: colours[i % colours.length], backgroundColor: colours[i % colours.length],
+      borderColor: colour(i), backgroundColor: colour(i),
       spanGaps: false, tension: 0, pointRadius: 4 })) },
-    options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } },
-      scales: { y: { title: { display: !!yTitle, text: yTitle } } } },
+    options: { scales: { y: { title: { display: !!yTitle, text: yTitle } } } },
   });
-  const el = document.getElementById("health-data");
-  if (el) {
-    const d = JSON.parse(el.textContent);
+  const d = read("health-data");
+  if (d) {
     d.trends.forEach((t, i) => {
       const canvas = document.getElementById("trend-" + i);
       if (canvas) new Chart(canvas, line(d.periods, t.series, t.unit === "%" ? "%" : "score 1–5"));
@@ -21,9 +20,8 @@
     if (radar && d.radar) {
       new Chart(radar, { type: "radar", data: { labels: d.radar.labels,
         datasets: d.radar.series.map((s, i) => ({ label: s.label, data: s.data,
-          borderColor: colours[i], backgroundColor: colours[i] + "33" })) },
-        options: { maintainAspectRatio: false, scales: { r: { min: 1, max: 5, ticks: { stepSize: 1 } } },
-          plugins: { legend: { position: "bottom" } } } });
+          borderColor: colour(i), backgroundColor: colour(i) + "33" })) },
+        options: { scales: { r: { min: 1, max: 5, ticks: { stepSize: 1 } } } } });
     }
     const gaps = document.getElementById("gaps");
     if (gaps) new Chart(gaps, line(d.periods, d.gaps, d.gap_title));
@@ -36,12 +34,12 @@
   }
   // Sparklines (portfolio): one small line per alliance, no axes.
   document.querySelectorAll("canvas[data-spark]").forEach((canvas) => {
-    const d = JSON.parse(document.getElementById(canvas.dataset.spark).textContent);
+    const d = read(canvas.dataset.spark);
     if (!d.data.some((v) => v !== null)) return;
     new Chart(canvas, { type: "line",
-      data: { labels: d.labels, datasets: [{ data: d.data, borderColor: "#2f5d8a", borderWidth: 2,
+      data: { labels: d.labels, datasets: [{ data: d.data, borderColor: colours.blue, borderWidth: 2,
         pointRadius: 2, tension: 0 }] },
-      options: { maintainAspectRatio: false, animation: false, events: [],
+      options: { animation: false, events: [],
         plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: { x: { display: false }, y: { display: false } } } });
   });

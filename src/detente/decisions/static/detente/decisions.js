@@ -1,9 +1,8 @@
-// Charts of the decision and guardrail pages, drawn with Chart.js from json_script data
+// Charts of the decision and guardrail pages (see charts.js), from json_script data
 // produced by detente.decisions.analysis (the same data the API returns).
 (function () {
   if (!window.Chart) return;
-  const colours = ["#2f5d8a", "#d9902f", "#1a7f4b", "#7b4bb7", "#c8423b", "#8aa0b5"];
-  const pct = (x) => Math.round(x * 100) + "%";
+  const { colours, colour, pct } = window.detenteCharts;
 
   const charts = document.getElementById("decision-charts");
   if (charts && charts.textContent.trim() && charts.textContent.trim() !== '""') {
@@ -15,12 +14,11 @@
         data: {
           labels: data.scores.options,
           datasets: data.scores.parties.map((p, i) => ({
-            label: p.party, backgroundColor: colours[i % colours.length],
+            label: p.party, backgroundColor: colour(i),
             data: data.scores.options.map((o) => p.scores[o]),
           })),
         },
-        options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 1, title: { display: true, text: "score (0 worst, 1 best)" } } },
-          plugins: { legend: { position: "bottom" } } },
+        options: { scales: { y: { min: 0, max: 1, title: { display: true, text: "score (0 worst, 1 best)" } } } },
       });
     }
     (data.flips || []).forEach((chart, index) => {
@@ -28,28 +26,28 @@
       if (!canvas) return;
       const datasets = [];
       chart.lines.forEach((line, i) => {
-        const colour = colours[i % colours.length];
+        const c = colour(i);
         datasets.push({ type: "line", label: line.consideration, data: line.points,
-          borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: 2 });
+          borderColor: c, backgroundColor: c, pointRadius: 0, borderWidth: 2 });
         datasets.push({ type: "scatter", label: line.consideration + " flips at " + pct(line.crossing.x),
-          data: [line.crossing], pointStyle: "crossRot", pointRadius: 9, borderColor: colour, borderWidth: 3 });
+          data: [line.crossing], pointStyle: "crossRot", pointRadius: 9, borderColor: c, borderWidth: 3 });
         if (line.now) {
           datasets.push({ type: "scatter", label: line.consideration + " now " + pct(line.now.x),
-            data: [line.now], pointRadius: 5, backgroundColor: colour, borderColor: "#fff" });
+            data: [line.now], pointRadius: 5, backgroundColor: c, borderColor: colours.white });
         }
       });
       datasets.push({ type: "line", label: "tie", data: [{ x: 0, y: 0 }, { x: 1, y: 0 }],
-        borderColor: "#999", borderDash: [4, 4], pointRadius: 0, borderWidth: 1 });
+        borderColor: colours.tie, borderDash: [4, 4], pointRadius: 0, borderWidth: 1 });
       new Chart(canvas, {
         data: { datasets },
         options: {
-          maintainAspectRatio: false, parsing: false,
+          parsing: false,
           scales: {
             x: { type: "linear", min: 0, max: 1, ticks: { callback: pct },
               title: { display: true, text: "share of the weight on the consideration" } },
             y: { title: { display: true, text: "score of " + chart.a + " minus " + chart.b } },
           },
-          plugins: { legend: { position: "bottom", labels: { boxWidth: 12,
+          plugins: { legend: { labels: { boxWidth: 12,
             filter: (item) => item.text !== "tie" } } },
         },
       });
@@ -77,20 +75,19 @@
         data: { labels: data.periods, datasets: [
           { label: "band top", data: Array(n).fill(top), borderWidth: 0, pointRadius: 0, fill: false },
           { label: "guardrail band (" + g.bound + ")", data: Array(n).fill(bottom), borderWidth: 0,
-            pointRadius: 0, backgroundColor: "rgba(26,127,75,0.15)", fill: "-1" },
-          { label: g.metric, data: values, borderColor: "#2f5d8a", backgroundColor: "#2f5d8a",
+            pointRadius: 0, backgroundColor: colours.greenBand, fill: "-1" },
+          { label: g.metric, data: values, borderColor: colours.blue, backgroundColor: colours.blue,
             pointRadius: data.periods.map((p) => (breached.has(p) ? 6 : 3)),
-            pointBackgroundColor: data.periods.map((p) => (breached.has(p) ? "#c8423b" : "#2f5d8a")),
+            pointBackgroundColor: data.periods.map((p) => (breached.has(p) ? colours.red : colours.blue)),
             spanGaps: true },
           { label: g.objective + " (right axis)", data: g.objective_history, yAxisID: "y1",
-            borderColor: "#9aa3ad", borderDash: [5, 4], pointRadius: 2, spanGaps: true },
+            borderColor: colours.grey, borderDash: [5, 4], pointRadius: 2, spanGaps: true },
         ] },
-        options: { maintainAspectRatio: false,
+        options: {
           scales: { y: { min: axisMin, max: axisMax, title: { display: true, text: g.metric } },
             y1: { position: "right", grid: { drawOnChartArea: false },
               title: { display: true, text: g.objective } } },
-          plugins: { legend: { position: "bottom",
-          labels: { filter: (item) => item.text !== "band top" } } } },
+          plugins: { legend: { labels: { filter: (item) => item.text !== "band top" } } } },
       });
     });
   }

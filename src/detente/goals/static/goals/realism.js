@@ -1,11 +1,11 @@
-// Charts of a realism check, drawn with Chart.js from data embedded by json_script
-// (the same data as the check's JSON twin in the API, under "charts").
+// Charts of a realism check (see charts.js), from data embedded by json_script (the same
+// data as the check's JSON twin in the API, under "charts").
 (function () {
   if (!window.Chart) return;
-  const blue = "#2f5d8a", grey = "#9aa3ad", red = "#c8423b", green = "#1a7f4b", amber = "#d9902f";
+  const { colours, read } = window.detenteCharts;
+  const { blue, grey, red, green } = colours;
   const pct = (p) => (100 * p).toFixed(1) + "%";
   const fmt = (v) => Math.round(v).toLocaleString();
-  const read = (id) => { const el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; };
 
   // Vertical lines at values on a category axis of bins [from, to]: the target and the
   // realistic target. A value beyond the last bin is drawn at the right edge with an arrow.
@@ -42,12 +42,12 @@
         { label: "Needed per working day", data: f.required_per_day, backgroundColor: red },
         { label: "Today per working day", data: f.current_per_day, backgroundColor: blue },
       ] },
-      options: { indexAxis: "y", maintainAspectRatio: false,
+      options: { indexAxis: "y",
         scales: { x: { type: "logarithmic", title: { display: true, text: "per working day (log scale)" },
           ticks: { autoSkip: true, callback: (v) => {
             const m = v / Math.pow(10, Math.floor(Math.log10(v)));
             return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-9) ? v.toLocaleString() : ""; } } } },
-        plugins: { legend: { position: "bottom" }, tooltip: { callbacks: {
+        plugins: { tooltip: { callbacks: {
           label: (c) => c.dataset.label + ": " + c.raw.toLocaleString(undefined, { maximumFractionDigits: 1 }) } } } },
     });
 
@@ -57,7 +57,7 @@
       type: "bar",
       data: { labels: o.labels, datasets: [{ label: "Probability", data: o.probability,
         backgroundColor: o.to.map((to) => (to >= o.target ? green : grey)), barPercentage: 1, categoryPercentage: 1 }] },
-      options: { maintainAspectRatio: false,
+      options: {
         scales: { y: { ticks: { callback: (v) => pct(v) } } },
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => pct(c.raw) } },
           realismMarkers: { bins, lines: [
@@ -76,10 +76,10 @@
           { type: "line", label: "Probability as asked", data: p.asked_probability, borderColor: red, backgroundColor: red, yAxisID: "p" },
           { type: "line", label: "Probability as proposed", data: p.proposed_probability, borderColor: blue, backgroundColor: blue, yAxisID: "p" },
         ] },
-        options: { maintainAspectRatio: false, scales: {
+        options: { scales: {
           y: { position: "left", title: { display: true, text: "milestone" } },
           p: { position: "right", min: 0, max: 1, grid: { drawOnChartArea: false }, ticks: { callback: (v) => pct(v) } } },
-          plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) =>
+          plugins: { tooltip: { callbacks: { label: (c) =>
             c.dataset.label + ": " + (c.dataset.yAxisID === "p" ? pct(c.raw) : fmt(c.raw)) } } } },
       });
     }
@@ -95,12 +95,12 @@
     new Chart(canvas, {
       type: "line",
       data: { labels, datasets: [
-        { label: "± 2 standard errors", data: high, borderWidth: 0, pointRadius: 0, backgroundColor: "rgba(47,93,138,.15)", fill: "+1" },
+        { label: "± 2 standard errors", data: high, borderWidth: 0, pointRadius: 0, backgroundColor: colours.blueBand, fill: "+1" },
         { label: "low", data: low, borderWidth: 0, pointRadius: 0, fill: false },
         { label: "Probability of the target", data: trend.map((t) => t.probability), borderColor: blue, backgroundColor: blue, tension: 0 },
       ] },
-      options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 1, ticks: { callback: (v) => pct(v) } } },
-        plugins: { legend: { position: "bottom", labels: { filter: (item) => item.text !== "low" } },
+      options: { scales: { y: { min: 0, max: 1, ticks: { callback: (v) => pct(v) } } },
+        plugins: { legend: { labels: { filter: (item) => item.text !== "low" } },
           tooltip: { filter: (item) => item.datasetIndex === 2, callbacks: { label: (c) => {
             const t = trend[c.dataIndex];
             return pct(t.probability) + " for " + fmt(t.target) + " by " + t.deadline; } } } } },
