@@ -489,7 +489,8 @@ def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
         position[keys] = np.arange(keys.size)
         inverse = position[key]
     else:
-        keys, inverse = np.unique(key, return_inverse=True)
+        unique = np.unique(key, return_inverse=True)
+        keys, inverse = unique[0], unique[1]
     count = np.bincount(inverse)
     combined = np.bincount(inverse, weights=z) / np.sqrt(count)
     p = normal_lower_tail(combined)
