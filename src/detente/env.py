@@ -88,7 +88,7 @@ def database(default_sqlite: Path) -> dict[str, Any]:
         raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {url.split(':')[0]!r}")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-    return config
+    return dict(config)
 
 
 def secret_key(folder: Path) -> str:

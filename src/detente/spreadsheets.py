@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # OWASP's list, with the full-width forms some spreadsheets read as the same operators.
@@ -67,10 +67,10 @@ class SafeWriter:
 class SafeDictWriter(csv.DictWriter):
     """``csv.DictWriter`` whose every cell goes through ``neutralise``."""
 
-    def writerow(self, rowdict: dict[str, Any]) -> Any:
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
         return super().writerow({k: neutralise(v) for k, v in rowdict.items()})
 
-    def writerows(self, rowdicts: Iterable[dict[str, Any]]) -> None:
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
         for row in rowdicts:
             self.writerow(row)
 

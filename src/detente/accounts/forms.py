@@ -41,7 +41,8 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean_password2(self) -> str:
-        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        p1 = self.cleaned_data.get("password1")
+        p2: str = self.cleaned_data["password2"]  # required: this runs only when it is given
         if p1 and p2 and p1 != p2:
             raise forms.ValidationError("The two passwords differ.")
         password_validation.validate_password(
@@ -58,10 +59,12 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.access = access
-        self.fields["side"].choices = [(s.id, str(s)) for s in access.sides]
+        side, role = self.fields["side"], self.fields["role"]
+        assert isinstance(side, forms.ChoiceField) and isinstance(role, forms.ChoiceField)
+        side.choices = [(s.id, str(s)) for s in access.sides]
         # Nobody hands out more rights than they hold.
         top = max(ROLE_RANK[Role(r)] for r in access.roles.values())
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= top]
+        role.choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= top]
 
     def clean_side(self) -> Any:
         side_id = int(self.cleaned_data["side"])
@@ -78,7 +81,8 @@ class InvitationForm(forms.Form):
         return side
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         email, side = data.get("email"), data.get("side")
         if (
             email

@@ -11,7 +11,7 @@ from django import forms
 
 from detente.agreements import document
 from detente.agreements.models import AgreementVersion
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, choose_from, field
 from detente.records.visibility import AllianceAccess
 
 KEY_RE = re.compile(r"^[a-z0-9]{1,16}$")
@@ -26,11 +26,15 @@ class ClauseForm(forms.Form):
         side_choices = [(str(s.id), str(s)) for s in sides]
         if "side" in self.fields:
             if isinstance(self, ObjectiveForm):
-                self.fields["side"].choices = [("", "Shared by all sides")] + side_choices
+                field(self, "side", forms.ChoiceField).choices = [
+                    ("", "Shared by all sides")
+                ] + side_choices
             else:
-                self.fields["side"].choices = [("", "Choose a side")] + side_choices
+                field(self, "side", forms.ChoiceField).choices = [
+                    ("", "Choose a side")
+                ] + side_choices
         if "objective" in self.fields:
-            self.fields["objective"].choices = [("", "Choose an objective")] + [
+            field(self, "objective", forms.ChoiceField).choices = [("", "Choose an objective")] + [
                 (o["key"], o.get("title", "")) for o in objectives
             ]
 
@@ -114,7 +118,8 @@ class ResourceForm(ClauseForm):
     end = forms.DateField(required=False, widget=DateInput, label="Until")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The period cannot end before it starts.")
         return data
@@ -304,8 +309,7 @@ class NewDraftForm(VersionForm):
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
         super().__init__(*args, access=access, **kwargs)
         # Only versions the user may see: a foreign or private id is refused as invalid.
-        self.fields["based_on"].queryset = access.records(AgreementVersion)
-        self.fields["based_on"].label_from_instance = lambda v: str(v)
+        choose_from(self, "based_on", access.records(AgreementVersion), label=str)
 
 
 class WaiverForm(forms.Form):
@@ -317,13 +321,13 @@ class WaiverForm(forms.Form):
         self.gaps = gaps
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         if code not in self.gaps:
             raise forms.ValidationError("This draft has no such open gap.")
         return code
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason: str = self.cleaned_data["reason"].strip()
         if len(reason) < 5:
             raise forms.ValidationError("Say why the gap is acceptable, in a few words.")
         return reason

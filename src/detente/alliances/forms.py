@@ -8,15 +8,16 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import models
 
 from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
 from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
-from detente.records.forms import DateInput, DateTimeInput, RecordForm
+from detente.records.forms import DateInput, DateTimeInput, RecordForm, choose_from, field
 from detente.records.models import Alliance, Visibility
 from detente.records.visibility import AllianceAccess
 
 
-def managed_organisations(user: Any) -> forms.QuerySet:
+def managed_organisations(user: Any) -> models.QuerySet[Organisation]:
     """Organisations in which the user may start an alliance (manager or admin)."""
     roles = [r for r, rank in ROLE_RANK.items() if rank >= ROLE_RANK[Role.MANAGER]]
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=roles)
@@ -54,7 +55,9 @@ class NewAllianceForm(AllianceForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["my_organisation"].queryset = managed_organisations(user)
+        field(self, "my_organisation", forms.ModelChoiceField).queryset = managed_organisations(
+            user
+        )
 
     def clean_partners(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["partners"].splitlines()]
@@ -67,7 +70,8 @@ class NewAllianceForm(AllianceForm):
         return names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         mine = data.get("my_organisation")
         if mine and mine.name in data.get("partners", []):
             self.add_error("partners", "Your own organisation cannot also be a partner side.")
@@ -83,7 +87,7 @@ class StatusForm(forms.Form):
         self.alliance = alliance
 
     def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
+        status: str = self.cleaned_data["status"]
         if status == self.alliance.status:
             raise forms.ValidationError(
                 f"The alliance is already {self.alliance.get_status_display().lower()}."
@@ -102,15 +106,20 @@ class SideForm(forms.Form):
         self.alliance = alliance
 
     def clean_organisation(self) -> str:
-        name = self.cleaned_data["organisation"].strip()
+        name: str = self.cleaned_data["organisation"].strip()
         if self.alliance.sides.filter(organisation__name=name).exists():
             raise forms.ValidationError(f"{name} already has a side in this alliance.")
         return name
 
 
-def visible_stakeholders(access: AllianceAccess) -> forms.QuerySet:
+def visible_stakeholders(access: AllianceAccess) -> models.QuerySet[Stakeholder]:
     """The stakeholders a record form may link to: those the user may see."""
     return access.records(Stakeholder).select_related("owner_side__organisation")
+
+
+def stakeholder_label(stakeholder: Stakeholder) -> str:
+    """A stakeholder in a picker: the name and the side, as two sides may have a "Jane"."""
+    return f"{stakeholder.name} ({stakeholder.owner_side})"
 
 
 class StakeholderForm(RecordForm):
@@ -133,12 +142,10 @@ class StakeholderForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         alliance = self.access.alliance
-        self.fields["counterpart"].queryset = visible_stakeholders(self.access).exclude(
-            pk=self.instance.pk
-        )
-        self.fields["counterpart"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+        counterparts = visible_stakeholders(self.access).exclude(pk=self.instance.pk)
+        choose_from(self, "counterpart", counterparts, label=stakeholder_label)
         # Accounts of people in the alliance's organisations only.
-        self.fields["user"].queryset = (
+        field(self, "user", forms.ModelChoiceField).queryset = (
             get_user_model()
             .objects.filter(memberships__organisation__sides__alliance=alliance)
             .distinct()
@@ -149,14 +156,13 @@ class StakeholderForm(RecordForm):
         self.hidden_counterpart_id = None
         if (
             self.instance.counterpart_id is not None
-            and not self.fields["counterpart"]
-            .queryset.filter(pk=self.instance.counterpart_id)
-            .exists()
+            and not counterparts.filter(pk=self.instance.counterpart_id).exists()
         ):
             self.hidden_counterpart_id = self.instance.counterpart_id
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         side_id = self.owner_side_id
         counterpart = data.get("counterpart")
         if counterpart is not None and side_id is not None:
@@ -218,8 +224,7 @@ class InteractionForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = visible_stakeholders(self.access)
-        self.fields["participants"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+        choose_from(self, "participants", visible_stakeholders(self.access), stakeholder_label)
 
     def _save_m2m(self) -> None:
         # The picker lists only the stakeholders this user may see; the others (another
@@ -228,12 +233,13 @@ class InteractionForm(RecordForm):
         if self.instance.pk is not None:
             visible = visible_stakeholders(self.access).values("pk")
             hidden = list(self.instance.participants.exclude(pk__in=visible))
-        super()._save_m2m()
+        super()._save_m2m()  # type: ignore[misc]  # the stubs omit ModelForm._save_m2m
         if hidden:
             self.instance.participants.add(*hidden)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         asked, answered = data.get("response_requested_at"), data.get("responded_at")
         if answered and not asked:
             self.add_error("responded_at", "Give when the response was asked for first.")

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
+from detente.records.forms import field
 from detente.records.models import Visibility
 from detente.records.visibility import AllianceAccess
 
@@ -30,7 +31,9 @@ class TimelineFilter(forms.Form):
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["side"].choices = [("", "All sides")] + [(s.id, str(s)) for s in access.sides]
+        field(self, "side", forms.ChoiceField).choices = [("", "All sides")] + [
+            (s.id, str(s)) for s in access.sides
+        ]
 
 
 @dataclass

@@ -14,7 +14,7 @@ class _Loader(yaml.SafeLoader):
     the string it was written as, so the engine's own check names the field; PyYAML would
     raise a bare ValueError from deep inside the parse."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:

@@ -199,7 +199,7 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection, label: str, sh
             # One step copies from a single read transaction: it cannot be restarted. It
             # blocks writers only in rollback-journal mode, and only for the copy.
             source.backup(target)
-            bar.update(bar.total - bar.n)
+            bar.update((bar.total or 0) - bar.n)
 
 
 def _disable(show: bool | None) -> bool | None:
@@ -271,7 +271,7 @@ def _sqlite_inspect(path: Path) -> BackupInfo:
         created_at=meta.get("created_at", "?"),
         made_by=meta.get("made_by", "?"),
         database=meta.get("database", "?"),
-        migrations=migrations,  # type: ignore[arg-type]
+        migrations=migrations,
     )
 
 
@@ -425,6 +425,7 @@ def _pg_dumped_migrations(path: Path) -> Iterator[tuple[str, str]]:
         text=True,
     )
     in_copy = False
+    columns: list[str] = []
     for line in out.stdout.splitlines():
         if line.startswith("COPY ") and "django_migrations" in line:
             in_copy = True

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from detente.alliances.models import HistoryEntry, Interaction
 from detente.commitments.models import Commitment
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, field
 from detente.records.models import Side, Visibility
 
 
@@ -41,12 +41,18 @@ class CommitmentForm(RecordForm):
         super().__init__(*args, **kwargs)
         access = self.access
         # Sides of this alliance only: a side id from another alliance is refused.
-        self.fields["owed_by"].queryset = Side.objects.filter(alliance=access.alliance)
+        field(self, "owed_by", forms.ModelChoiceField).queryset = Side.objects.filter(
+            alliance=access.alliance
+        )
         self.fields["owed_by"].label = "Owed by"
         # Sources: visible records of this alliance only (foreign or private ids are refused).
-        self.fields["source_interaction"].queryset = access.records(Interaction)
+        field(self, "source_interaction", forms.ModelChoiceField).queryset = access.records(
+            Interaction
+        )
         self.fields["source_interaction"].label = "From the meeting or call"
-        self.fields["source_history"].queryset = access.records(HistoryEntry)
+        field(self, "source_history", forms.ModelChoiceField).queryset = access.records(
+            HistoryEntry
+        )
         self.fields["source_history"].label = "From the history entry"
         self.fields["source_clause"].label = "From the agreement clause"
         self.fields["done_on"].help_text = "When it was done; needed when the status is done."
@@ -61,7 +67,8 @@ class CommitmentForm(RecordForm):
         return done_on
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status, done_on = data.get("status"), data.get("done_on")
         if status == Commitment.Status.DONE and not done_on:
             self.add_error("done_on", "Give the date it was done.")

@@ -16,6 +16,7 @@ from detente.commitments import ledger
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records import services
+from detente.records.forms import field
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 STATUS_FILTERS = [("", "Any status"), ("late", "Late")] + list(Commitment.Status.choices)
@@ -27,7 +28,7 @@ class LedgerFilter(forms.Form):
 
     def __init__(self, *args, access: AllianceAccess, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owed_by"].choices = [("", "Owed by any side")] + [
+        field(self, "owed_by", forms.ChoiceField).choices = [("", "Owed by any side")] + [
             (s.pk, f"Owed by {s}") for s in access.sides
         ]
 

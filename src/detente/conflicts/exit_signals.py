@@ -156,7 +156,7 @@ def objectives_not_served(access: AllianceAccess) -> ExitSignal:
             continue
         counted += 1
         # Where both sides reported a period, their mean stands for it.
-        values = [sum(v) / len(v) for _, v in sorted(by_period.items())]
+        values = [sum(v, Decimal(0)) / len(v) for _, v in sorted(by_period.items())]
         is_off, text = _off_and_away(kpi, values)
         off += is_off
         evidence.append(

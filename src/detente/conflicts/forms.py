@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from detente.alliances.models import Signal
 from detente.analysis.restructuring import OPTIONS
@@ -20,7 +21,7 @@ from detente.conflicts.models import (
 )
 from detente.conflicts.restructuring import flows_text, parse_flows
 from detente.objectives.models import KPI, Objective
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, choose_from, field
 from detente.records.models import Side, Visibility
 
 
@@ -58,10 +59,14 @@ class ConflictForm(RecordForm):
         super().__init__(*args, **kwargs)
         access = self.access
         # Only records the user may see are offered; a foreign or private id is refused.
-        self.fields["objectives"].queryset = access.records(Objective)
-        self.fields["kpis"].queryset = KPI.objects.filter(objective__in=access.records(Objective))
-        self.fields["commitments"].queryset = access.records(Commitment)
-        self.fields["signals"].queryset = access.records(Signal)
+        offered: dict[str, models.QuerySet[Any]] = {
+            "objectives": access.records(Objective),
+            "kpis": KPI.objects.filter(objective__in=access.records(Objective)),
+            "commitments": access.records(Commitment),
+            "signals": access.records(Signal),
+        }
+        for name in self.LINKS:
+            choose_from(self, name, offered[name])
         self.fields[
             "visibility"
         ].help_text = (
@@ -73,11 +78,12 @@ class ConflictForm(RecordForm):
         self.hidden_links: dict[str, list[Any]] = {}
         if self.instance.pk is not None:
             for name in self.LINKS:
-                visible = self.fields[name].queryset.values("pk")
+                visible = offered[name].values("pk")
                 self.hidden_links[name] = list(getattr(self.instance, name).exclude(pk__in=visible))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         visibility = data.get("visibility", getattr(self.instance, "visibility", None))
         if visibility == Visibility.JOINT:
             for name in ("objectives", "commitments", "signals"):
@@ -95,7 +101,7 @@ class ConflictForm(RecordForm):
 
     def _save_m2m(self) -> None:
         # Links the user cannot see (the other side's, made private since) are kept.
-        super()._save_m2m()
+        super()._save_m2m()  # type: ignore[misc]  # the stubs omit ModelForm._save_m2m
         for name, hidden in self.hidden_links.items():
             if hidden:
                 getattr(self.instance, name).add(*hidden)
@@ -116,7 +122,8 @@ class ConflictViewForm(RecordForm):
         self.conflict = conflict
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("visibility") == Visibility.JOINT and self.conflict.is_private:
             self.add_error("visibility", "The conflict is still private, so your view must be too.")
         return data
@@ -140,7 +147,8 @@ class StepRecordForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not any(data.get(f) for f in self.Meta.fields):
             raise forms.ValidationError("Record at least when the rung met or what it agreed.")
         return data
@@ -178,11 +186,12 @@ class ComparisonForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["conflict"].queryset = self.access.records(Conflict)
+        field(self, "conflict", forms.ModelChoiceField).queryset = self.access.records(Conflict)
         self.fields["chosen_option"].label = "Option chosen (when decided)"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         conflict = data.get("conflict")
         if (
             conflict is not None
@@ -205,7 +214,7 @@ class FlowsField(forms.CharField):
         if isinstance(value, list):
             values = value
         else:
-            text = super().to_python(value)
+            text = super().to_python(value) or ""  # empty_value is "", never None
             try:
                 values = parse_flows(text)
             except ValueError as exc:
@@ -245,7 +254,8 @@ class EstimateForm(RecordForm):
         self.fields["flows_low"].help_text = "Leave empty when the estimate is certain."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         n = self.comparison.periods
         likely = data.get("flows_likely")
         if likely is not None and len(likely) != n:
@@ -286,7 +296,7 @@ class EstimateForm(RecordForm):
                 comparison=self.comparison, owner_side_id=side_id, option=option
             ).exists()
         )
-        if duplicate:
+        if duplicate and option:
             self.add_error(
                 "option", f"Your side has already estimated '{OPTIONS[option]}'; edit it instead."
             )
@@ -311,7 +321,8 @@ class WeightsForm(RecordForm):
             self.fields[f].help_text = "0 (does not matter) to 10"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         side_id = self.owner_side_id
         if (
             side_id
@@ -351,9 +362,11 @@ class ActionForm(forms.Form):
     """An action agreed in a dialogue, written to the commitments ledger."""
 
     title = forms.CharField(max_length=200)
-    owed_by = forms.ModelChoiceField(queryset=None, label="Owed by")
+    owed_by: forms.ModelChoiceField[Side] = forms.ModelChoiceField(queryset=None, label="Owed by")
     due_date = forms.DateField(widget=DateInput())
 
     def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owed_by"].queryset = Side.objects.filter(alliance=access.alliance)
+        field(self, "owed_by", forms.ModelChoiceField).queryset = Side.objects.filter(
+            alliance=access.alliance
+        )

@@ -13,7 +13,7 @@ from django import forms
 from detente.analysis.conditions import Consideration, Estimate, Party, Problem
 from detente.analysis.files import InputError
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
-from detente.records.forms import RecordForm
+from detente.records.forms import RecordForm, field
 from detente.records.models import Visibility
 
 _RANGE = re.compile(r"^\s*(-?[\d.eE+]+)\s*(?:\.\.|to)\s*(-?[\d.eE+]+)\s*$")
@@ -126,7 +126,8 @@ class DecisionForm(RecordForm):
         return names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         options = data.get("options_text")
         text = data.get("considerations_text")
         if not options or text is None:
@@ -189,7 +190,8 @@ class DecisionForm(RecordForm):
         self.instance.options = self.cleaned_data["options_text"]
         self.instance.considerations = self.cleaned_data["considerations"]
         self.instance.periods = self.cleaned_data["periods_text"]
-        return super().save(commit=commit)
+        saved: Decision = super().save(commit=commit)
+        return saved
 
 
 def _sentence(text: str) -> str:
@@ -236,16 +238,18 @@ class WeightsForm(RecordForm):
         if self.instance.pk is None:
             # A side enters its weights once per decision; taken sides are not offered.
             taken = PartyWeights.objects.filter(decision=decision).values("owner_side_id")
-            self.fields["owner_side"].queryset = self.fields["owner_side"].queryset.exclude(
-                id__in=taken
-            )
+            side = field(self, "owner_side", forms.ModelChoiceField)
+            assert side.queryset is not None  # RecordForm offers the sides the user writes for
+            side.queryset = side.queryset.exclude(id__in=taken)
             self.fields["owner_side"].label = "Weights of"
             self.fields["owner_side"].help_text = "The side (party) whose weights these are."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        weights = {name: data.get(key) for key, name in self.weight_fields.items()}
-        if any(w is None or not math.isfinite(w) for w in weights.values()):
+        super().clean()
+        data = self.cleaned_data
+        given = {name: data.get(key) for key, name in self.weight_fields.items()}
+        weights: dict[str, float] = {name: w for name, w in given.items() if w is not None}
+        if len(weights) < len(given) or not all(math.isfinite(w) for w in weights.values()):
             return data
         if self.weight_fields and sum(weights.values()) <= 0:
             first = next(iter(self.weight_fields))
@@ -259,7 +263,8 @@ class WeightsForm(RecordForm):
     def save(self, commit: bool = True) -> PartyWeights:
         self.instance.decision = self.decision
         self.instance.weights = self.cleaned_data["weights"]
-        return super().save(commit=commit)
+        saved: PartyWeights = super().save(commit=commit)
+        return saved
 
 
 class SeriesForm(RecordForm):
@@ -277,7 +282,7 @@ class SeriesForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.decision = decision
         # Only goals the user can see, of this decision, may be guarded (foreign ids refused).
-        self.fields["guards"].queryset = (
+        field(self, "guards", forms.ModelChoiceField).queryset = (
             self.access.records(GoalSeries)
             .filter(decision=decision, guards__isnull=True)
             .exclude(pk=self.instance.pk)
@@ -307,7 +312,8 @@ class SeriesForm(RecordForm):
         return out
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         guards = data.get("guards")
         low, high = data.get("at_least"), data.get("at_most")
         if guards is not None:
@@ -327,4 +333,5 @@ class SeriesForm(RecordForm):
     def save(self, commit: bool = True) -> GoalSeries:
         self.instance.decision = self.decision
         self.instance.history = self.cleaned_data["history_text"]
-        return super().save(commit=commit)
+        saved: GoalSeries = super().save(commit=commit)
+        return saved

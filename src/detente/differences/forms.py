@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
-from detente.alliances.forms import visible_stakeholders
+from detente.alliances.forms import stakeholder_label, visible_stakeholders
 from detente.differences.models import Difference
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, choose_from
 from detente.records.models import Visibility
 
 
@@ -34,8 +34,7 @@ class DifferenceForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = visible_stakeholders(self.access)
-        self.fields["owner"].label_from_instance = lambda s: f"{s.name} ({s.owner_side})"
+        choose_from(self, "owner", visible_stakeholders(self.access), stakeholder_label)
         views = self.instance.views or {}
         for side in self.access.sides:
             name = f"view_{side.id}"
@@ -51,7 +50,8 @@ class DifferenceForm(RecordForm):
         self.order_fields([f for f in order if f in self.fields])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         owner = data.get("owner")
         if owner is not None and data.get("visibility") == Visibility.JOINT and owner.is_private:
             self.add_error("owner", "A joint difference cannot be owned by a private stakeholder.")
@@ -63,7 +63,8 @@ class DifferenceForm(RecordForm):
             for side in self.access.sides
             if self.cleaned_data.get(f"view_{side.id}", "").strip()
         }
-        return super().save(commit=commit)
+        saved: Difference = super().save(commit=commit)
+        return saved
 
 
 class DifferenceFilter(forms.Form):

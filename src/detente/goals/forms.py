@@ -29,7 +29,7 @@ from detente.analysis.realism.calendar import WEEKDAY_NAMES, WorkCalendar, weekd
 from detente.goals.models import RealismCheck
 from detente.objectives.charts import visible_measurements
 from detente.objectives.models import KPI, Measurement
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, field
 from detente.records.models import Side, Visibility
 from detente.records.visibility import AllianceAccess
 
@@ -378,7 +378,7 @@ class RealismCheckForm(RecordForm):
         self.kpi = kpi
         self.measurements_used: list[Measurement] = []
         self.history_note = ""
-        self.fields["measurements_side"].queryset = Side.objects.filter(
+        field(self, "measurements_side", forms.ModelChoiceField).queryset = Side.objects.filter(
             alliance=access.alliance
         ).select_related("organisation")
         self.order_fields(["owner_side", "visibility", "target", "start", "deadline", "confidence"])
@@ -386,7 +386,7 @@ class RealismCheckForm(RecordForm):
     # Single fields ----------------------------------------------------------------------
 
     def clean_deadline(self) -> dt.date:
-        deadline = self.cleaned_data["deadline"]
+        deadline: dt.date = self.cleaned_data["deadline"]
         today = timezone.localdate()
         if deadline < today:
             raise forms.ValidationError(
@@ -424,7 +424,8 @@ class RealismCheckForm(RecordForm):
     # The whole form ---------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         calendar = WorkCalendar(
@@ -465,8 +466,9 @@ class RealismCheckForm(RecordForm):
             if not data["daily_history"]:
                 self.add_error("daily_history", "Give at least one day's count.")
                 return None
-            self.history_note = f"{len(data['daily_history'])} daily counts typed in the form"
-            return data["daily_history"]
+            daily: list[int] = data["daily_history"]
+            self.history_note = f"{len(daily)} daily counts typed in the form"
+            return daily
         side = data.get("measurements_side")
         if side is None:
             self.add_error("measurements_side", "Choose whose measurements to read.")

@@ -15,7 +15,7 @@ from detente.alliances.models import Stakeholder
 from detente.analysis.warning import ALL_SIGNAL_KINDS, CATALOGUE
 from detente.analysis.warning.periods import period_ordinal
 from detente.health.models import AlertAction, AlertPreference, Cycle, HealthPlan, Measure
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, field
 from detente.records.visibility import AllianceAccess
 
 
@@ -44,7 +44,7 @@ class MeasureForm(RecordForm):
         self.fields["question"].help_text = "The question respondents rate from 1 to 5."
 
     def clean_label(self) -> str:
-        label = self.cleaned_data["label"].strip()
+        label: str = self.cleaned_data["label"].strip()
         key = slugify(label).replace("-", "_")[:40]
         if not key:
             raise forms.ValidationError("Use at least one letter or digit.")
@@ -76,7 +76,7 @@ class CycleForm(forms.ModelForm):
         self.fields["period"].help_text = f"Like {example}."
 
     def clean_period(self) -> str:
-        text = self.cleaned_data["period"].strip().upper().replace(" ", "")
+        text: str = self.cleaned_data["period"].strip().upper().replace(" ", "")
         try:
             kind, _ = period_ordinal(text)
         except ValueError:
@@ -95,7 +95,8 @@ class CycleForm(forms.ModelForm):
         return text
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date cannot come before the opening date.")
@@ -123,10 +124,10 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.access = access
         sides = [s for s in access.sides if access.can_manage_on(s.id)]
-        self.fields["side"].choices = [(s.id, str(s)) for s in sides]
+        field(self, "side", forms.ChoiceField).choices = [(s.id, str(s)) for s in sides]
         people = access.records(Stakeholder).filter(owner_side_id__in=[s.id for s in sides])
         self.people = {str(p.pk): p for p in people.exclude(email="")}
-        self.fields["stakeholders"].choices = [
+        field(self, "stakeholders", forms.ChoiceField).choices = [
             (pk, f"{p.name} <{p.email}> ({p.owner_side})") for pk, p in self.people.items()
         ]
 
@@ -147,7 +148,8 @@ class InviteForm(forms.Form):
         return out
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         side_id = data.get("side")
         chosen = [self.people[pk] for pk in data.get("stakeholders", [])]
         wrong = [p.name for p in chosen if p.owner_side_id != side_id]
@@ -205,7 +207,8 @@ class AlertActionForm(forms.Form):
     snoozed_until = forms.DateField(required=False, widget=DateInput(), label="Snooze until")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         until = data.get("snoozed_until")
         if data.get("kind") == AlertAction.Kind.SNOOZE:
             today = timezone.localdate()

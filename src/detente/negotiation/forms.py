@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from detente.analysis.negotiation.model import Constraint
 from detente.analysis.negotiation.validate import violates
 from detente.negotiation.models import NegotiationIssue, NegotiationRound, SidePreferences
-from detente.records.forms import RecordForm
+from detente.records.forms import RecordForm, field
 from detente.records.models import Visibility
 from detente.records.visibility import AllianceAccess
 
@@ -196,7 +196,8 @@ class RoundForm(RecordForm):
         return parse_issues(self.cleaned_data["issues"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         # Constraints name issues and options: checked against the issues as submitted.
         if "issues" in data:
             try:
@@ -209,7 +210,8 @@ class RoundForm(RecordForm):
 
     def save(self, commit: bool = True) -> NegotiationRound:
         self.instance.constraints = self.cleaned_data.get("constraints") or []
-        return super().save(commit=commit)
+        saved: NegotiationRound = super().save(commit=commit)
+        return saved
 
 
 def _weight_field(issue: NegotiationIssue) -> str:
@@ -311,7 +313,8 @@ class PreferencesForm(forms.Form):
         return field if field != "__all__" else "weights"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         weights = [data.get(_weight_field(i)) for i in self.issues]
         if all(w is not None for w in weights) and not any(weights):
             raise forms.ValidationError("The weights must not all be zero.")
@@ -357,7 +360,8 @@ class TentativeForm(forms.Form):
         return {f"tentative__{k}": v for k, v in package.items() if k in known}, errors
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         package = self.package()
@@ -424,14 +428,15 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        field(self, "user", forms.ModelChoiceField).queryset = (
             get_user_model()
             .objects.filter(memberships__organisation__sides__alliance=access.alliance)
             .distinct()
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         email, user = data.get("email"), data.get("user")
         if self.errors:
             return data

@@ -116,7 +116,8 @@ class RankingForm(forms.Form):
         self.order_fields([*(f for f in self.fields if f != "walk_away"), "walk_away"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if len(self.issues) > MAX_ISSUES_FOR_COMPARISONS:
             raise forms.ValidationError(
                 f"With more than {MAX_ISSUES_FOR_COMPARISONS} issues, enter weights directly."

@@ -6,17 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from detente.objectives import periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
-from detente.records.forms import DateInput, RecordForm
+from detente.records.forms import DateInput, RecordForm, choose_from, field
 from detente.records.models import Visibility
 from detente.records.visibility import AllianceAccess
 
 
-def visible_kpis(access: AllianceAccess) -> forms.QuerySet:
+def visible_kpis(access: AllianceAccess) -> models.QuerySet[KPI]:
     """KPIs of the objectives the user may see (a KPI has no visibility of its own)."""
     return KPI.objects.filter(objective__in=access.records(Objective)).select_related("objective")
+
+
+def kpi_label(kpi: KPI) -> str:
+    """A KPI in a picker: its name and its objective."""
+    return f"{kpi.name} ({kpi.objective})"
 
 
 class ObjectiveForm(RecordForm):
@@ -26,7 +32,8 @@ class ObjectiveForm(RecordForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("scope") == Objective.Scope.SHARED and data.get("visibility") == (
             Visibility.PRIVATE
         ):
@@ -73,9 +80,9 @@ class KPIForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.access = access
         # Only objectives the user may change: a KPI belongs to its objective's owner side.
-        self.fields["objective"].queryset = access.records(Objective).filter(
-            owner_side_id__in=access.writable_side_ids
-        )
+        field(self, "objective", forms.ModelChoiceField).queryset = access.records(
+            Objective
+        ).filter(owner_side_id__in=access.writable_side_ids)
 
     def clean_tolerance(self) -> Any:
         tolerance = self.cleaned_data["tolerance"]
@@ -84,7 +91,8 @@ class KPIForm(forms.ModelForm):
         return tolerance
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         frequency = data.get("frequency")
         if (
             self.instance.pk
@@ -104,9 +112,8 @@ class MeasurementForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kpi"].queryset = visible_kpis(self.access)
+        choose_from(self, "kpi", visible_kpis(self.access), label=kpi_label)
         self.fields["kpi"].label = "KPI"
-        self.fields["kpi"].label_from_instance = lambda k: f"{k.name} ({k.objective})"
         self.fields["period"].help_text = "A quarter (2026Q1) or a month (2026-03)."
         if "owner_side" in self.fields:
             self.fields["owner_side"].label = "Reported by"
@@ -118,7 +125,8 @@ class MeasurementForm(RecordForm):
             raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kpi, period = data.get("kpi"), data.get("period")
         side_id = self.owner_side_id
         if kpi is not None and period:
@@ -172,11 +180,11 @@ class GuardrailForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("kpi", "counter_kpi"):
-            self.fields[name].queryset = visible_kpis(self.access)
-            self.fields[name].label_from_instance = lambda k: f"{k.name} ({k.objective})"
+            choose_from(self, name, visible_kpis(self.access), label=kpi_label)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kpi, counter = data.get("kpi"), data.get("counter_kpi")
         lower, upper = data.get("lower"), data.get("upper")
         if lower is None and upper is None:

@@ -191,7 +191,7 @@ def goal_conflict(
             history: list[float | None] = []
             for i in range(len(labels)):
                 own = by_side.get(side.pk, [None] * len(labels))[i]
-                others = [v[i] for s, v in by_side.items() if s != side.pk and v[i] is not None]
+                others = [x for s, v in by_side.items() if s != side.pk and (x := v[i]) is not None]
                 history.append(
                     own if own is not None else (sum(others) / len(others) if others else None)
                 )

@@ -91,7 +91,7 @@ def record_form_data(
         # A field the client leaves out takes the model's default (a stakeholder's role,
         # influence and stance), as the page's form shows it preselected.
         model = form_class._meta.model
-        for name in form_class._meta.fields:
+        for name in form_class._meta.fields or ():
             model_field = model._meta.get_field(name)
             if name not in data and model_field.has_default():
                 data[name] = model_field.get_default()

@@ -10,7 +10,7 @@ to the reader changes; the stored entry keeps its values.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.apps import apps
 from django.db import models
@@ -18,6 +18,9 @@ from django.db import models
 from detente.accounts.models import Membership
 from detente.audit.models import AuditEntry
 from detente.records.visibility import AllianceAccess, RecordQuerySet, visible_q
+
+if TYPE_CHECKING:
+    from detente.records.models import AllianceRecord
 
 
 def visible_to(user: Any) -> models.QuerySet[AuditEntry]:
@@ -32,13 +35,13 @@ def visible_to(user: Any) -> models.QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(visible_q(user) | in_organisation | own)
 
 
-def _references(model_label: str) -> dict[str, tuple[type[models.Model], bool]]:
+def _references(model_label: str) -> dict[str, tuple[type[AllianceRecord], bool]]:
     """Snapshot keys of ``model_label`` that hold ids of alliance records: key -> (model, many)."""
     try:
         model = apps.get_model(model_label)
     except (LookupError, ValueError):
         return {}
-    out: dict[str, tuple[type[models.Model], bool]] = {}
+    out: dict[str, tuple[type[AllianceRecord], bool]] = {}
     for f in model._meta.concrete_fields:
         if f.is_relation and _is_record_model(f.related_model):
             out[f.attname] = (f.related_model, False)
@@ -48,7 +51,7 @@ def _references(model_label: str) -> dict[str, tuple[type[models.Model], bool]]:
     return out
 
 
-def _is_record_model(model: Any) -> bool:
+def _is_record_model(model: Any) -> TypeGuard[type[AllianceRecord]]:
     """Joint-or-private records: their manager is built on the visibility rule's queryset."""
     return (
         isinstance(model, type)
@@ -65,9 +68,9 @@ def visible_entries(access: AllianceAccess, limit: int) -> list[AuditEntry]:
         visible_to(access.user).filter(alliance=access.alliance).select_related("actor")[:limit]
     )
     references = {label: _references(label) for label in {e.model for e in entries}}
-    visible: dict[type[models.Model], set[str]] = {}  # one query per referenced model
+    visible: dict[type[AllianceRecord], set[str]] = {}  # one query per referenced model
 
-    def seen(model: type[models.Model], pk: Any) -> bool:
+    def seen(model: type[AllianceRecord], pk: Any) -> bool:
         if model not in visible:
             ids = access.records(model).values_list("pk", flat=True)
             visible[model] = {str(i) for i in ids}

@@ -3,12 +3,43 @@ for, and the choice of who sees it is the same everywhere."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.db import models
 
 from detente.records.models import Side, Visibility
 from detente.records.visibility import AllianceAccess
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """``form.fields[name]`` as the ``kind`` of field it is (a choice of records, a list of
+    choices), so that its queryset or choices can be set; any other kind is a TypeError."""
+    found = form.fields[name]
+    if not isinstance(found, kind):
+        raise TypeError(
+            f"{type(form).__name__}.{name} is a {type(found).__name__}, not a {kind.__name__}"
+        )
+    return found
+
+
+def choose_from(
+    form: forms.BaseForm,
+    name: str,
+    queryset: models.QuerySet[Any],
+    label: Callable[[Any], str] | None = None,
+) -> forms.ModelChoiceField:
+    """Offer only the records of ``queryset`` in the choice ``name`` (any other id is refused
+    as invalid), each shown as ``label(record)`` when given."""
+    choice = field(form, name, forms.ModelChoiceField)
+    choice.queryset = queryset
+    if label is not None:
+        # What Django's docs do with a subclass, for a field the ModelForm built itself.
+        choice.label_from_instance = label  # type: ignore[method-assign, assignment]
+    return choice
 
 
 class DateInput(forms.DateInput):
@@ -43,7 +74,8 @@ class RecordForm(forms.ModelForm):
     @property
     def owner_side_id(self) -> int | None:
         if self.instance.pk is not None:
-            return self.instance.owner_side_id
+            kept_by: int = self.instance.owner_side_id
+            return kept_by
         side = self.cleaned_data.get("owner_side") if hasattr(self, "cleaned_data") else None
         return side.id if side else None
 

@@ -14,7 +14,7 @@ record may be changed only by a writer (member, manager or admin) of its owner s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -23,12 +23,12 @@ from django.http import Http404
 from detente.accounts.models import ROLE_RANK, Membership, Role
 
 if TYPE_CHECKING:
-    from detente.records.models import Alliance, Side
+    from detente.records.models import Alliance, AllianceRecord, Side
 
 JOINT = "joint"
 PRIVATE = "private"
 
-R = TypeVar("R", bound=models.Model)
+R = TypeVar("R", bound="AllianceRecord")
 
 # ``detente.records.models`` builds its managers from the querysets below, so the models are
 # imported where they are used (inside this package only).
@@ -66,22 +66,22 @@ def side_sees(side_id: int | None, record: Any) -> bool:
     return record.visibility == JOINT or (side_id is not None and record.owner_side_id == side_id)
 
 
-class AllianceQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> AllianceQuerySet:
+class AllianceQuerySet(models.QuerySet["Alliance"]):
+    def for_user(self, user: Any) -> Self:
         """Alliances in which the user has a side. Anonymous users have none."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(id__in=_my_alliance_ids(user))
 
 
-class RecordQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> RecordQuerySet:
+class RecordQuerySet(models.QuerySet[R]):
+    def visible_to(self, user: Any) -> Self:
         """Joint records of the user's alliances, and private records of the user's sides."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(visible_q(user))
 
-    def visible_to_side(self, side_id: int | None) -> RecordQuerySet:
+    def visible_to_side(self, side_id: int | None) -> Self:
         """What a member of side ``side_id`` sees (joint only when None), for work done on
         a side's behalf without a signed-in user: a survey answered through a link, the
         early-warning scan routing alerts."""

@@ -6,6 +6,7 @@ command prints and the API can serve unchanged.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -264,11 +265,11 @@ def _pair_conditions(
             )
         )
     values = []
-    for j in range(len(mat.considerations)):
-        if mat.span[j] <= 0 or np.isnan(t.ua_star[q, j]):
+    for c in range(len(mat.considerations)):
+        if mat.span[c] <= 0 or np.isnan(t.ua_star[q, c]):
             continue
-        values.append(_value_flip(mat, problem, j, mat.options[a], t.ua_star[q, j], True))
-        values.append(_value_flip(mat, problem, j, mat.options[b], t.ub_star[q, j], False))
+        values.append(_value_flip(mat, problem, c, mat.options[a], t.ua_star[q, c], True))
+        values.append(_value_flip(mat, problem, c, mat.options[b], t.ub_star[q, c], False))
     return PairConditions(
         party=mat.parties[k],
         a=mat.options[a],
@@ -381,20 +382,21 @@ def analyse(
         if col.max() > th.EPS and col.min() < -th.EPS:
             settlers.extend(_settlers(mat, problem, tables, q, a, b))
 
-    robust_kw = dict(exact_max=exact_max_considerations, samples=samples, progress=progress)
-    results = [rob.robustness(mat.options, mat.considerations, mat.central, "all weightings",
-                              seed=seed, **robust_kw)]  # fmt: skip
+    robustness = functools.partial(
+        rob.robustness, exact_max=exact_max_considerations, samples=samples, progress=progress
+    )
+    results = [robustness(mat.options, mat.considerations, mat.central, "all weightings",
+                          seed=seed)]  # fmt: skip
     for k, party in enumerate(problem.parties):
         if party.bounds:
             results.append(
-                rob.robustness(
+                robustness(
                     mat.options,
                     mat.considerations,
                     mat.central,
                     party.name,
                     party.bounds,
                     seed=seed + k + 1,
-                    **robust_kw,
                 )  # fmt: skip
             )
     notes = [

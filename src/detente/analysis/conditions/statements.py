@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 from detente.analysis.conditions.model import Estimate
 
 if TYPE_CHECKING:
-    from detente.analysis.conditions.engine import ConditionsResult, PairConditions, Settler
+    from detente.analysis.conditions.engine import (
+        ConditionsResult,
+        PairConditions,
+        RatioFlip,
+        Settler,
+        ValueFlip,
+    )
 
 MAX_WEIGHT_CONDITIONS = 2
 MAX_RATIO_CONDITIONS = 2
@@ -65,7 +71,7 @@ def _conditions_for(pc: PairConditions, target: str, hide: bool, scale_span: dic
             f"{w.consideration} carried {bound} {pct(w.threshold_share)} of the weight{now}"
         )
 
-    def ratio_distance(r) -> float:
+    def ratio_distance(r: RatioFlip) -> float:
         if r.ratio_now is None or r.ratio_now == 0:
             return math.inf
         return abs(math.log(r.threshold_ratio / r.ratio_now))
@@ -95,7 +101,7 @@ def _conditions_for(pc: PairConditions, target: str, hide: bool, scale_span: dic
     return parts
 
 
-def _span(scale_span: dict, v) -> float:
+def _span(scale_span: dict[str, tuple[float, float]], v: ValueFlip) -> float:
     lo, hi = scale_span[v.consideration]
     return (hi - lo) or 1.0
 

@@ -9,6 +9,7 @@ correlated in level whether or not they have anything to do with each other.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Literal
@@ -47,7 +48,8 @@ class ConflictMap:
 def paired(a: Objective, b: Objective, basis: Basis) -> tuple[list[float], list[float]]:
     """The paired values the correlation uses: both readings present (and, for changes, both
     readings of both goals present in two consecutive periods)."""
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     if basis == "levels":
         for x, y in zip(a.history, b.history, strict=True):
             if x is not None and y is not None:
@@ -56,7 +58,7 @@ def paired(a: Objective, b: Objective, basis: Basis) -> tuple[list[float], list[
         return xs, ys
     h = list(zip(a.history, b.history, strict=True))
     for (x0, y0), (x1, y1) in itertools.pairwise(h):
-        if None not in (x0, y0, x1, y1):
+        if x0 is not None and y0 is not None and x1 is not None and y1 is not None:
             xs.append(x1 - x0)
             ys.append(y1 - y0)
     return xs, ys
@@ -71,8 +73,8 @@ def _cell(a: Objective, b: Objective, basis: Basis, confidence: float) -> Cell:
     xs, ys = paired(a, b, basis)
     horizons = (a.horizon, b.horizon)
     mismatch = None not in horizons and a.horizon != b.horizon
-    base = dict(row=a.name, column=b.name, pairs=len(xs), horizons=horizons,
-                horizon_mismatch=mismatch)  # fmt: skip
+    cell = functools.partial(Cell, row=a.name, column=b.name, pairs=len(xs), horizons=horizons,
+                             horizon_mismatch=mismatch)  # fmt: skip
     try:
         c = correlate(xs, ys, confidence)
     except ValueError as exc:
@@ -84,13 +86,12 @@ def _cell(a: Objective, b: Objective, basis: Basis, confidence: float) -> Cell:
                 f"need at least {MIN_PAIRS}"
             )
         )
-        return Cell(relation="too little data", strength=None, correlation=None, reason=reason,
-                    **base)  # fmt: skip
+        return cell(relation="too little data", strength=None, correlation=None, reason=reason)
     sign = (1 if a.direction == "higher" else -1) * (1 if b.direction == "higher" else -1)
     if sign < 0:
         c = Correlation(-c.r, -c.high, -c.low, c.n, c.confidence, c.p_value)
     relation: Relation = "together" if c.low > 0 else "against" if c.high < 0 else "unclear"
-    return Cell(relation=relation, strength=_strength(c.r), correlation=c, reason="", **base)
+    return cell(relation=relation, strength=_strength(c.r), correlation=c, reason="")
 
 
 def _statements(m: ConflictMap) -> list[str]:

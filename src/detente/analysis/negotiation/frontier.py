@@ -17,14 +17,14 @@ form a small graph from which they are counted exactly and listed on demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from detente.analysis.files import InputError
 
-from .tables import Tables
+from .tables import Block, Tables
 
 # An exact frontier larger than this is no use to a negotiator and would exhaust memory.
 MAX_FRONTIER_POINTS = 2_000_000
@@ -193,7 +193,7 @@ def pareto_frontier(tables: Tables, progress: bool = False) -> Frontier:
         counts=np.ones(1, dtype=np.int64),
     )
     levels = [start]
-    blocks = tables.blocks
+    blocks: Iterable[Block] = tables.blocks
     if progress:
         from tqdm import tqdm
 

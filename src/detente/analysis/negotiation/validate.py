@@ -68,11 +68,11 @@ def _check_preferences(problem: Problem, party: str) -> None:
             if not math.isfinite(score) or not 0 <= score <= 1:
                 raise InputError(f"{where}.scores.{name}.{option}", "must be between 0 and 1")
     for name, issue in issues.items():
-        table = prefs.scores.get(name)
-        if table is None:
+        given = prefs.scores.get(name)
+        if given is None:
             raise InputError(f"{where}.scores.{name}", "is required (one score per option)")
         for option in issue.options:
-            if option not in table:
+            if option not in given:
                 raise InputError(f"{where}.scores.{name}", f"has no score for option {option!r}")
     if not math.isfinite(prefs.walk_away) or not 0 <= prefs.walk_away <= 1:
         raise InputError(f"{where}.walk_away", "must be between 0 and 1")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import stats
@@ -103,7 +104,12 @@ def _expected(outcomes: prob.Outcomes, days: int) -> float:
     return outcomes.distribution(days).mean()
 
 
-def _answer(outcomes: prob.Outcomes, question, what: str, notes: list[str]):
+T = TypeVar("T")
+
+
+def _answer(
+    outcomes: prob.Outcomes, question: Callable[[prob.Outcomes], T], what: str, notes: list[str]
+) -> T:
     """One search on the exact model within a fresh budget; if the exact model would grow
     too large (a far target makes the pace search scale the activity far up), the whole
     search is answered again by simulation, so one search never mixes two methods."""
@@ -123,7 +129,7 @@ def _searches(plan: Plan, outcomes: prob.Outcomes, days: int, notes: list[str]) 
     confidence = plan.confidence
     probability = outcomes.probability(plan.target, days) if days else (0.0, 0.0)
 
-    def realistic_target(o: prob.Outcomes):
+    def realistic_target(o: prob.Outcomes) -> tuple[int, tuple[float, float]]:
         value = prob.realistic_target(o, days, confidence)
         return value, o.probability(value, days)
 
@@ -134,7 +140,7 @@ def _searches(plan: Plan, outcomes: prob.Outcomes, days: int, notes: list[str]) 
     horizon = plan.horizon or default_horizon(plan)
     horizon_days = len(activity_window(plan, horizon))
 
-    def realistic_date(o: prob.Outcomes):
+    def realistic_date(o: prob.Outcomes) -> tuple[dt.date | None, tuple[float, float] | None]:
         needed = prob.days_needed(o, plan.target, confidence, horizon_days)
         if needed is None:
             return None, None

@@ -274,7 +274,7 @@ def _reference_class(value: Any) -> tuple[tuple[PastGoal, ...], str]:
 
 def _phases(value: Any, start: dt.date, deadline: dt.date) -> tuple[Phase, ...]:
     items = _list(value, "phases")
-    phases = []
+    phases: list[Phase] = []
     for i, item in enumerate(items):
         where = f"phases[{i}]"
         data = _mapping(item, where)

@@ -27,6 +27,7 @@ the deadline and the searches for a realistic date or pace are well defined.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from scipy import special, stats
@@ -123,7 +124,9 @@ class Conversion:
             self._vectors[key] = vector
         return self._vectors[key]
 
-    def _blocks(self, index: int, n: np.ndarray, columns: int):
+    def _blocks(
+        self, index: int, n: np.ndarray, columns: int
+    ) -> Iterator[tuple[int, np.ndarray, int]]:
         """Blocks of increasing rows n, each with the columns its largest row can reach."""
         for first in range(0, len(n), self.BLOCK):
             rows = n[first : first + self.BLOCK]
@@ -278,7 +281,7 @@ class _Chunk:
             return self.cache[days]
         rng = np.random.default_rng(self.day_seed)
         total = np.zeros(self.trials, dtype=np.int64)
-        blocks = range(0, days, DAY_BLOCK)
+        blocks: Iterable[int] = range(0, days, DAY_BLOCK)
         if progress and days * self.trials > 5_000_000:
             from tqdm import tqdm
 

@@ -96,6 +96,8 @@ def _print_text(alerts: list[Alert], budget: float) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    report: dict | None = None  # with --calibration
+    alerts: list[Alert] = []
     try:
         settings = _settings(args)
         table = read_portfolio(args.file)
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"detente warn: {args.file}: {exc}", file=sys.stderr)
         return 2
-    if args.calibration:
+    if report is not None:
         if args.json:
             json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
             print()

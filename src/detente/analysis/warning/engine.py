@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 import numpy as np
 from scipy.special import ndtri, stdtr
@@ -43,6 +44,10 @@ _GAP_NEXT_STEP = (
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _MARGIN = 0.5  # in z units: rounding in the tail functions is some 1e-15 of that
 STATISTICAL_RULES = ("shift", "decline", "gap", "broad")
+
+
+# A group of health series and the one-period z of each of its points after the first.
+_BroadPart = tuple[SeriesGroup, np.ndarray]
 
 
 @dataclass(slots=True)
@@ -93,7 +98,7 @@ def scan_panel(panel: Panel, settings: Settings, progress: bool = False) -> list
 
 def _scan_panel(panel: Panel, settings: Settings, progress: bool) -> list[Alert]:
     findings: list[_Finding] = []
-    broad_parts: list[tuple[np.ndarray, ...]] = []
+    broad_parts: list[_BroadPart] = []
     steps = [("health", g) for g in panel.health] + [("gap", g) for g in panel.gaps]
     for kind, group in tqdm(steps, desc="scanning", unit="group", disable=not progress):
         if kind == "health":
@@ -221,6 +226,8 @@ def _ar1_variances(
 
 def _ar1_state(group: SeriesGroup) -> tuple:
     """(s, o, rho^g table, regular, R, P) of a group, positions first and contiguous."""
+    if group.rho is None:
+        raise ValueError("an AR(1) state needs the carry-over rho of the group")
     s = np.ascontiguousarray(np.sqrt(group.var.T))  # (length, n)
     o = np.ascontiguousarray(group.ordinal.T)
     length, n = s.shape
@@ -275,10 +282,9 @@ def _candidates(stat: Sequence[np.ndarray], cutoff: float, below: bool) -> tuple
     (a budget so large that p = 1 is within it) makes every point a candidate."""
     if np.isinf(cutoff) and (cutoff > 0) == below:
         return np.nonzero(np.ones(stat[0].shape, dtype=bool))
-    hit = None
+    hit = np.zeros(stat[0].shape, dtype=bool)
     for x in stat:
-        beyond = x <= cutoff if below else x >= cutoff
-        hit = beyond if hit is None else hit | beyond
+        hit |= x <= cutoff if below else x >= cutoff
     return np.nonzero(hit)
 
 
@@ -294,14 +300,22 @@ def _distinct_windows(windows: Sequence[int], length: int) -> np.ndarray:
     return np.array([len({min(k, t) for k in windows}) for t in range(1, length)])
 
 
-def _alpha(panel: Panel, settings: Settings, rule: str, per_alliance: np.ndarray | None):
+@overload
+def _alpha(panel: Panel, settings: Settings, rule: str, per_alliance: None) -> float: ...
+@overload
+def _alpha(panel: Panel, settings: Settings, rule: str, per_alliance: np.ndarray) -> np.ndarray: ...
+def _alpha(
+    panel: Panel, settings: Settings, rule: str, per_alliance: np.ndarray | None
+) -> float | np.ndarray:
     share = settings.false_alarm_rate * settings.budget_shares.get(rule, 0.0)
     if per_alliance is None:
         return share
     return share / np.maximum(per_alliance, 1)
 
 
-def _shift_findings(panel, group, settings, broad_parts) -> list[_Finding]:
+def _shift_findings(
+    panel: Panel, group: SeriesGroup, settings: Settings, broad_parts: list[_BroadPart]
+) -> list[_Finding]:
     length = group.y.shape[1]
     if length < 2:
         return []
@@ -326,7 +340,15 @@ def _shift_findings(panel, group, settings, broad_parts) -> list[_Finding]:
 
 
 def _contrast_findings(
-    rule, group, contrasts, rows, cols, best, level, p, z=None
+    rule: str,
+    group: SeriesGroup,
+    contrasts: list[tuple],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    best: np.ndarray,
+    level: np.ndarray,
+    p: np.ndarray,
+    z: np.ndarray | None = None,
 ) -> list[_Finding]:
     """The findings of a window-contrast rule: candidate points whose level is not 0."""
     keep = np.flatnonzero(level)
@@ -365,7 +387,7 @@ def _contrast_findings(
     return out
 
 
-def _decline_findings(panel, group, settings) -> list[_Finding]:
+def _decline_findings(panel: Panel, group: SeriesGroup, settings: Settings) -> list[_Finding]:
     length = group.y.shape[1]
     if length < settings.trend_min_points:
         return []
@@ -439,7 +461,7 @@ def _prewhitened(group: SeriesGroup) -> np.ndarray:
     return x
 
 
-def _gap_findings(panel, group, settings) -> list[_Finding]:
+def _gap_findings(panel: Panel, group: SeriesGroup, settings: Settings) -> list[_Finding]:
     length = group.y.shape[1]
     if length < 2:
         return []
@@ -466,7 +488,9 @@ def _gap_findings(panel, group, settings) -> list[_Finding]:
     return _contrast_findings("gap", group, contrasts, rows, cols, best, level, p)
 
 
-def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
+def _broad_findings(
+    panel: Panel, settings: Settings, broad_parts: list[_BroadPart]
+) -> list[_Finding]:
     """Stouffer's combination of every measure's one-period move, per alliance-period.
 
     ``broad_parts`` holds (group, one-period z of every point after the first) per group
@@ -489,7 +513,8 @@ def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
         position[keys] = np.arange(keys.size)
         inverse = position[key]
     else:
-        keys, inverse = np.unique(key, return_inverse=True)
+        unique = np.unique(key, return_inverse=True)
+        keys, inverse = unique[0], unique[1]
     count = np.bincount(inverse)
     combined = np.bincount(inverse, weights=z) / np.sqrt(count)
     p = normal_lower_tail(combined)
@@ -539,7 +564,7 @@ def _broad_findings(panel, settings, broad_parts) -> list[_Finding]:
     ]
 
 
-def _level_findings(panel, group) -> list[_Finding]:
+def _level_findings(panel: Panel, group: SeriesGroup) -> list[_Finding]:
     out = []
     for j in np.unique(group.measure):
         spec = panel.specs[j]
@@ -597,6 +622,13 @@ def _corroborate(findings: list[_Finding]) -> None:
 # --- alerts ---------------------------------------------------------------------------
 
 
+def _p(f: _Finding) -> float:
+    """The p-value of a statistical finding (the signal rule's findings have none)."""
+    if f.p is None:
+        raise ValueError(f"a {f.rule} finding carries no p-value")
+    return f.p
+
+
 def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) -> Alert:
     unit = panel.period_kind
     label = labels[f.ordinal]
@@ -605,7 +637,7 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
     side = ""
     if f.rule == "broad":
         moves = [(panel.specs[m], a, b) for m, a, b in d["moves"]]
-        text = evidence.broad(moves, label, d["z"], f.p)
+        text = evidence.broad(moves, label, d["z"], _p(f))
         measure = "all"
         next_step = DIALOGUE
         values: tuple = tuple((panel.measures[m], b) for m, _, b in d["moves"])
@@ -628,7 +660,7 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
                 d["recent"] * (1 if spec.higher_is_better else -1),
                 d["history"] * (1 if spec.higher_is_better else -1),
                 d["z"],
-                f.p,
+                _p(f),
                 unit,
                 settings.shift_windows,
             )
@@ -636,7 +668,7 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
             n = d["n"]
             window = raw[-n:]
             text = evidence.decline(
-                spec, periods[-n:], window, d["s"], f.p, sen_slope(window), unit
+                spec, periods[-n:], window, d["s"], _p(f), sen_slope(window), unit
             )
             values = values[-n:]
         elif f.rule == "gap":
@@ -649,7 +681,7 @@ def _to_alert(panel: Panel, settings: Settings, f: _Finding, labels: _Labels) ->
                 d["window"],
                 d["recent"],
                 d["history"],
-                f.p,
+                _p(f),
                 unit,
             )
             next_step = _GAP_NEXT_STEP

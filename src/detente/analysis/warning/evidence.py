@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .model import MeasureSpec
+
+if TYPE_CHECKING:
+    from .fit import MeasureNoise
 
 TRAIL = 6  # values shown before the alert's period; more is a chart, not a sentence
 
@@ -192,7 +196,7 @@ def signal(
     )
 
 
-def noise(model, alliance: str, unit: str) -> str:
+def noise(model: MeasureNoise | None, alliance: str, unit: str) -> str:
     """Which swing the rule used and where it came from (a MeasureNoise, or None when the
     engine ran on the documented swings without calibration: nothing to add)."""
     if model is None:

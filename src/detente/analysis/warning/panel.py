@@ -221,12 +221,12 @@ def build_panel(
     kinds, ordinals = [], []
     for label in labels:
         try:
-            kind, ordinal = period_ordinal(label)
+            kind, label_ordinal = period_ordinal(label)
         except ValueError as exc:
             i = int(np.flatnonzero(label_index == labels.index(label))[0])
             raise InputError(f"{table.where(i)}, period", str(exc)) from None
         kinds.append(kind)
-        ordinals.append(ordinal)
+        ordinals.append(label_ordinal)
     if len(set(kinds)) > 1:
         i = int(np.flatnonzero(np.array(kinds)[label_index] != kinds[0])[0])
         raise InputError(
@@ -308,10 +308,10 @@ def build_panel(
     gap_sides: dict[int, tuple[str, str]] = {}
     first_side = np.full(len(alliances), -1)
     second_side = np.full(len(alliances), -1)
-    for k in np.flatnonzero(sides_per_alliance == 2):
-        own = np.sort(pair_s[pair_a == k])
-        first_side[k], second_side[k] = own
-        gap_sides[int(k)] = (side_names[own[0]], side_names[own[1]])
+    for two in np.flatnonzero(sides_per_alliance == 2):
+        own = np.sort(pair_s[pair_a == two])
+        first_side[two], second_side[two] = own
+        gap_sides[int(two)] = (side_names[own[0]], side_names[own[1]])
     side_value = np.full((cells.size, 2), np.nan)
     is_first = s == first_side[a]
     is_second = s == second_side[a]
@@ -320,6 +320,9 @@ def build_panel(
     both = np.isfinite(side_value).all(axis=1)
 
     noise = None
+    cell_rho: np.ndarray | None
+    cell_c: np.ndarray | None
+    cell_df: np.ndarray | None
     if settings.calibrate:
         noise = settings.noise
         if noise is None:

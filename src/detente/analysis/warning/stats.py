@@ -116,9 +116,9 @@ def rolling_mann_kendall_s(y: np.ndarray, window: int) -> tuple[np.ndarray, np.n
 
 def sen_slope(values: np.ndarray) -> float:
     """Median of the pairwise slopes (Theil-Sen), for the evidence text."""
-    values = [float(v) for v in values]
-    n = len(values)
-    slopes = sorted((values[j] - values[i]) / (j - i) for i in range(n) for j in range(i + 1, n))
+    ys = [float(v) for v in values]
+    n = len(ys)
+    slopes = sorted((ys[j] - ys[i]) / (j - i) for i in range(n) for j in range(i + 1, n))
     if not slopes:
         return 0.0
     half = len(slopes) // 2
