@@ -9,12 +9,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
-from detente.alliances.models import HistoryEntry, Interaction
-from detente.commitments import ledger
+from detente.commitments import present
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records import services
-from detente.records.api import Deleted, RecordOut, form_data, record_base, save
+from detente.records.api import Deleted, RecordOut, form_data, save
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
@@ -85,40 +84,8 @@ def _form(access: AllianceAccess, payload: CommitmentIn, instance: Any = None) -
     return CommitmentForm(data=data, instance=instance, access=access)
 
 
-def _visible_sources(access: AllianceAccess, commitments: list[Commitment]) -> tuple[set, set]:
-    """Ids of the cited sources the reader may see (two queries, whatever the count)."""
-    interactions = access.records(Interaction).filter(
-        pk__in=[c.source_interaction_id for c in commitments if c.source_interaction_id]
-    )
-    history = access.records(HistoryEntry).filter(
-        pk__in=[c.source_history_id for c in commitments if c.source_history_id]
-    )
-    return (
-        set(interactions.values_list("pk", flat=True)),
-        set(history.values_list("pk", flat=True)),
-    )
-
-
-def _out(c: Commitment, access: AllianceAccess, sources: tuple[set, set] | None = None) -> dict:
-    # Name a source only if the reader may see it.
-    interactions, history = sources or _visible_sources(access, [c])
-    return {
-        **record_base(c),
-        "owed_by_id": c.owed_by_id,
-        "kind": c.kind,
-        "title": c.title,
-        "description": c.description,
-        "due_date": c.due_date,
-        "status": c.status,
-        "late": c.late,
-        "done_on": c.done_on,
-        "evidence": c.evidence,
-        "source_clause": c.source_clause,
-        "source_interaction_id": c.source_interaction_id
-        if c.source_interaction_id in interactions
-        else None,
-        "source_history_id": c.source_history_id if c.source_history_id in history else None,
-    }
+def _out(c: Commitment, access: AllianceAccess) -> dict:
+    return present.commitment_data(present.show_sources(access, [c])[0])
 
 
 @router.get(A + "/commitments", response=list[CommitmentOut])
@@ -126,11 +93,7 @@ def list_commitments(
     request: HttpRequest, alliance_id: int, late: bool | None = None
 ) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    commitments = list(ledger.visible(access))
-    if late is not None:
-        commitments = [c for c in commitments if c.late == late]
-    sources = _visible_sources(access, commitments)
-    return [_out(c, access, sources) for c in commitments]
+    return present.ledger(access, late=late).rows
 
 
 @router.post(A + "/commitments", response={201: CommitmentOut})
@@ -143,13 +106,13 @@ def create_commitment(request: HttpRequest, alliance_id: int, payload: Commitmen
 def get_adherence(request: HttpRequest, alliance_id: int, quarters: int = 8) -> dict[str, Any]:
     """Share of the commitments due in each quarter that were done on time, per owing side."""
     access = get_alliance_access(request.user, alliance_id)
-    return ledger.adherence_chart(access, quarters=max(1, min(quarters, 40)))
+    return present.ledger(access, quarters=max(1, min(quarters, 40))).chart
 
 
 @router.get(A + "/commitments/{pk}", response=CommitmentOut)
 def get_commitment(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return _out(access.get_record(Commitment, pk), access)
+    return present.commitment(access, pk)
 
 
 @router.patch(A + "/commitments/{pk}", response=CommitmentOut)

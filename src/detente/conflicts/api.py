@@ -11,11 +11,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from detente import audit
-from detente.conflicts import briefs, exit_signals, ladder, linked, restructuring
+from detente.conflicts import ladder, linked, present
 from detente.conflicts.forms import CloseForm, ConflictForm
-from detente.conflicts.models import Comparison, Conflict, ConflictView, Notification
+from detente.conflicts.models import Conflict
 from detente.records import services
-from detente.records.api import Deleted, FormInvalid, RecordOut, form_data, record_base
+from detente.records.api import Deleted, FormInvalid, RecordOut, form_data
 from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
@@ -108,37 +108,7 @@ API_NAMES = {v: k for k, v in RENAMES.items()}
 
 
 def _out(c: Conflict, access: AllianceAccess) -> dict[str, Any]:
-    links = linked.visible_links(access, c)
-    steps = list(c.steps.all())
-    current = next((s for s in reversed(steps) if s.ended_at is None), None)
-    left = current.time_left() if current else None
-    views = access.records(ConflictView).filter(conflict=c)
-    return {
-        **record_base(c),
-        "title": c.title,
-        "source": c.source,
-        "kind": c.kind,
-        "description": c.description,
-        "status": c.status,
-        "opened_on": c.opened_on,
-        "objective_ids": [o.pk for o in links["objectives"]],
-        "kpi_ids": [k.pk for k in links["kpis"]],
-        "commitment_ids": [x.pk for x in links["commitments"]],
-        "signal_ids": [s.pk for s in links["signals"]],
-        "decision_asked": c.decision_asked,
-        "recommendation": c.recommendation,
-        "ladder": c.ladder,
-        "ladder_source": c.ladder_source,
-        "raised_at": c.raised_at,
-        "past_top_at": c.past_top_at,
-        "rung": current.number if current else None,
-        "days_left": None if left is None else round(left.total_seconds() / 86400, 2),
-        "steps": steps,
-        "views": [
-            {**record_base(v), "position": v.position, "interests": v.interests, "data": v.data}
-            for v in views
-        ],
-    }
+    return present.conflict_data(access, c)
 
 
 def _form(
@@ -173,10 +143,7 @@ def _save_conflict(
 @router.get(A + "/conflicts", response=list[ConflictOut])
 def list_conflicts(request: HttpRequest, alliance_id: int, status: str | None = None) -> list[dict]:
     access = get_alliance_access(request.user, alliance_id)
-    conflicts = access.records(Conflict).prefetch_related("steps")
-    if status:
-        conflicts = conflicts.filter(status=status)
-    return [_out(c, access) for c in conflicts]
+    return present.conflicts(access, status).rows
 
 
 @router.post(A + "/conflicts", response={201: ConflictOut})
@@ -188,7 +155,7 @@ def create_conflict(request: HttpRequest, alliance_id: int, payload: ConflictIn)
 @router.get(A + "/conflicts/{pk}", response=ConflictOut)
 def get_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
     access = get_alliance_access(request.user, alliance_id)
-    return _out(access.get_record(Conflict, pk), access)
+    return present.conflict(access, pk).data
 
 
 @router.patch(A + "/conflicts/{pk}", response=ConflictOut)
@@ -235,17 +202,13 @@ def close_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: Clo
 def get_brief(request: HttpRequest, alliance_id: int, pk: int, internal: bool = False) -> dict:
     """Joint records only, unless ``internal`` (your side's internal brief, marked as such)."""
     access = get_alliance_access(request.user, alliance_id)
-    brief = briefs.build(access, access.get_record(Conflict, pk), internal=internal)
-    return {**brief.as_json(), "markdown": briefs.markdown(brief)}
+    return present.brief(access, pk, internal=internal).data
 
 
 @router.get(A + "/restructuring", summary="Restructuring comparisons")
 def list_comparisons(request: HttpRequest, alliance_id: int) -> list[dict]:
     access = get_alliance_access(request.user, alliance_id)
-    return [
-        {**record_base(c), "title": c.title, "chosen_option": c.chosen_option}
-        for c in access.records(Comparison)
-    ]
+    return present.conflicts(access).comparison_rows
 
 
 @router.get(A + "/restructuring/{pk}", summary="A comparison's values to each side")
@@ -253,8 +216,7 @@ def get_comparison(request: HttpRequest, alliance_id: int, pk: int) -> dict:
     """Value of each option to each side (visible estimates only), the chart's points, each
     side's preferred option and what needs to be true."""
     access = get_alliance_access(request.user, alliance_id)
-    comparison = access.get_record(Comparison, pk)
-    return {"title": comparison.title, **restructuring.result(access, comparison)}
+    return present.comparison(access, pk).data
 
 
 @router.get(A + "/exit-signals", summary="The five exit signals and a recommendation")
@@ -265,15 +227,12 @@ def get_exit_signals(
     adherence_floor: float = Query(80.0, ge=0, le=100),
 ) -> dict:
     access = get_alliance_access(request.user, alliance_id)
-    assessment = exit_signals.assess(
+    return present.exit_page(
         access, max_age_days=max_age_days, adherence_floor=adherence_floor
-    )
-    return assessment.as_json()
+    ).data
 
 
 @router.get(A + "/notifications", response=list[NotificationOut], summary="Your notifications")
 def list_notifications(request: HttpRequest, alliance_id: int) -> Any:
     access = get_alliance_access(request.user, alliance_id)
-    return Notification.objects.filter(
-        recipient=request.user, conflict__in=access.records(Conflict)
-    )
+    return present.notifications(access)

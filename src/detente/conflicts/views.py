@@ -20,9 +20,8 @@ from detente.conflicts import (
     briefs,
     dialogue,
     exit_plans,
-    exit_signals,
     ladder,
-    linked,
+    present,
     restructuring,
 )
 from detente.conflicts.forms import (
@@ -43,7 +42,6 @@ from detente.conflicts.models import (
     ConflictView,
     ExitPlan,
     LadderStep,
-    Notification,
     OptionEstimate,
     SideWeights,
 )
@@ -59,40 +57,24 @@ def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: s
     )
 
 
-def _conflicts(access: AllianceAccess) -> Any:
-    return (
-        access.records(Conflict)
-        .select_related("owner_side__organisation")
-        .prefetch_related("steps")
-    )
-
-
 # Conflicts ------------------------------------------------------------------------------
 
 
 @login_required
 def conflicts_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    conflicts = list(_conflicts(access))
-    now = timezone.now()
-    for c in conflicts:
-        c.step = c.current_step
-        left = c.step.time_left(now) if c.step else None
-        c.days_left = None if left is None else left.total_seconds() / 86400
-    unread = Notification.objects.filter(
-        recipient=request.user, conflict__alliance=access.alliance, read_at__isnull=True
-    ).count()
+    page = present.conflicts(access)
     return render(
         request,
         "conflicts/home.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "active": [c for c in conflicts if c.is_active],
-            "closed": [c for c in conflicts if not c.is_active],
-            "comparisons": access.records(Comparison),
-            "plans": access.records(ExitPlan),
-            "unread": unread,
+            "active": page.active,
+            "closed": page.closed,
+            "comparisons": page.comparisons,
+            "plans": page.plans,
+            "unread": page.unread,
         },
     )
 
@@ -111,16 +93,8 @@ def conflict_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def conflict_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    conflict = access.get_record(Conflict, pk)
-    steps = list(conflict.steps.all())
-    now = timezone.now()
-    current = next((s for s in reversed(steps) if s.ended_at is None), None)
-    left = current.time_left(now) if current else None
-    views = list(
-        access.records(ConflictView)
-        .filter(conflict=conflict)
-        .select_related("owner_side__organisation")
-    )
+    page = present.conflict(access, pk)
+    conflict = page.conflict
     return render(
         request,
         "conflicts/detail.html",
@@ -128,12 +102,12 @@ def conflict_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
             "access": access,
             "alliance": access.alliance,
             "conflict": conflict,
-            "steps": steps,
-            "current": current,
-            "days_left": None if left is None else left.total_seconds() / 86400,
-            "views": views,
-            "my_view_sides": {v.owner_side_id for v in views},
-            "links": linked.visible_links(access, conflict),
+            "steps": page.steps,
+            "current": page.current,
+            "days_left": page.days_left,
+            "views": page.views,
+            "my_view_sides": {v.owner_side_id for v in page.views},
+            "links": page.links,
             "can_change": access.can_write_on(conflict.owner_side_id),
             "can_take_part": access.can_write and conflict.visibility == JOINT,
             "close_form": CloseForm(),
@@ -323,23 +297,25 @@ def _internal(request: HttpRequest) -> bool:
 @login_required
 def conflict_brief(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    conflict = access.get_record(Conflict, pk)
-    brief = briefs.build(access, conflict, internal=_internal(request))
+    page = present.brief(access, pk, internal=_internal(request))
     return render(
         request,
         "conflicts/brief.html",
-        {"access": access, "alliance": access.alliance, "conflict": conflict, "brief": brief},
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "conflict": page.conflict,
+            "brief": page.brief,
+        },
     )
 
 
 @login_required
 def conflict_brief_pdf(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    conflict = access.get_record(Conflict, pk)
-    response = HttpResponse(
-        briefs.pdf(briefs.build(access, conflict, internal=_internal(request))),
-        content_type="application/pdf",
-    )
+    page = present.brief(access, pk, internal=_internal(request))
+    conflict = page.conflict
+    response = HttpResponse(briefs.pdf(page.brief), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="brief-conflict-{conflict.pk}.pdf"'
     return response
 
@@ -347,10 +323,10 @@ def conflict_brief_pdf(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
 @login_required
 def conflict_brief_md(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    conflict = access.get_record(Conflict, pk)
+    page = present.brief(access, pk, internal=_internal(request))
+    conflict = page.conflict
     response = HttpResponse(
-        briefs.markdown(briefs.build(access, conflict, internal=_internal(request))),
-        content_type="text/markdown; charset=utf-8",
+        briefs.markdown(page.brief), content_type="text/markdown; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="brief-conflict-{conflict.pk}.md"'
     return response
@@ -362,10 +338,7 @@ def conflict_brief_md(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
 @login_required
 def notifications(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    # Only the recipient's own notices, of conflicts the recipient may still see.
-    notes = Notification.objects.filter(
-        recipient=request.user, conflict__in=access.records(Conflict)
-    ).select_related("conflict")
+    notes = present.notifications(access)
     if request.method == "POST":
         notes.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("conflict_notifications", alliance_id)
@@ -395,20 +368,18 @@ def comparison_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def comparison_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    comparison = access.get_record(Comparison, pk)
-    estimates = access.records(OptionEstimate).filter(comparison=comparison)
-    weights = access.records(SideWeights).filter(comparison=comparison)
+    page = present.comparison(access, pk)
     return render(
         request,
         "conflicts/comparison.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "comparison": comparison,
-            "result": restructuring.result(access, comparison),
-            "estimates": estimates,
-            "weights": weights,
-            "my_weights": {w.owner_side_id: w for w in weights},
+            "comparison": page.comparison,
+            "result": page.result,
+            "estimates": page.estimates,
+            "weights": page.weights,
+            "my_weights": {w.owner_side_id: w for w in page.weights},
             "factors": restructuring.FACTORS,
         },
     )
@@ -492,15 +463,16 @@ def comparison_weights(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
 @login_required
 def exit_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
+    page = present.exit_page(access)
     return render(
         request,
         "conflicts/exit.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "assessment": exit_signals.assess(access),
-            "plans": access.records(ExitPlan),
-            "terms": exit_plans.exit_terms(access),
+            "assessment": page.assessment,
+            "plans": page.plans,
+            "terms": page.terms,
         },
     )
 

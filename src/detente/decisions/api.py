@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
-from detente.decisions import analysis
+from detente.decisions import analysis, present
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value_text
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.records import services
@@ -123,7 +123,7 @@ def _decision_data(access: AllianceAccess, payload: DecisionIn) -> dict[str, Any
 @router.get(D, summary="Decisions of an alliance")
 def list_decisions(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    return [analysis.decision_json(d) for d in access.records(Decision)]
+    return present.decisions(access).rows
 
 
 @router.post(D, response={201: dict}, summary="Start a decision: options and considerations")
@@ -147,7 +147,7 @@ def get_decision(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, A
 )
 def get_conditions(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return analysis.conditions(access, access.get_record(Decision, pk))
+    return present.conditions(access, pk).data
 
 
 @router.put(D + "/{pk}/weights", summary="Enter or change a side's weights")
@@ -209,7 +209,7 @@ def list_weights(request: HttpRequest, alliance_id: int, pk: int) -> list[dict[s
 )
 def get_guardrails(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return analysis.guardrails(access, access.get_record(Decision, pk))
+    return present.guardrails(access, pk).data
 
 
 @router.post(D + "/{pk}/series", response={201: dict}, summary="Add a goal or guardrail series")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.decisions import analysis
+from detente.decisions import present
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.records import services
@@ -20,11 +20,11 @@ from detente.records.visibility import get_alliance_access
 @login_required
 def decisions_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    decisions = list(access.records(Decision).select_related("owner_side__organisation"))
+    page = present.decisions(access)
     return render(
         request,
         "decisions/home.html",
-        {"access": access, "alliance": access.alliance, "decisions": decisions},
+        {"access": access, "alliance": access.alliance, "decisions": page.decisions},
     )
 
 
@@ -52,8 +52,8 @@ def decision_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def decision_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    decision = access.get_record(Decision, pk)
-    data = analysis.conditions(access, decision)
+    page = present.conditions(access, pk)
+    decision, data = page.decision, page.data
     entered = {p["side_id"] for p in data["parties"]}
     can_add_weights = any(s.id not in entered for s in access.writable_sides)
     return render(
@@ -125,8 +125,8 @@ def weights_edit(request: HttpRequest, alliance_id: int, pk: int, weights_id: in
 @login_required
 def decision_guardrails(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    decision = access.get_record(Decision, pk)
-    data = analysis.guardrails(access, decision)
+    page = present.guardrails(access, pk)
+    decision, data = page.decision, page.data
     return render(
         request,
         "decisions/guardrails.html",

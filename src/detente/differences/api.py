@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from detente import audit
+from detente.differences import present
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
-from detente.differences.views import visible_differences
 from detente.records import services
 from detente.records.api import FormInvalid
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
@@ -65,28 +65,8 @@ class _Errors:
 RENAMES = {"side_id": "owner_side", "owner_id": "owner"}
 
 
-def _out(d: Difference) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "side_id": d.owner_side_id,
-        "visibility": d.visibility,
-        "category": d.category,
-        "title": d.title,
-        "views": d.views or {},
-        "likelihood": d.likelihood,
-        "impact": d.impact,
-        "score": d.score,
-        "management": d.management,
-        "owner_id": d.visible_owner.pk if d.visible_owner else None,
-        "review_date": d.review_date,
-        "created_at": d.created_at,
-        "updated_at": d.updated_at,
-    }
-
-
 def _one(access: AllianceAccess, pk: int) -> dict[str, Any]:
-    d = next(x for x in visible_differences(access) if x.pk == pk)
-    return _out(d)
+    return present.difference(access, pk).data
 
 
 def _form(
@@ -131,7 +111,7 @@ def _form(
 @router.get(P, response=list[DifferenceOut], summary="The differences register")
 def list_differences(request: HttpRequest, alliance_id: int, category: str | None = None) -> list:
     access = get_alliance_access(request.user, alliance_id)
-    return [_out(d) for d in visible_differences(access, category or "")]
+    return present.register(access, category or "").rows
 
 
 @router.post(P, response={201: DifferenceOut}, summary="Add a difference")
@@ -149,7 +129,7 @@ def create_difference(
 @router.get(P + "/{pk}", response=DifferenceOut)
 def get_difference(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return _one(access, access.get_record(Difference, pk).pk)
+    return present.difference(access, pk).data
 
 
 @router.patch(P + "/{pk}", response=DifferenceOut)

@@ -9,26 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.alliances.models import Stakeholder
-from detente.differences import matrix
+from detente.differences import present
 from detente.differences.forms import DifferenceFilter, DifferenceForm
 from detente.differences.models import Difference
 from detente.records import services
-from detente.records.visibility import AllianceAccess, get_alliance_access
-
-
-def visible_differences(access: AllianceAccess, category: str = "") -> list[Difference]:
-    qs = access.records(Difference).select_related("owner_side__organisation", "owner")
-    if category:
-        qs = qs.filter(category=category)
-    differences = list(qs)
-    # An owner is named only when the reader may see that stakeholder.
-    visible_owners = set(access.records(Stakeholder).values_list("id", flat=True))
-    sides = {str(s.id): str(s) for s in access.sides}
-    for d in differences:
-        d.visible_owner = d.owner if d.owner_id in visible_owners else None
-        d.side_views = [(sides[k], v) for k, v in (d.views or {}).items() if k in sides and v]
-    return differences
+from detente.records.visibility import get_alliance_access
 
 
 @login_required
@@ -36,14 +21,14 @@ def differences_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
     filter_form = DifferenceFilter(request.GET or None)
     category = filter_form.cleaned_data["category"] if filter_form.is_valid() else ""
-    differences = visible_differences(access, category)
+    page = present.register(access, category)
     context = {
         "access": access,
         "alliance": access.alliance,
-        "differences": differences,
-        "matrix": matrix.layout(differences),
+        "differences": page.differences,
+        "matrix": page.matrix,
         "filter_form": filter_form,
-        "private_count": sum(1 for d in differences if d.is_private),
+        "private_count": page.private_count,
     }
     return render(request, "differences/home.html", context)
 
@@ -67,12 +52,11 @@ def difference_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def difference_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    difference = access.get_record(Difference, pk)
-    d = next(x for x in visible_differences(access) if x.pk == difference.pk)
+    page = present.difference(access, pk)
     return render(
         request,
         "differences/detail.html",
-        {"access": access, "alliance": access.alliance, "d": d, "matrix": matrix.layout([d])},
+        {"access": access, "alliance": access.alliance, "d": page.d, "matrix": page.matrix},
     )
 
 

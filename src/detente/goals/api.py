@@ -9,9 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.goals import services
+from detente.goals import present, services
 from detente.goals.forms import RealismCheckForm, funnel_text, initial_values, phases_text
-from detente.goals.present import check_payload, check_summary
+from detente.goals.present import check_payload
 from detente.records import services as record_services
 from detente.records.api import FormInvalid
 from detente.records.visibility import get_alliance_access
@@ -93,7 +93,7 @@ def _form_data(initial: dict[str, Any], payload: CheckIn) -> dict[str, Any]:
 @router.get("/alliances/{alliance_id}/goals/checks", response=list[dict])
 def list_realism_checks(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    return [check_summary(c) for c in services.visible_checks(access)]
+    return present.goals(access).rows
 
 
 @router.post("/alliances/{alliance_id}/goals/kpis/{kpi_id}/checks", response={201: dict})
@@ -116,7 +116,7 @@ def create_realism_check(
 @router.get("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)
 def get_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return check_payload(access, services.get_check(access, pk))
+    return present.check(access, pk).data
 
 
 @router.delete("/alliances/{alliance_id}/goals/checks/{pk}", response=dict)

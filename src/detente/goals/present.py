@@ -1,4 +1,7 @@
-"""What a realism check shows: one function builds it for the page and for its JSON twin.
+"""What goal realism shows: one function per page builds it for the page and for its JSON twin.
+
+``goals`` is the alliance's checks and KPIs (the goals page and ``GET .../goals/checks``);
+``check`` is one check's page and ``GET .../goals/checks/{pk}``.
 
 ``check_payload`` returns the saved inputs, the engine's result exactly as the engine gave it
 (the numbers `detente realism FILE --json --seed N` prints), the data of every chart, and the
@@ -7,11 +10,14 @@ trend of the probability across the checks of the same KPI that the user may see
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from detente.goals.models import RealismCheck
-from detente.goals.services import visible_checks
+from detente.goals.services import get_check, visible_checks
+from detente.objectives.forms import visible_kpis
+from detente.objectives.models import KPI
 from detente.records.visibility import AllianceAccess
 
 
@@ -127,3 +133,41 @@ def check_payload(access: AllianceAccess, check: RealismCheck) -> dict[str, Any]
             "trend": trend(access, check.kpi_id),
         },
     }
+
+
+@dataclass
+class Goals:
+    checks: list[RealismCheck]  # newest first
+    kpis: list[KPI]  # each with ``latest_check``
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [check_summary(c) for c in self.checks]
+
+
+@dataclass
+class Check:
+    check: RealismCheck
+    data: dict[str, Any]  # ``check_payload``
+
+
+def goals(access: AllianceAccess) -> Goals:
+    """The checks the user may see, and the visible KPIs each with its latest check."""
+    checks = list(visible_checks(access))
+    kpis = list(
+        visible_kpis(access)
+        .select_related("objective__owner_side__organisation")
+        .order_by("objective__title", "name")
+    )
+    latest: dict[int, RealismCheck] = {}
+    for c in checks:  # newest first
+        latest.setdefault(c.kpi_id, c)
+    for kpi in kpis:
+        kpi.latest_check = latest.get(kpi.pk)
+    return Goals(checks=checks, kpis=kpis)
+
+
+def check(access: AllianceAccess, pk: Any) -> Check:
+    """A check the user may see (else 404), with everything its page shows."""
+    found = get_check(access, pk)
+    return Check(check=found, data=check_payload(access, found))

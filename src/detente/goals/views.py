@@ -11,10 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.goals import services
+from detente.goals import present, services
 from detente.goals.forms import RealismCheckForm, initial_values
-from detente.goals.present import check_payload, trend
-from detente.objectives.forms import visible_kpis
+from detente.goals.present import trend
 from detente.records import services as record_services
 from detente.records.visibility import get_alliance_access
 
@@ -22,21 +21,11 @@ from detente.records.visibility import get_alliance_access
 @login_required
 def goals_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    checks = list(services.visible_checks(access))
-    kpis = list(
-        visible_kpis(access)
-        .select_related("objective__owner_side__organisation")
-        .order_by("objective__title", "name")
-    )
-    latest = {}
-    for check in checks:  # newest first
-        latest.setdefault(check.kpi_id, check)
-    for kpi in kpis:
-        kpi.latest_check = latest.get(kpi.pk)
+    page = present.goals(access)
     return render(
         request,
         "goals/home.html",
-        {"access": access, "alliance": access.alliance, "checks": checks, "kpis": kpis},
+        {"access": access, "alliance": access.alliance, "checks": page.checks, "kpis": page.kpis},
     )
 
 
@@ -76,8 +65,8 @@ def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResp
 @login_required
 def realism_check(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    check = services.get_check(access, pk)
-    payload = check_payload(access, check)
+    page = present.check(access, pk)
+    check, payload = page.check, page.data
     result = payload["result"]
     phases = result.get("phases")
     return render(

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from detente.health import scorecard, services, warning
+from detente.health import present, services, warning
 from detente.health.forms import AlertActionForm, CycleForm, InviteForm
 from detente.health.models import Alert, Cycle
 from detente.records.api import FormInvalid
@@ -72,34 +72,8 @@ class ActionIn(Schema):
     snoozed_until: dt.date | None = None
 
 
-def _cycle_out(c: Cycle) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "period": c.period,
-        "opens_on": c.opens_on,
-        "closes_on": c.closes_on,
-        "closed_at": c.closed_at,
-        "is_open": c.is_open,
-        "notes": c.notes,
-    }
-
-
-def _alert_out(a: Alert, status: str) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "period": a.period,
-        "measure": a.measure,
-        "label": warning.label(a),
-        "rule": a.rule,
-        "severity": a.get_severity_display().lower(),
-        "sides": a.sides,
-        "visibility": a.visibility,
-        "evidence": a.evidence,
-        "next_step": a.next_step,
-        "p_value": a.p_value,
-        "values": a.values,
-        "status": status,
-    }
+_cycle_out = present.cycle_data
+_alert_out = present.alert_data
 
 
 @router.get(A + "/cycles", response=list[CycleOut], summary="Health-check cycles")
@@ -128,27 +102,7 @@ def get_cycle(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]
 def cycle_summary(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     """Each measure's per-side mean, spread and count, shown only from N answers up."""
     access = get_alliance_access(request.user, alliance_id)
-    cycle = access.get_record(Cycle, pk)
-    card = scorecard.build(access)
-    rows = []
-    for row in scorecard.table(card):
-        this = next(c for c in row["cycles"] if c["cycle_id"] == cycle.pk)
-        rows.append({k: row[k] for k in ("measure", "label", "unit", "visibility")} | this)
-    rates = [
-        {
-            "side_id": s.pk,
-            "side": str(s),
-            "invited": card.invited.get((cycle.pk, s.pk), 0),
-            "answered": card.answered.get((cycle.pk, s.pk), 0),
-        }
-        for s in card.sides
-    ]
-    return {
-        "cycle": _cycle_out(cycle),
-        "min_answers": card.plan.min_answers,
-        "measures": rows,
-        "response": rates,
-    }
+    return present.cycle(access, pk).data
 
 
 @router.post(A + "/cycles/{pk}/invitations", response={201: InvitedOut})
@@ -186,14 +140,7 @@ def remind(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, int]:
 @router.get(A + "/scorecard", summary="Scorecard: every cycle, measure and side")
 def get_scorecard(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    card = scorecard.build(access)
-    return {
-        "min_answers": card.plan.min_answers,
-        "sides": [{"id": s.pk, "name": str(s)} for s in card.sides],
-        "periods": [c.period for c in card.cycles],
-        "measures": scorecard.table(card),
-        "charts": scorecard.chart_data(card),
-    }
+    return present.health(access).data
 
 
 @router.get(A + "/alerts", response=list[AlertOut], summary="Early-warning alerts")
@@ -201,9 +148,7 @@ def list_alerts(
     request: HttpRequest, alliance_id: int, min_severity: int = 1
 ) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    alerts = list(access.records(Alert).filter(severity__gte=min_severity))
-    status = warning.triage(request.user, alerts)
-    return [_alert_out(a, status[a.pk].status) for a in alerts]
+    return present.alerts(access, min_severity).rows
 
 
 def _act(request: HttpRequest, alliance_id: int, pk: int, kind: str, payload: ActionIn) -> dict:

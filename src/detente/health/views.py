@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
-from detente.health import scorecard, services, warning
+from detente.health import present, services, warning
 from detente.health.forms import (
     AlertActionForm,
     AlertPreferenceForm,
@@ -24,7 +24,7 @@ from detente.health.forms import (
     MeasureForm,
     SurveyForm,
 )
-from detente.health.models import Alert, AlertPreference, Cycle, SurveyInvitation
+from detente.health.models import Alert, AlertPreference, Cycle
 from detente.records import services as record_services
 from detente.records.models import Alliance
 from detente.records.visibility import get_alliance_access
@@ -33,18 +33,14 @@ from detente.records.visibility import get_alliance_access
 @login_required
 def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    card = scorecard.build(access)
-    alerts = list(access.records(Alert).order_by("-severity", "-period", "measure")[:200])
-    # The last two periods: the latest health check and the behaviour since.
-    periods = sorted({a.period for a in alerts}, key=_ordinal)[-2:]
-    recent = [a for a in alerts if a.period in periods and a.severity >= Alert.Severity.WARNING]
-    recent.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.measure))
+    page = present.health(access)
+    card, recent = page.card, page.recent
     context = {
         "access": access,
         "alliance": access.alliance,
         "card": card,
-        "rows": scorecard.table(card),
-        "charts": scorecard.chart_data(card),
+        "rows": page.rows,
+        "charts": page.charts,
         "rate_cycles": [
             [
                 (s, card.answered.get((c.pk, s.pk), 0), card.invited.get((c.pk, s.pk), 0))
@@ -54,8 +50,8 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
         ],
         "recent_alerts": recent[:5],
         "more_alerts": max(len(recent) - 5, 0),
-        "triage": warning.triage(request.user, recent),
-        "labels": {a.pk: warning.label(a) for a in recent},
+        "triage": page.triage,
+        "labels": page.labels,
     }
     return render(request, "health/home.html", context)
 
@@ -114,32 +110,17 @@ def cycle_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    cycle = access.get_record(Cycle, pk)
-    card = scorecard.build(access)
-    invitations = list(access.records(SurveyInvitation).filter(cycle=cycle))
-    measures = []
-    for m in card.measures:
-        cells = [(side, card.cell(cycle, m, side)) for side in card.sides]
-        gap = card.gap(cycle, m)
-        measures.append(
-            {"measure": m, "cells": cells, "gap_note": scorecard.gap_note(gap, card.gap_sides, m)}
-        )
+    page = present.cycle(access, pk)
+    cycle = page.cycle
     context = {
         "access": access,
         "alliance": access.alliance,
         "cycle": cycle,
-        "card": card,
-        "measures": measures,
-        "rates": [
-            (
-                side,
-                card.invited.get((cycle.pk, side.pk), 0),
-                card.answered.get((cycle.pk, side.pk), 0),
-            )
-            for side in card.sides
-        ],
+        "card": page.card,
+        "measures": page.measures,
+        "rates": page.rates,
         # Names of the people asked are shown to their own side's managers only.
-        "my_invitations": [i for i in invitations if access.can_manage_on(i.owner_side_id)],
+        "my_invitations": [i for i in page.invitations if access.can_manage_on(i.owner_side_id)],
         "due": len(services.due_reminders([cycle])) if access.can_manage else 0,
     }
     return render(request, "health/cycle.html", context)
@@ -215,17 +196,16 @@ def health_survey(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def health_alerts(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    alerts = list(access.records(Alert).order_by("-period", "-severity", "measure", "id"))
-    alerts.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.measure))
+    page = present.alerts(access)
     return render(
         request,
         "health/alerts.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "alerts": alerts,
-            "triage": warning.triage(request.user, alerts),
-            "labels": {a.pk: warning.label(a) for a in alerts},
+            "alerts": page.by_period,
+            "triage": page.triage,
+            "labels": page.labels,
             "action_form": AlertActionForm(),
         },
     )

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.negotiation import proposals, services
+from detente.negotiation import present, proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
     GrantForm,
@@ -22,9 +22,9 @@ from detente.negotiation.forms import (
     TentativeForm,
     constraints_from_json,
 )
-from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
+from detente.negotiation.models import NegotiationRound
 from detente.records.api import FormInvalid
-from detente.records.visibility import AllianceAccess, get_alliance_access
+from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["negotiation"])
 
@@ -64,26 +64,7 @@ class GrantIn(Schema):
     user_id: int | None = Field(None, description="Or the id of someone in the alliance.")
 
 
-def _round_out(access: AllianceAccess, rnd: NegotiationRound) -> Json:
-    return {
-        "id": rnd.pk,
-        "side_id": rnd.owner_side_id,
-        "title": rnd.title,
-        "purpose": rnd.purpose,
-        "status": rnd.status,
-        "issues": [{"name": i.name, "options": list(i.options)} for i in rnd.issues.all()],
-        "constraints": rnd.constraints or [],
-        "agreed_package": rnd.agreed_package,
-        "agreement_version_id": rnd.agreement_version_id,
-        "acceptances": [
-            {"side_id": a.owner_side_id, "package": a.package}
-            for a in access.records(Acceptance).filter(round=rnd)
-        ],
-        "facilitator_grants": [
-            {"id": g.pk, "side_id": g.owner_side_id, "user_id": g.user_id}
-            for g in access.records(FacilitatorGrant).filter(round=rnd)
-        ],
-    }
+_round_out = present.round_data
 
 
 def _refused(exc: services.Refused) -> tuple[int, Json]:
@@ -93,7 +74,7 @@ def _refused(exc: services.Refused) -> tuple[int, Json]:
 @router.get(P, response=list[Json], summary="Negotiation rounds")
 def list_rounds(request: HttpRequest, alliance_id: int) -> list[Json]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_round_out(access, r) for r in access.records(NegotiationRound)]
+    return present.rounds(access).rows
 
 
 @router.post(P, response={201: Json, 409: Json, 422: Json}, summary="Open a round")
@@ -124,25 +105,13 @@ def create_round(request: HttpRequest, alliance_id: int, payload: RoundIn) -> tu
 @router.get(P + "/{pk}", response=Json, summary="One round: issues, acceptances, grants")
 def get_round(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     access = get_alliance_access(request.user, alliance_id)
-    return _round_out(access, access.get_record(NegotiationRound, pk))
+    return present.round(access, pk).data
 
 
 @router.get(P + "/{pk}/preferences", response=Json, summary="My side's preferences")
 def get_preferences(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    rnd = access.get_record(NegotiationRound, pk)
-    side = services.writable_side(access)
-    prefs = services.my_preferences(access, rnd, side)
-    if prefs is None:
-        return {"side_id": side.pk, "entered": False}
-    return {
-        "side_id": side.pk,
-        "entered": True,
-        "method": prefs.method,
-        "weights": prefs.weights,
-        "scores": prefs.scores,
-        "walk_away": str(prefs.walk_away),
-    }
+    return present.preferences(access, pk).data
 
 
 @router.put(
@@ -177,12 +146,7 @@ def put_preferences(
 @router.get(P + "/{pk}/proposals", response=Json, summary="Proposals with my side's utility")
 def get_proposals(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     access = get_alliance_access(request.user, alliance_id)
-    rnd = access.get_record(NegotiationRound, pk)
-    side = access.default_side
-    return {
-        "side_id": side.pk,
-        **proposals.side_view(proposals.solve_round(rnd, access.sides), side),
-    }
+    return present.round(access, pk).proposals_data
 
 
 @router.post(
@@ -281,7 +245,7 @@ def revoke_facilitator(
 def facilitator(request: HttpRequest, alliance_id: int, pk: int) -> Json:
     # Not get_alliance_access: a neutral facilitator belongs to no side (see the helper).
     granted = services.facilitator_access(request.user, alliance_id, pk)
-    return proposals.facilitator_view(proposals.solve_round(granted.round, granted.sides))
+    return present.facilitator(granted).data
 
 
 @router.post(

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.negotiation import proposals, services
+from detente.negotiation import present, proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
     GrantForm,
@@ -24,26 +24,21 @@ from detente.negotiation.forms import (
     RoundForm,
     TentativeForm,
 )
-from detente.negotiation.models import Acceptance, FacilitatorGrant, NegotiationRound
+from detente.negotiation.models import NegotiationRound
 from detente.negotiation.ranking import RankingForm
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
-def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, Any]:
+def _round_context(access: AllianceAccess, page: present.RoundPage) -> dict[str, Any]:
+    rnd, my_side, view, accepted = page.round, page.my_side, page.view, page.acceptances
     issues = list(rnd.issues.all())
-    my_side = access.default_side
-    result = proposals.solve_round(rnd, access.sides)
-    view = proposals.side_view(result, my_side)
-    accepted = list(access.records(Acceptance).filter(round=rnd).select_related("owner_side"))
     for p in view["proposals"]:
         p["json"] = json.dumps(p["package"], sort_keys=True)
         key = proposals.proposal_key(p["package"])
         p["accepted_by"] = [
             a.owner_side.name for a in accepted if proposals.proposal_key(a.package) == key
         ]
-    grants = list(
-        access.records(FacilitatorGrant).filter(round=rnd).select_related("owner_side", "user")
-    )
+    grants = page.grants
     for g in grants:
         g.can_revoke = access.can_manage_on(g.owner_side_id)
     agreement_links = {}
@@ -71,11 +66,11 @@ def _round_context(access: AllianceAccess, rnd: NegotiationRound) -> dict[str, A
 @login_required
 def negotiation_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    rounds = list(access.records(NegotiationRound).prefetch_related("issues"))
+    page = present.rounds(access)
     return render(
         request,
         "negotiation/home.html",
-        {"access": access, "alliance": access.alliance, "rounds": rounds},
+        {"access": access, "alliance": access.alliance, "rounds": page.rounds},
     )
 
 
@@ -118,17 +113,16 @@ def negotiation_round_edit(request: HttpRequest, alliance_id: int, pk: int) -> H
 @login_required
 def negotiation_round(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    rnd = access.get_record(NegotiationRound, pk)
-    return render(request, "negotiation/round.html", _round_context(access, rnd))
+    return render(
+        request, "negotiation/round.html", _round_context(access, present.round(access, pk))
+    )
 
 
 @login_required
 def negotiation_preferences(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    rnd = access.get_record(NegotiationRound, pk)
-    side = services.writable_side(access)
-    issues = list(rnd.issues.all())
-    prefs = services.my_preferences(access, rnd, side)
+    page = present.preferences(access, pk)
+    rnd, side, issues, prefs = page.round, page.side, page.issues, page.prefs
     form = PreferencesForm(
         request.POST or None, issues=issues, initial=PreferencesForm.initial_from(prefs, issues)
     )
@@ -260,8 +254,7 @@ def negotiation_facilitator(request: HttpRequest, alliance_id: int, pk: int) -> 
     rnd = facilitator.round
     form = _tentative_form(request, rnd)
     tentative = form.package() if form.is_bound and form.is_valid() else None
-    rr = proposals.solve_round(rnd, facilitator.sides, tentative)
-    data = proposals.facilitator_view(rr)
+    page = present.facilitator(facilitator, tentative)
     return render(
         request,
         "negotiation/facilitator.html",
@@ -269,8 +262,8 @@ def negotiation_facilitator(request: HttpRequest, alliance_id: int, pk: int) -> 
             "facilitator": facilitator,
             "alliance": facilitator.alliance,
             "round": rnd,
-            "data": data,
+            "data": page.data,
             "form": form,
-            "improve": proposals.facilitator_improvements(rr),
+            "improve": page.improve,
         },
     )

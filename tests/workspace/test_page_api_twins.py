@@ -1,0 +1,235 @@
+"""A page and its JSON twin are built by one ``present`` call, and show the same records.
+
+``TWINS`` lists every page that has a JSON twin: (page URL name, API path, the present
+function both call). ``LEFT`` lists the twins not converted yet, and ``NO_PAGE`` the GET
+routes that have no page of their own. A new GET route fails the completeness test until it
+is listed in one of them.
+
+For each twin the test reads the page and the JSON as a user of each side of the cast and
+checks that each was built by exactly one call of the present function, that a joint fact
+shows on both, and that the other side's private strings are in neither.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from detente.api.v1 import api
+
+A = "/api/v1/alliances/{alliance_id}"
+
+
+@dataclass(frozen=True)
+class Twin:
+    page: str  # URL name of the page
+    api: str  # path in the OpenAPI schema
+    present: str  # "module:function" both sides call
+    record: str | None = None  # key of the world's record that {pk} names
+    fact: str | None = None  # a joint string both sides show
+
+
+TWINS = [
+    Twin("commitments_home", A + "/commitments", "detente.commitments.present:ledger",
+         fact="Commitment JOINT"),
+    Twin("commitments_home", A + "/commitments/adherence", "detente.commitments.present:ledger"),
+    Twin("differences_home", A + "/differences", "detente.differences.present:register",
+         fact="Difference JOINT"),
+    Twin("difference_detail", A + "/differences/{pk}", "detente.differences.present:difference",
+         record="difference", fact="Difference JOINT"),
+    Twin("goals_home", A + "/goals/checks", "detente.goals.present:goals"),
+    Twin("realism_check", A + "/goals/checks/{pk}", "detente.goals.present:check"),
+    Twin("decisions_home", A + "/decisions", "detente.decisions.present:decisions",
+         fact="Decision JOINT"),
+    Twin("decision_detail", A + "/decisions/{pk}/conditions",
+         "detente.decisions.present:conditions", record="decision"),
+    Twin("decision_guardrails", A + "/decisions/{pk}/guardrails",
+         "detente.decisions.present:guardrails", record="decision"),
+    Twin("conflicts_home", A + "/conflicts", "detente.conflicts.present:conflicts",
+         fact="Conflict JOINT"),
+    Twin("conflicts_home", A + "/restructuring", "detente.conflicts.present:conflicts",
+         fact="Comparison JOINT"),
+    Twin("conflict_detail", A + "/conflicts/{pk}", "detente.conflicts.present:conflict",
+         record="conflict", fact="Conflict JOINT"),
+    Twin("conflict_brief", A + "/conflicts/{pk}/brief", "detente.conflicts.present:brief",
+         record="conflict", fact="Conflict JOINT"),
+    Twin("comparison_detail", A + "/restructuring/{pk}", "detente.conflicts.present:comparison",
+         record="comparison", fact="Comparison JOINT"),
+    Twin("exit_home", A + "/exit-signals", "detente.conflicts.present:exit_page"),
+    Twin("conflict_notifications", A + "/notifications",
+         "detente.conflicts.present:notifications"),
+    Twin("health_home", A + "/health/scorecard", "detente.health.present:health"),
+    Twin("cycle_detail", A + "/health/cycles/{pk}/summary", "detente.health.present:cycle",
+         record="cycle", fact="2026Q1"),
+    Twin("health_alerts", A + "/health/alerts", "detente.health.present:alerts"),
+    Twin("negotiation_home", A + "/negotiation/rounds", "detente.negotiation.present:rounds",
+         fact="Round JOINT"),
+    Twin("negotiation_round", A + "/negotiation/rounds/{pk}", "detente.negotiation.present:round",
+         record="round", fact="Round JOINT"),
+    Twin("negotiation_round", A + "/negotiation/rounds/{pk}/proposals",
+         "detente.negotiation.present:round", record="round"),
+    Twin("negotiation_preferences", A + "/negotiation/rounds/{pk}/preferences",
+         "detente.negotiation.present:preferences", record="round"),
+    Twin("negotiation_facilitator", A + "/negotiation/rounds/{pk}/facilitator",
+         "detente.negotiation.present:facilitator"),
+]  # fmt: skip
+
+# Twins still assembling their data separately (issue 11, item 4): page -> API paths.
+LEFT = {
+    "portfolio": ["/api/v1/alliances", "/api/v1/side-invitations"],
+    "alliance_overview": [
+        A,
+        A + "/sides",
+        A + "/stakeholders",
+        A + "/stakeholders/{pk}",
+        A + "/timeline",
+        A + "/timeline/{kind}/{pk}",
+    ],
+    "audit_log": [A + "/audit"],
+    "objectives_home": [A + "/objectives", A + "/objectives/{pk}", A + "/kpis", A + "/guardrails"],
+    "kpi_detail": [
+        A + "/kpis/{pk}",
+        A + "/kpis/{pk}/series",
+        A + "/kpis/{pk}/guardrails",
+        A + "/measurements",
+        A + "/measurements/{pk}",
+    ],
+    "goal_conflict": [A + "/goal-conflict"],
+    "agreement_home": [A + "/agreement/versions"],
+    "agreement_version": [A + "/agreement/versions/{pk}"],
+    "agreement_diff": [A + "/agreement/diff"],
+}
+
+# GET routes without a page of their own: one record of a list page, shown on that page.
+NO_PAGE = {
+    A + "/commitments/{pk}": "a row of the ledger page (present.commitment)",
+    A + "/decisions/{pk}": "the options and considerations shown on the decision page",
+    A + "/decisions/{pk}/weights": "the weights form of the decision page",
+    A + "/health/cycles": "the cycles of the scorecard on the health page",
+    A + "/health/cycles/{pk}": "the heading of the cycle page",
+}
+
+
+def _present(path: str) -> tuple[Any, str]:
+    module, name = path.split(":")
+    return importlib.import_module(module), name
+
+
+def test_every_get_route_is_a_listed_twin_left_or_without_a_page() -> None:
+    schema = api.get_openapi_schema()
+    gets = {path.removesuffix("/") for path, ops in schema["paths"].items() if "get" in ops} - {
+        "/api/v1/openapi.json"
+    }
+    listed = {t.api for t in TWINS} | {p for ps in LEFT.values() for p in ps} | set(NO_PAGE)
+    assert sorted(gets - listed) == [], "a new GET route: list it in TWINS, LEFT or NO_PAGE"
+    assert sorted(listed - gets) == [], "a listed route is not in the OpenAPI schema"
+
+
+def test_every_listed_page_is_in_the_url_conf_and_every_present_function_exists() -> None:
+    names = {n for n in get_resolver().reverse_dict if isinstance(n, str)}
+    assert sorted(({t.page for t in TWINS} | set(LEFT)) - names) == []
+    for twin in TWINS:
+        module, name = _present(twin.present)
+        assert callable(getattr(module, name)), twin.present
+
+
+def _tagged_world(cast: Any) -> dict[str, Any]:
+    """A joint record and a private one of each side for each twin: the private ones carry
+    the side's tag (A-PRIVATE, B-PRIVATE) in their title."""
+    from detente.commitments.models import Commitment
+    from detente.conflicts.models import Comparison, Conflict
+    from detente.decisions.models import Decision
+    from detente.differences.models import Difference
+    from detente.health.models import Cycle
+    from detente.negotiation.models import NegotiationRound
+
+    today = timezone.localdate()
+    out: dict[str, Any] = {}
+    owners = (("a", cast.side_a, cast.side_b), ("b", cast.side_b, cast.side_a))
+    for prefix, side, other in owners:
+        for visibility in ("joint", "private"):
+            tag = f"{prefix.upper()}-PRIVATE" if visibility == "private" else "JOINT"
+            if visibility == "joint" and prefix == "b":
+                continue  # one joint record of each kind is enough
+            common = {"alliance": cast.alliance, "owner_side": side, "visibility": visibility}
+            key = f"{prefix}_{visibility}"
+            Commitment.objects.create(
+                owed_by=other, title=f"Commitment {tag}", due_date=today - timedelta(days=9),
+                **common,
+            )  # fmt: skip
+            out[f"difference_{key}"] = Difference.objects.create(
+                category="decision_speed", title=f"Difference {tag}",
+                views={str(side.id): f"view {tag}"}, likelihood=3, impact=4, **common,
+            )  # fmt: skip
+            out[f"decision_{key}"] = Decision.objects.create(
+                title=f"Decision {tag}", question=f"Which {tag}?", options=["x", "y"],
+                considerations=[
+                    {"name": f"cost {tag}", "direction": "lower", "unit": "",
+                     "values": {"x": [1, 1], "y": [2, 3]}}
+                ],
+                **common,
+            )  # fmt: skip
+            out[f"conflict_{key}"] = Conflict.objects.create(
+                title=f"Conflict {tag}", description=f"about {tag}", source="internal_shift",
+                kind="evolving", **common,
+            )  # fmt: skip
+            out[f"comparison_{key}"] = Comparison.objects.create(
+                title=f"Comparison {tag}", discount_rate=10, periods=3, **common
+            )
+            out[f"round_{key}"] = NegotiationRound.objects.create(
+                title=f"Round {tag}", purpose=f"for {tag}", **common
+            )
+    out["cycle_a_joint"] = Cycle.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
+        opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),
+    )  # fmt: skip
+    return out
+
+
+WALKED = [t for t in TWINS if t.present.rsplit(":", 1)[1] not in ("check", "facilitator")]
+
+
+@pytest.fixture
+def world(cast: Any) -> dict[str, Any]:
+    return _tagged_world(cast)
+
+
+@pytest.mark.parametrize("twin", WALKED, ids=lambda t: f"{t.page}|{t.api.removeprefix(A)}")
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_page_and_its_json_come_from_one_present_call_and_keep_the_other_side_out(
+    cast: Any, world: dict[str, Any], twin: Twin, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, name = _present(twin.present)
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    a = cast.alliance.pk
+    pk = world[f"{twin.record}_a_joint"].pk if twin.record else None
+    page_args = [a] if pk is None else [a, pk]
+    api_path = twin.api.replace("{alliance_id}", str(a)).replace("{pk}", str(pk))
+
+    page = cast.client(who).get(reverse(twin.page, args=page_args))
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    answer = cast.api(who).get(api_path)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+
+    html, data = page.content.decode(), answer.content.decode()
+    if twin.fact:
+        assert twin.fact in html and twin.fact in data
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data
+    secrets = [r for k, r in cast.records.items() if k.startswith(other[0].lower() + "_private")]
+    for record in secrets:
+        assert str(record) not in html and str(record) not in data
