@@ -8,13 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente import audit
 from detente.alliances.models import HistoryEntry, Interaction
 from detente.commitments import ledger
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
-from detente.records import services
-from detente.records.api import Deleted, RecordOut, form_data, record_base, save
+from detente.records.api import Deleted, RecordOut, RecordRoutes, form_data, record_base
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
@@ -121,6 +119,9 @@ def _out(c: Commitment, access: AllianceAccess, sources: tuple[set, set] | None 
     }
 
 
+COMMITMENTS = RecordRoutes(form=_form, out=lambda access, c: _out(c, access))
+
+
 @router.get(A + "/commitments", response=list[CommitmentOut])
 def list_commitments(
     request: HttpRequest, alliance_id: int, late: bool | None = None
@@ -136,7 +137,7 @@ def list_commitments(
 @router.post(A + "/commitments", response={201: CommitmentOut})
 def create_commitment(request: HttpRequest, alliance_id: int, payload: CommitmentIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    return 201, _out(save(access, _form(access, payload)), access)
+    return COMMITMENTS.create(access, payload)
 
 
 @router.get(A + "/commitments/adherence", response=AdherenceOut, summary="Adherence per side")
@@ -157,14 +158,10 @@ def update_commitment(
     request: HttpRequest, alliance_id: int, pk: int, payload: CommitmentIn
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    commitment = access.get_record(Commitment, pk, write=True)
-    before = audit.snapshot(commitment)
-    sent = CommitmentIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
-    return _out(save(access, _form(access, sent, instance=commitment), before), access)
+    return COMMITMENTS.update(access, access.get_record(Commitment, pk, write=True), payload)
 
 
 @router.delete(A + "/commitments/{pk}", response=Deleted)
 def delete_commitment(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(Commitment, pk, write=True))
-    return {"deleted": True}
+    return COMMITMENTS.delete(access, access.get_record(Commitment, pk, write=True))
