@@ -20,12 +20,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ from detente.records import services
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 RECORD_FORM = "alliances/record_form.html"
+R = TypeVar("R", bound=models.Model)
 
 # Where a page goes after a change: a URL name (its argument: the alliance), a tuple of a
 # URL name and the arguments after the alliance, or a function of the record giving either.
@@ -161,11 +163,37 @@ class RecordPages:
             if self.after is not None:
                 self.after(request, access, record)
             return _redirect(access, then or self.then, record)
-        context = {"form": form, "alliance": access.alliance, "title": title}
         status = self.invalid_status if request.method == "POST" else 200
-        return render(
-            request, self.template, {**context, **self.context, **(extra or {})}, status=status
+        context = {**self.context, **(extra or {})}
+        return form_page(
+            request, access, form, title, template=self.template, status=status, **context
         )
+
+
+def form_page(
+    request: HttpRequest,
+    access: AllianceAccess,
+    form: Any,
+    title: str,
+    *,
+    template: str = RECORD_FORM,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    """A page with one form of an alliance (the record form template by default)."""
+    context = {"form": form, "alliance": access.alliance, "title": title, **context}
+    return render(request, template, context, status=status)
+
+
+def child_record(
+    access: AllianceAccess, model: type[R], pk: Any, parent: models.Model, *, write: bool = True
+) -> R:
+    """A record of ``parent`` (a conflict's view, a decision's weights) that the user may
+    change (with ``write``): 404 when it belongs to another parent."""
+    record = access.get_record(model, pk, write=write)
+    if getattr(record, f"{parent._meta.model_name}_id") != parent.pk:
+        raise Http404(f"No such {model._meta.verbose_name} in this {parent._meta.verbose_name}.")
+    return record
 
 
 def _redirect(access: AllianceAccess, then: Then, record: Any) -> HttpResponse:
