@@ -77,7 +77,7 @@ class RecordPages:
 
     ``form`` is bound with ``access=`` (and the view's extra form arguments); ``save`` is
     called as ``save(access, form)`` for a new record and with ``before=`` (the audit
-    snapshot) for a change, and returns the record; ``delete`` as ``delete(access, record)``.
+    snapshot) for a change, and returns the record; ``delete_with(access, record)`` deletes.
     A success ``message`` is a template formatted with the ``record``; ``after`` (request,
     access, record) adds what follows it. The page shows ``template`` with the form,
     the alliance, the title, ``context``, and on edit pages the record as ``record_name``;
@@ -107,10 +107,11 @@ class RecordPages:
     ) -> HttpResponse:
         """The page of a new record; ``form_kwargs`` go to the form (``initial``, a parent)."""
         form = self.form(request.POST or None, access=access, **form_kwargs)
-        saving = save or self.save
-        return self._form_page(
-            request, access, form, title, message, then, lambda: saving(access, form)
-        )
+
+        def save_new() -> Any:
+            return (save or self.save)(access, form)
+
+        return self._form_page(request, access, form, title, message, then, save_new)
 
     def edit(
         self,
@@ -127,10 +128,11 @@ class RecordPages:
         before = audit.snapshot(record)  # before binding: validation writes onto the record
         form = self.form(request.POST or None, instance=record, access=access, **form_kwargs)
         extra = {self.record_name: record} if self.record_name else {}
-        return self._form_page(
-            request, access, form, title, message, then,
-            lambda: self.save(access, form, before=before), extra,
-        )  # fmt: skip
+
+        def save_change() -> Any:
+            return self.save(access, form, before=before)
+
+        return self._form_page(request, access, form, title, message, then, save_change, extra)
 
     def delete(
         self,
