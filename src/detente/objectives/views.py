@@ -226,20 +226,20 @@ def _after_measurement(request: HttpRequest, signals: list[Signal], access: Alli
         messages.warning(request, signal_message(signal))
 
 
-def _save_measurement(
-    access: AllianceAccess, form: MeasurementForm, *, before: dict | None = None
-) -> Measurement:
-    measurement, signals = services.save_measurement(access, form, before=before)
-    measurement.new_signals = signals  # warned of after the success message
-    return measurement
+def _warn_of_signals(
+    request: HttpRequest, access: AllianceAccess, saved: tuple[Measurement, list[Signal]]
+) -> None:
+    """After the success message: the signals the value put on the timeline."""
+    _after_measurement(request, saved[1], access)
 
 
-def _warn_of_signals(request: HttpRequest, access: AllianceAccess, measurement: Any) -> None:
-    _after_measurement(request, measurement.new_signals, access)
-
-
+# Saving a value returns it with the signals it raised (discrepancies, guardrail breaches).
 MEASUREMENT_PAGES = RecordPages(
-    MeasurementForm, then=_kpi_page, save=_save_measurement, after=_warn_of_signals
+    MeasurementForm,
+    then=_kpi_page,
+    save=services.save_measurement,
+    record_of=lambda saved: saved[0],
+    after=_warn_of_signals,
 )
 
 

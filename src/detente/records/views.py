@@ -32,10 +32,11 @@ from django.views.decorators.http import require_POST
 
 from detente import audit
 from detente.records import services
+from detente.records.models import AllianceRecord
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 RECORD_FORM = "alliances/record_form.html"
-R = TypeVar("R", bound=models.Model)
+R = TypeVar("R", bound=AllianceRecord)
 
 # Where a page goes after a change: a URL name (its argument: the alliance), a tuple of a
 # URL name and the arguments after the alliance, or a function of the record giving either.
@@ -71,22 +72,27 @@ def alliance_page(
     return decorate
 
 
+def _itself(saved: Any) -> Any:
+    return saved
+
+
 @dataclass(frozen=True)
 class RecordPages:
     """The create, edit and delete pages of one kind of alliance record.
 
     ``form`` is bound with ``access=`` (and the view's extra form arguments); ``save`` is
     called as ``save(access, form)`` for a new record and with ``before=`` (the audit
-    snapshot) for a change, and returns the record; ``delete_with(access, record)`` deletes.
-    A success ``message`` is a template formatted with the ``record``; ``after`` (request,
-    access, record) adds what follows it. The page shows ``template`` with the form,
-    the alliance, the title, ``context``, and on edit pages the record as ``record_name``;
-    a refused POST answers ``invalid_status``.
+    snapshot) for a change, and returns the record (or something ``record_of`` takes it
+    from); ``delete_with(access, record)`` deletes. A success ``message`` is a template
+    formatted with the ``record``; ``after(request, access, saved)`` adds what follows it.
+    The page shows ``template`` with the form, the alliance, the title, ``context``, and on
+    edit pages the record as ``record_name``; a refused POST answers ``invalid_status``.
     """
 
-    form: type[ModelForm]
+    form: Callable[..., ModelForm]
     then: Then
     save: Callable[..., Any] = services.save_form
+    record_of: Callable[[Any], Any] = _itself
     delete_with: Callable[[AllianceAccess, Any], Any] = services.delete_record
     after: Callable[[HttpRequest, AllianceAccess, Any], None] | None = None
     template: str = RECORD_FORM
@@ -160,10 +166,11 @@ class RecordPages:
         extra: Mapping[str, Any] | None = None,
     ) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
-            record = save()
+            saved = save()
+            record = self.record_of(saved)
             messages.success(request, message.format(record=record))
             if self.after is not None:
-                self.after(request, access, record)
+                self.after(request, access, saved)
             return _redirect(access, then or self.then, record)
         status = self.invalid_status if request.method == "POST" else 200
         context = {**self.context, **(extra or {})}
