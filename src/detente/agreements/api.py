@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from detente.agreements import completeness, diff, document, services
 from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
+from detente.agreements.views import create_draft_from
 from detente.records.api import FormInvalid
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
@@ -205,17 +206,9 @@ def create_draft(request: HttpRequest, alliance_id: int, payload: DraftIn) -> tu
     form = NewDraftForm(data=data, access=access)
     if not form.is_valid():
         raise FormInvalid(form)
-    d = form.cleaned_data
     try:
         with transaction.atomic():
-            draft = services.create_draft(
-                access,
-                owner_side=d["owner_side"],
-                title=d["title"],
-                summary=d["summary"],
-                visibility=d["visibility"],
-                based_on=d["based_on"],
-            )
+            draft = create_draft_from(access, form)
             parts = _parts(payload)
             if parts:
                 draft = services.update_draft(access, draft, parts=parts)

@@ -22,6 +22,7 @@ from detente.agreements.forms import (
     WaiverForm,
 )
 from detente.agreements.models import AgreementVersion
+from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 Status = AgreementVersion.Status
@@ -130,9 +131,55 @@ def agreement_version(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
     return render(request, "agreements/version.html", context)
 
 
-@login_required
-def agreement_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+def create_draft_from(access: AllianceAccess, form: NewDraftForm) -> AgreementVersion:
+    """A new draft from a valid ``NewDraftForm`` (the page's and the API's)."""
+    d = form.cleaned_data
+    return services.create_draft(
+        access,
+        owner_side=d["owner_side"],
+        title=d["title"],
+        summary=d["summary"],
+        visibility=d["visibility"],
+        based_on=d["based_on"],
+    )
+
+
+def _update_draft(
+    access: AllianceAccess, form: VersionForm, *, before: dict | None = None
+) -> AgreementVersion:
+    """The draft's title, summary and visibility (``update_draft`` audits the change)."""
+    d = form.cleaned_data
+    return services.update_draft(
+        access,
+        form.instance,
+        parts={},
+        title=d["title"],
+        summary=d["summary"],
+        visibility=d["visibility"],
+    )
+
+
+def _version_page(version: AgreementVersion) -> tuple[str, int]:
+    return ("agreement_version", version.pk)
+
+
+# A new draft is made by the agreements service (with its document), and so are a change
+# to a draft's heading and its deletion; its parts have their own page (agreement_part).
+NEW_DRAFT_PAGES = RecordPages(
+    NewDraftForm, then=_version_page, save=create_draft_from, template="agreements/form.html"
+)
+DRAFT_PAGES = RecordPages(
+    VersionForm,
+    then=_version_page,
+    save=_update_draft,
+    delete_with=services.delete_draft,
+    template="agreements/form.html",
+    record_name="version",
+)
+
+
+@alliance_page(write=True)
+def agreement_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
     initial: dict[str, Any] = {}
     source = request.GET.get("from")
     if source:
@@ -142,24 +189,8 @@ def agreement_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
         latest = access.records(AgreementVersion).exclude(status=Status.WITHDRAWN).first()
         if latest:
             initial = {"based_on": latest.pk, "title": latest.title}
-    form = NewDraftForm(request.POST or None, access=access, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        draft = services.create_draft(
-            access,
-            owner_side=d["owner_side"],
-            title=d["title"],
-            summary=d["summary"],
-            visibility=d["visibility"],
-            based_on=d["based_on"],
-        )
-        messages.success(request, f"{draft.label} created. Edit it part by part.")
-        return redirect("agreement_version", alliance_id, draft.pk)
-    return render(
-        request,
-        "agreements/form.html",
-        {"form": form, "alliance": access.alliance, "title": "New draft of the agreement"},
-    )
+    title, message = "New draft of the agreement", "{record.label} created. Edit it part by part."
+    return NEW_DRAFT_PAGES.create(request, access, title, message, initial=initial)
 
 
 def _draft_for_writing(access: AllianceAccess, pk: int) -> AgreementVersion:
@@ -168,33 +199,10 @@ def _draft_for_writing(access: AllianceAccess, pk: int) -> AgreementVersion:
     return version
 
 
-@login_required
-def agreement_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def agreement_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     version = _draft_for_writing(access, pk)
-    form = VersionForm(request.POST or None, instance=version, access=access)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        services.update_draft(
-            access,
-            version,
-            parts={},
-            title=d["title"],
-            summary=d["summary"],
-            visibility=d["visibility"],
-        )
-        messages.success(request, "Draft updated.")
-        return redirect("agreement_version", alliance_id, pk)
-    return render(
-        request,
-        "agreements/form.html",
-        {
-            "form": form,
-            "alliance": access.alliance,
-            "title": f"Edit {version.label}",
-            "version": version,
-        },
-    )
+    return DRAFT_PAGES.edit(request, access, version, f"Edit {version.label}", "Draft updated.")
 
 
 @login_required
@@ -322,14 +330,10 @@ def agreement_waive(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
     return redirect("agreement_version", alliance_id, pk)
 
 
-@login_required
-@require_POST
-def agreement_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def agreement_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     version = _draft_for_writing(access, pk)
-    services.delete_draft(access, version)
-    messages.success(request, "Draft deleted.")
-    return redirect("agreement_home", alliance_id)
+    return DRAFT_PAGES.delete(request, access, version, "Draft deleted.", then="agreement_home")
 
 
 @login_required

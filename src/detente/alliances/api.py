@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 
 from detente import audit
 from detente.alliances import services, side_invitations, timeline
@@ -29,6 +28,7 @@ from detente.records.api import (
     Deleted,
     FormInvalid,
     RecordOut,
+    RecordRoutes,
     form_data,
     record_base,
     record_form_data,
@@ -36,7 +36,6 @@ from detente.records.api import (
 )
 from detente.records.forms import RecordForm
 from detente.records.models import Alliance, Side
-from detente.records.services import delete_record
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["alliances"])
@@ -327,20 +326,6 @@ def _one_entry(access: AllianceAccess, kind: str, pk: int) -> timeline.Entry:
     return timeline.Entry(kind, record)
 
 
-def _refuse_side_change(record: Any, payload: Schema) -> None:
-    """The side that keeps a record is fixed at creation; a PATCH naming another is refused."""
-    sent = payload.dict(exclude_unset=True)
-    if "side_id" in sent and sent["side_id"] != record.owner_side_id:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["body", "payload", "side_id"],
-                    "msg": "The side that keeps a record cannot change.",
-                }
-            ]
-        )
-
-
 def _kind_model(kind: str) -> Any:
     if kind not in timeline.KINDS:
         raise Http404
@@ -432,11 +417,18 @@ def list_stakeholders(request: HttpRequest, alliance_id: int) -> list[dict[str, 
     return [_stakeholder_out(s, visible) for s in stakeholders]
 
 
+STAKEHOLDERS = RecordRoutes(
+    form=lambda access, payload, instance: _record_form(StakeholderForm, access, payload, instance),
+    out=lambda access, s: _stakeholder_out(s, _visible_stakeholder_ids(access)),
+    api_names=API_NAMES,
+    side_fixed=True,
+)
+
+
 @router.post("/alliances/{alliance_id}/stakeholders", response={201: StakeholderOut})
 def create_stakeholder(request: HttpRequest, alliance_id: int, payload: StakeholderIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    stakeholder = _save(access, _record_form(StakeholderForm, access, payload))
-    return 201, _stakeholder_out(stakeholder, _visible_stakeholder_ids(access))
+    return STAKEHOLDERS.create(access, payload)
 
 
 @router.get("/alliances/{alliance_id}/stakeholders/{pk}", response=StakeholderOut)
@@ -451,20 +443,13 @@ def update_stakeholder(
     request: HttpRequest, alliance_id: int, pk: int, payload: StakeholderIn
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    stakeholder = access.get_record(Stakeholder, pk, write=True)
-    _refuse_side_change(stakeholder, payload)
-    before = audit.snapshot(stakeholder)
-    payload_without_side = StakeholderIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
-    form = _record_form(StakeholderForm, access, payload_without_side, instance=stakeholder)
-    stakeholder = _save(access, form, before)
-    return _stakeholder_out(stakeholder, _visible_stakeholder_ids(access))
+    return STAKEHOLDERS.update(access, access.get_record(Stakeholder, pk, write=True), payload)
 
 
 @router.delete("/alliances/{alliance_id}/stakeholders/{pk}", response=Deleted)
 def delete_stakeholder(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    delete_record(access, access.get_record(Stakeholder, pk, write=True))
-    return {"deleted": True}
+    return STAKEHOLDERS.delete(access, access.get_record(Stakeholder, pk, write=True))
 
 
 @router.get("/alliances/{alliance_id}/timeline", response=list[EntryOut])
@@ -477,13 +462,26 @@ def list_timeline(
     return [_entry_out(e) for e in timeline.entries(access, {"kind": kind, "since": since})]
 
 
+def _entry_routes(kind: str) -> RecordRoutes:
+    """The write routes of one kind of timeline entry, over the shared entry schema."""
+    return RecordRoutes(
+        form=lambda access, payload, instance: _record_form(
+            TIMELINE_FORMS[kind], access, _entry_payload(kind, payload), instance
+        ),
+        out=lambda access, record: _entry_out(_one_entry(access, kind, record.pk)),
+        api_names=API_NAMES,
+        side_fixed=True,
+    )
+
+
+ENTRIES = {kind: _entry_routes(kind) for kind in TIMELINE_FORMS}
+
+
 @router.post("/alliances/{alliance_id}/timeline/{kind}", response={201: EntryOut})
 def create_entry(request: HttpRequest, alliance_id: int, kind: str, payload: EntryIn) -> Any:
     _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
-    form = _record_form(TIMELINE_FORMS[kind], access, _entry_payload(kind, payload))
-    record = _save(access, form)
-    return 201, _entry_out(_one_entry(access, kind, record.pk))
+    return ENTRIES[kind].create(access, payload)
 
 
 @router.get("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=EntryOut)
@@ -498,21 +496,14 @@ def update_entry(
 ) -> dict[str, Any]:
     model = _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
-    record = access.get_record(model, pk, write=True)
-    _refuse_side_change(record, payload)
-    before = audit.snapshot(record)
-    sent = _entry_payload(kind, payload).dict(exclude_unset=True, exclude={"side_id"})
-    form = _record_form(TIMELINE_FORMS[kind], access, EntryIn(**sent), instance=record)
-    _save(access, form, before)
-    return _entry_out(_one_entry(access, kind, pk))
+    return ENTRIES[kind].update(access, access.get_record(model, pk, write=True), payload)
 
 
 @router.delete("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=Deleted)
 def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> dict[str, bool]:
     model = _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id, write=True)
-    delete_record(access, access.get_record(model, pk, write=True))
-    return {"deleted": True}
+    return ENTRIES[kind].delete(access, access.get_record(model, pk, write=True))
 
 
 @router.get("/alliances/{alliance_id}/audit", response=list[AuditOut])

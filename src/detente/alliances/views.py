@@ -27,7 +27,8 @@ from detente.alliances.forms import (
 from detente.alliances.models import SideInvitation, Stakeholder
 from detente.records import audit_reading
 from detente.records import services as record_services
-from detente.records.visibility import get_alliance_access
+from detente.records.views import RecordPages, alliance_page, form_page
+from detente.records.visibility import AllianceAccess, get_alliance_access
 from detente.spreadsheets import SafeWriter
 
 
@@ -63,15 +64,15 @@ def alliance_new(request: HttpRequest) -> HttpResponse:
     return render(request, "alliances/alliance_form.html", {"form": form, "is_new": True})
 
 
-@login_required
-def alliance_edit(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def alliance_edit(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    """The alliance itself (not a record kept by a side), on its own form and template."""
     before = audit.snapshot(access.alliance)
     form = AllianceForm(request.POST or None, instance=access.alliance)
     if request.method == "POST" and form.is_valid():
         record_services.save_form(access, form, before=before)
         messages.success(request, "Alliance updated.")
-        return redirect("alliance_overview", alliance_id)
+        return redirect("alliance_overview", access.alliance.pk)
     return render(
         request, "alliances/alliance_form.html", {"form": form, "alliance": access.alliance}
     )
@@ -164,83 +165,52 @@ def invite(request: HttpRequest, alliance_id: int) -> HttpResponse:
 # Stakeholders ---------------------------------------------------------------------------
 
 
-@login_required
-def stakeholder_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = StakeholderForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        stakeholder = record_services.save_form(access, form)
-        messages.success(request, f"{stakeholder} added.")
-        return redirect("alliance_overview", alliance_id)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": "Add a stakeholder"},
-    )
+STAKEHOLDER_PAGES = RecordPages(StakeholderForm, then="alliance_overview")
 
 
-@login_required
-def stakeholder_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def stakeholder_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    return STAKEHOLDER_PAGES.create(request, access, "Add a stakeholder", "{record} added.")
+
+
+@alliance_page(write=True)
+def stakeholder_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     stakeholder = access.get_record(Stakeholder, pk, write=True)
-    before = audit.snapshot(stakeholder)
-    form = StakeholderForm(request.POST or None, instance=stakeholder, access=access)
-    if request.method == "POST" and form.is_valid():
-        record_services.save_form(access, form, before=before)
-        messages.success(request, f"{stakeholder} updated.")
-        return redirect("alliance_overview", alliance_id)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": f"Edit {stakeholder}"},
-    )
+    title = f"Edit {stakeholder}"
+    return STAKEHOLDER_PAGES.edit(request, access, stakeholder, title, "{record} updated.")
 
 
-@login_required
-@require_POST
-def stakeholder_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def stakeholder_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     stakeholder = access.get_record(Stakeholder, pk, write=True)
-    record_services.delete_record(access, stakeholder)
-    messages.success(request, f"{stakeholder} removed.")
-    return redirect("alliance_overview", alliance_id)
+    return STAKEHOLDER_PAGES.delete(request, access, stakeholder, "{record} removed.")
 
 
 # Timeline -------------------------------------------------------------------------------
 
 
-def _timeline_kind(kind: str) -> type:
+def _timeline_kind(kind: str, **_: Any) -> type:
     if kind not in timeline.KINDS:
         raise Http404("No such kind of timeline entry.")
     return timeline.KINDS[kind]
 
 
-@login_required
-def entry_new(request: HttpRequest, alliance_id: int, kind: str) -> HttpResponse:
-    _timeline_kind(kind)
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = TIMELINE_FORMS[kind](request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        record_services.save_form(access, form)
-        messages.success(request, f"{timeline.KIND_LABELS[kind]} entry added.")
-        return redirect("alliance_overview", alliance_id)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {
-            "form": form,
-            "alliance": access.alliance,
-            "title": f"New {timeline.KIND_LABELS[kind].lower()} entry",
-        },
-    )
+ENTRY_PAGES = {
+    kind: RecordPages(form, then="alliance_overview") for kind, form in TIMELINE_FORMS.items()
+}
 
 
-@login_required
-def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
-    """Edit a timeline entry; with htmx, in place in the timeline."""
-    model = _timeline_kind(kind)
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    record = access.get_record(model, pk, write=True)
+@alliance_page(write=True, check=_timeline_kind)
+def entry_new(request: HttpRequest, access: AllianceAccess, kind: str) -> HttpResponse:
+    label = timeline.KIND_LABELS[kind]
+    title = f"New {label.lower()} entry"
+    return ENTRY_PAGES[kind].create(request, access, title, f"{label} entry added.")
+
+
+@alliance_page(write=True, check=_timeline_kind)
+def entry_edit(request: HttpRequest, access: AllianceAccess, kind: str, pk: int) -> HttpResponse:
+    """Edit a timeline entry; with htmx, in place in the timeline (so not on RecordPages)."""
+    record = access.get_record(timeline.KINDS[kind], pk, write=True)
     before = audit.snapshot(record)
     form = TIMELINE_FORMS[kind](request.POST or None, instance=record, access=access)
     if request.method == "POST" and form.is_valid():
@@ -249,12 +219,12 @@ def entry_edit(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> Ht
             entry = timeline.entry(access, kind, pk)
             return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
         messages.success(request, "Entry updated.")
-        return redirect("alliance_overview", alliance_id)
-    context = {"form": form, "alliance": access.alliance, "kind": kind, "record": record}
+        return redirect("alliance_overview", access.alliance.pk)
     if _is_htmx(request):
+        context = {"form": form, "alliance": access.alliance, "kind": kind, "record": record}
         return render(request, "alliances/_entry_form.html", context)
-    context["title"] = f"Edit {timeline.KIND_LABELS[kind].lower()} entry"
-    return render(request, "alliances/record_form.html", context)
+    title = f"Edit {timeline.KIND_LABELS[kind].lower()} entry"
+    return form_page(request, access, form, title, kind=kind, record=record)
 
 
 @login_required
@@ -265,17 +235,13 @@ def entry_detail(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> 
     return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
 
 
-@login_required
-@require_POST
-def entry_delete(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
-    model = _timeline_kind(kind)
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    record = access.get_record(model, pk, write=True)
-    record_services.delete_record(access, record)
-    if _is_htmx(request):
+@alliance_page(write=True, post=True, check=_timeline_kind)
+def entry_delete(request: HttpRequest, access: AllianceAccess, kind: str, pk: int) -> HttpResponse:
+    record = access.get_record(timeline.KINDS[kind], pk, write=True)
+    if _is_htmx(request):  # the entry is taken out of the timeline in place
+        record_services.delete_record(access, record)
         return HttpResponse("")
-    messages.success(request, "Entry deleted.")
-    return redirect("alliance_overview", alliance_id)
+    return ENTRY_PAGES[kind].delete(request, access, record, "Entry deleted.")
 
 
 @login_required

@@ -8,12 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente import audit
 from detente.commitments import present
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
-from detente.records import services
-from detente.records.api import Deleted, RecordOut, form_data, save
+from detente.records.api import Deleted, RecordOut, RecordRoutes, form_data
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
@@ -88,6 +86,9 @@ def _out(c: Commitment, access: AllianceAccess) -> dict:
     return present.commitment_data(present.show_sources(access, [c])[0])
 
 
+COMMITMENTS = RecordRoutes(form=_form, out=lambda access, c: _out(c, access))
+
+
 @router.get(A + "/commitments", response=list[CommitmentOut])
 def list_commitments(
     request: HttpRequest, alliance_id: int, late: bool | None = None
@@ -99,7 +100,7 @@ def list_commitments(
 @router.post(A + "/commitments", response={201: CommitmentOut})
 def create_commitment(request: HttpRequest, alliance_id: int, payload: CommitmentIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    return 201, _out(save(access, _form(access, payload)), access)
+    return COMMITMENTS.create(access, payload)
 
 
 @router.get(A + "/commitments/adherence", response=AdherenceOut, summary="Adherence per side")
@@ -120,14 +121,10 @@ def update_commitment(
     request: HttpRequest, alliance_id: int, pk: int, payload: CommitmentIn
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    commitment = access.get_record(Commitment, pk, write=True)
-    before = audit.snapshot(commitment)
-    sent = CommitmentIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
-    return _out(save(access, _form(access, sent, instance=commitment), before), access)
+    return COMMITMENTS.update(access, access.get_record(Commitment, pk, write=True), payload)
 
 
 @router.delete(A + "/commitments/{pk}", response=Deleted)
 def delete_commitment(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(Commitment, pk, write=True))
-    return {"deleted": True}
+    return COMMITMENTS.delete(access, access.get_record(Commitment, pk, write=True))

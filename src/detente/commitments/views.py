@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from detente import audit
 from detente.commitments import present
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
-from detente.records import services
 from detente.records.forms import field
+from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 STATUS_FILTERS = [("", "Any status"), ("late", "Late")] + list(Commitment.Status.choices)
@@ -51,43 +48,24 @@ def commitments_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def commitment_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = CommitmentForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        commitment = services.save_form(access, form)
-        messages.success(request, f"Commitment '{commitment}' recorded.")
-        return redirect("commitments_home", alliance_id)
-    return _form_page(request, access, form, "New commitment")
+COMMITMENT_PAGES = RecordPages(CommitmentForm, then="commitments_home")
 
 
-@login_required
-def commitment_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    commitment = access.get_record(Commitment, pk, write=True)
-    before = audit.snapshot(commitment)
-    form = CommitmentForm(request.POST or None, instance=commitment, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Commitment updated.")
-        return redirect("commitments_home", alliance_id)
-    return _form_page(request, access, form, f"Edit commitment '{commitment}'")
-
-
-@login_required
-@require_POST
-def commitment_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    commitment = access.get_record(Commitment, pk, write=True)
-    services.delete_record(access, commitment)
-    messages.success(request, f"Commitment '{commitment}' deleted.")
-    return redirect("commitments_home", alliance_id)
-
-
-def _form_page(request: HttpRequest, access: AllianceAccess, form, title: str) -> HttpResponse:
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": title},
+@alliance_page(write=True)
+def commitment_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    return COMMITMENT_PAGES.create(
+        request, access, "New commitment", "Commitment '{record}' recorded."
     )
+
+
+@alliance_page(write=True)
+def commitment_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
+    commitment = access.get_record(Commitment, pk, write=True)
+    title = f"Edit commitment '{commitment}'"
+    return COMMITMENT_PAGES.edit(request, access, commitment, title, "Commitment updated.")
+
+
+@alliance_page(write=True, post=True)
+def commitment_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
+    commitment = access.get_record(Commitment, pk, write=True)
+    return COMMITMENT_PAGES.delete(request, access, commitment, "Commitment '{record}' deleted.")

@@ -10,12 +10,16 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from detente import audit
 from detente.conflicts import ladder, linked, present
 from detente.conflicts.forms import CloseForm, ConflictForm
 from detente.conflicts.models import Conflict
-from detente.records import services
-from detente.records.api import Deleted, FormInvalid, RecordOut, form_data
+from detente.records.api import (
+    Deleted,
+    FormInvalid,
+    RecordOut,
+    RecordRoutes,
+    form_data,
+)
 from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
@@ -132,12 +136,7 @@ def _form(
     return ConflictForm(data=data, instance=instance, access=access)
 
 
-def _save_conflict(
-    access: AllianceAccess, form: ConflictForm, before: dict | None = None
-) -> Conflict:
-    if not form.is_valid():
-        raise FormInvalid(form, API_NAMES)
-    return services.save_form(access, form, before=before)
+CONFLICTS = RecordRoutes(form=_form, out=lambda access, c: _out(c, access), api_names=API_NAMES)
 
 
 @router.get(A + "/conflicts", response=list[ConflictOut])
@@ -149,7 +148,7 @@ def list_conflicts(request: HttpRequest, alliance_id: int, status: str | None = 
 @router.post(A + "/conflicts", response={201: ConflictOut})
 def create_conflict(request: HttpRequest, alliance_id: int, payload: ConflictIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    return 201, _out(_save_conflict(access, _form(access, payload)), access)
+    return CONFLICTS.create(access, payload)
 
 
 @router.get(A + "/conflicts/{pk}", response=ConflictOut)
@@ -161,17 +160,13 @@ def get_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
 @router.patch(A + "/conflicts/{pk}", response=ConflictOut)
 def update_conflict(request: HttpRequest, alliance_id: int, pk: int, payload: ConflictIn) -> dict:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    conflict = access.get_record(Conflict, pk, write=True)
-    before = audit.snapshot(conflict)
-    sent = ConflictIn(**payload.dict(exclude_unset=True, exclude={"side_id"}))
-    return _out(_save_conflict(access, _form(access, sent, conflict), before), access)
+    return CONFLICTS.update(access, access.get_record(Conflict, pk, write=True), payload)
 
 
 @router.delete(A + "/conflicts/{pk}", response=Deleted)
 def delete_conflict(request: HttpRequest, alliance_id: int, pk: int) -> dict:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(Conflict, pk, write=True))
-    return {"deleted": True}
+    return CONFLICTS.delete(access, access.get_record(Conflict, pk, write=True))
 
 
 @router.post(A + "/conflicts/{pk}/raise", response=ConflictOut, summary="Raise jointly")

@@ -4,8 +4,6 @@ starts with the access helper."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -46,16 +44,8 @@ from detente.conflicts.models import (
     SideWeights,
 )
 from detente.records import services
+from detente.records.views import RecordPages, alliance_page, child_record, form_page
 from detente.records.visibility import JOINT, PRIVATE, AllianceAccess, get_alliance_access
-
-
-def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: str) -> HttpResponse:
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": title},
-    )
-
 
 # Conflicts ------------------------------------------------------------------------------
 
@@ -79,15 +69,16 @@ def conflicts_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def conflict_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = ConflictForm(request.POST or None, access=access, initial={"visibility": PRIVATE})
-    if request.method == "POST" and form.is_valid():
-        conflict = services.save_form(access, form)
-        messages.success(request, f"Conflict '{conflict}' recorded.")
-        return redirect("conflict_detail", alliance_id, conflict.pk)
-    return _form_page(request, access, form, "Record a conflict")
+# Conflicts go to their page after a change, their sides' views to the conflict's page.
+CONFLICT_PAGES = RecordPages(ConflictForm, then=lambda conflict: ("conflict_detail", conflict.pk))
+VIEW_PAGES = RecordPages(ConflictViewForm, then=lambda view: ("conflict_detail", view.conflict_id))
+
+
+@alliance_page(write=True)
+def conflict_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Conflict '{record}' recorded."
+    initial = {"visibility": PRIVATE}
+    return CONFLICT_PAGES.create(request, access, "Record a conflict", message, initial=initial)
 
 
 @login_required
@@ -118,27 +109,18 @@ def conflict_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
     )
 
 
-@login_required
-def conflict_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def conflict_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     conflict = access.get_record(Conflict, pk, write=True)
-    before = audit.snapshot(conflict)
-    form = ConflictForm(request.POST or None, instance=conflict, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Conflict updated.")
-        return redirect("conflict_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit conflict '{conflict}'")
+    title = f"Edit conflict '{conflict}'"
+    return CONFLICT_PAGES.edit(request, access, conflict, title, "Conflict updated.")
 
 
-@login_required
-@require_POST
-def conflict_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def conflict_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     conflict = access.get_record(Conflict, pk, write=True)
-    services.delete_record(access, conflict)
-    messages.success(request, f"Conflict '{conflict}' deleted.")
-    return redirect("conflicts_home", alliance_id)
+    message = "Conflict '{record}' deleted."
+    return CONFLICT_PAGES.delete(request, access, conflict, message, then="conflicts_home")
 
 
 @login_required
@@ -181,7 +163,7 @@ def conflict_escalate(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         else:
             messages.success(request, f"Moved up to {step.name}; its owners were notified.")
         return redirect("conflict_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Move '{conflict}' up a rung")
+    return form_page(request, access, form, f"Move '{conflict}' up a rung")
 
 
 @login_required
@@ -218,35 +200,22 @@ def step_record(request: HttpRequest, alliance_id: int, pk: int, step_id: int) -
             audit.log(request.user, "update", step, before=before, after=audit.snapshot(step))
         messages.success(request, f"Record of {step.name} saved.")
         return redirect("conflict_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Record of rung {step.number}, {step.name}")
+    return form_page(request, access, form, f"Record of rung {step.number}, {step.name}")
 
 
-@login_required
-def view_new(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def view_new(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     conflict = access.get_record(Conflict, pk)
-    form = ConflictViewForm(request.POST or None, access=access, conflict=conflict)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form)
-        messages.success(request, "Your side's view is recorded.")
-        return redirect("conflict_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Your side's view of '{conflict}'")
+    title, message = f"Your side's view of '{conflict}'", "Your side's view is recorded."
+    return VIEW_PAGES.create(request, access, title, message, conflict=conflict)
 
 
-@login_required
-def view_edit(request: HttpRequest, alliance_id: int, pk: int, view_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def view_edit(request: HttpRequest, access: AllianceAccess, pk: int, view_id: int) -> HttpResponse:
     conflict = access.get_record(Conflict, pk)
-    view = access.get_record(ConflictView, view_id, write=True)
-    if view.conflict_id != conflict.pk:
-        raise Http404("No such view.")
-    before = audit.snapshot(view)
-    form = ConflictViewForm(request.POST or None, instance=view, access=access, conflict=conflict)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "View updated.")
-        return redirect("conflict_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Your side's view of '{conflict}'")
+    view = child_record(access, ConflictView, view_id, conflict)
+    title = f"Your side's view of '{conflict}'"
+    return VIEW_PAGES.edit(request, access, view, title, "View updated.", conflict=conflict)
 
 
 # Dialogue kit and brief -----------------------------------------------------------------
@@ -352,17 +321,20 @@ def notifications(request: HttpRequest, alliance_id: int) -> HttpResponse:
 # Restructuring --------------------------------------------------------------------------
 
 
-@login_required
-def comparison_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = ComparisonForm(
-        request.POST or None, access=access, initial={"discount_rate": 10, "periods": 4}
+COMPARISON_PAGES = RecordPages(ComparisonForm, then=lambda c: ("comparison_detail", c.pk))
+ESTIMATE_PAGES = RecordPages(
+    EstimateForm, then=lambda estimate: ("comparison_detail", estimate.comparison_id)
+)
+
+
+@alliance_page(write=True)
+def comparison_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    title, message = (
+        "Compare restructuring options",
+        "Comparison started. Each side now adds its estimates.",
     )
-    if request.method == "POST" and form.is_valid():
-        comparison = services.save_form(access, form)
-        messages.success(request, "Comparison started. Each side now adds its estimates.")
-        return redirect("comparison_detail", alliance_id, comparison.pk)
-    return _form_page(request, access, form, "Compare restructuring options")
+    initial = {"discount_rate": 10, "periods": 4}
+    return COMPARISON_PAGES.create(request, access, title, message, initial=initial)
 
 
 @login_required
@@ -385,50 +357,33 @@ def comparison_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
     )
 
 
-@login_required
-def comparison_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def comparison_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     comparison = access.get_record(Comparison, pk, write=True)
-    before = audit.snapshot(comparison)
-    form = ComparisonForm(request.POST or None, instance=comparison, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Comparison updated.")
-        return redirect("comparison_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit '{comparison}'")
+    title = f"Edit '{comparison}'"
+    return COMPARISON_PAGES.edit(request, access, comparison, title, "Comparison updated.")
 
 
-@login_required
-def estimate_new(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def estimate_new(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     comparison = access.get_record(Comparison, pk)
+    title = f"Your side's estimate for '{comparison}'"
     initial = {"visibility": comparison.visibility, "option": request.GET.get("option", "")}
-    form = EstimateForm(request.POST or None, access=access, comparison=comparison, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form)
-        messages.success(request, "Estimate added.")
-        return redirect("comparison_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Your side's estimate for '{comparison}'")
-
-
-@login_required
-def estimate_edit(
-    request: HttpRequest, alliance_id: int, pk: int, estimate_id: int
-) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    comparison = access.get_record(Comparison, pk)
-    estimate = access.get_record(OptionEstimate, estimate_id, write=True)
-    if estimate.comparison_id != comparison.pk:
-        raise Http404("No such estimate.")
-    before = audit.snapshot(estimate)
-    form = EstimateForm(
-        request.POST or None, instance=estimate, access=access, comparison=comparison
+    return ESTIMATE_PAGES.create(
+        request, access, title, "Estimate added.", comparison=comparison, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Estimate updated.")
-        return redirect("comparison_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit estimate: {estimate}")
+
+
+@alliance_page(write=True)
+def estimate_edit(
+    request: HttpRequest, access: AllianceAccess, pk: int, estimate_id: int
+) -> HttpResponse:
+    comparison = access.get_record(Comparison, pk)
+    estimate = child_record(access, OptionEstimate, estimate_id, comparison)
+    title = f"Edit estimate: {estimate}"
+    return ESTIMATE_PAGES.edit(
+        request, access, estimate, title, "Estimate updated.", comparison=comparison
+    )
 
 
 @login_required
@@ -454,7 +409,7 @@ def comparison_weights(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
         services.save_form(access, form, before=before)
         messages.success(request, "Your side's weights are saved.")
         return redirect("comparison_detail", alliance_id, pk)
-    return _form_page(request, access, form, "How your side weighs the intangibles")
+    return form_page(request, access, form, "How your side weighs the intangibles")
 
 
 # Exit -----------------------------------------------------------------------------------
@@ -477,20 +432,24 @@ def exit_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def exit_plan_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+EXIT_PLAN_PAGES = RecordPages(ExitPlanForm, then=lambda plan: ("exit_plan_detail", plan.pk))
+
+
+@alliance_page(write=True)
+def exit_plan_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
     draft = exit_plans.draft_values(access, timezone.localdate())
-    form = ExitPlanForm(
-        request.POST or None, access=access, initial={**draft, "visibility": PRIVATE}
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save_with_terms(access: AllianceAccess, form: ExitPlanForm) -> ExitPlan:
+        """The plan keeps the communications and the terms it was drafted from."""
         form.instance.communications = draft["communications"]
         form.instance.terms_source = draft["terms_source"]
-        plan = services.save_form(access, form)
-        messages.success(request, "Exit plan drafted from the exit terms.")
-        return redirect("exit_plan_detail", alliance_id, plan.pk)
-    return _form_page(request, access, form, "Draft an exit plan")
+        return services.save_form(access, form)
+
+    title, message = "Draft an exit plan", "Exit plan drafted from the exit terms."
+    initial = {**draft, "visibility": PRIVATE}
+    return EXIT_PLAN_PAGES.create(
+        request, access, title, message, initial=initial, save=save_with_terms
+    )
 
 
 @login_required
@@ -510,17 +469,10 @@ def exit_plan_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpRes
     )
 
 
-@login_required
-def exit_plan_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def exit_plan_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     plan = access.get_record(ExitPlan, pk, write=True)
-    before = audit.snapshot(plan)
-    form = ExitPlanForm(request.POST or None, instance=plan, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Exit plan updated.")
-        return redirect("exit_plan_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit '{plan}'")
+    return EXIT_PLAN_PAGES.edit(request, access, plan, f"Edit '{plan}'", "Exit plan updated.")
 
 
 @login_required

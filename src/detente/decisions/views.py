@@ -3,18 +3,16 @@ from ``detente.decisions.analysis``, the same functions the API returns."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from detente import audit
 from detente.decisions import present
 from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
-from detente.records import services
-from detente.records.visibility import get_alliance_access
+from detente.records.views import RecordPages, Then, alliance_page, child_record
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 @login_required
@@ -28,25 +26,21 @@ def decisions_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, access, form, title: str, back: str) -> HttpResponse:
-    return render(
-        request,
-        "decisions/form.html",
-        {"form": form, "alliance": access.alliance, "title": title, "back": back},
-    )
+def _pages(form: type[ModelForm], then: Then) -> RecordPages:
+    """The pages of a decision or of one of its parts, on the decisions' form template."""
+    context = {"back": "decisions_home"}
+    return RecordPages(form, then=then, template="decisions/form.html", context=context)
 
 
-@login_required
-def decision_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = DecisionForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        decision = services.save_form(access, form)
-        messages.success(
-            request, f"Decision '{decision}' created. Each side adds its weights next."
-        )
-        return redirect("decision_detail", alliance_id, decision.pk)
-    return _form_page(request, access, form, "New decision", "decisions_home")
+DECISION_PAGES = _pages(DecisionForm, then=lambda decision: ("decision_detail", decision.pk))
+WEIGHTS_PAGES = _pages(WeightsForm, then=lambda weights: ("decision_detail", weights.decision_id))
+SERIES_PAGES = _pages(SeriesForm, then=lambda series: ("decision_guardrails", series.decision_id))
+
+
+@alliance_page(write=True)
+def decision_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Decision '{record}' created. Each side adds its weights next."
+    return DECISION_PAGES.create(request, access, "New decision", message)
 
 
 @login_required
@@ -71,55 +65,36 @@ def decision_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
     )
 
 
-@login_required
-def decision_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def decision_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     decision = access.get_record(Decision, pk, write=True)
-    before = audit.snapshot(decision)
-    form = DecisionForm(request.POST or None, instance=decision, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Decision updated.")
-        return redirect("decision_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit {decision}", "decisions_home")
+    return DECISION_PAGES.edit(request, access, decision, f"Edit {decision}", "Decision updated.")
 
 
-@login_required
-@require_POST
-def decision_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def decision_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     decision = access.get_record(Decision, pk, write=True)
-    services.delete_record(access, decision)
-    messages.success(request, f"Decision '{decision}' deleted.")
-    return redirect("decisions_home", alliance_id)
+    message = "Decision '{record}' deleted."
+    return DECISION_PAGES.delete(request, access, decision, message, then="decisions_home")
 
 
-@login_required
-def weights_new(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def weights_new(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     decision = access.get_record(Decision, pk)
-    form = WeightsForm(request.POST or None, access=access, decision=decision)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form)
-        messages.success(request, "Weights saved.")
-        return redirect("decision_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Weights on {decision}", "decisions_home")
+    title = f"Weights on {decision}"
+    return WEIGHTS_PAGES.create(request, access, title, "Weights saved.", decision=decision)
 
 
-@login_required
-def weights_edit(request: HttpRequest, alliance_id: int, pk: int, weights_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def weights_edit(
+    request: HttpRequest, access: AllianceAccess, pk: int, weights_id: int
+) -> HttpResponse:
     decision = access.get_record(Decision, pk)
-    record = access.get_record(PartyWeights, weights_id, write=True)
-    if record.decision_id != decision.pk:
-        raise Http404("No such weights in this decision.")
-    before = audit.snapshot(record)
-    form = WeightsForm(request.POST or None, instance=record, access=access, decision=decision)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, "Weights updated.")
-        return redirect("decision_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Weights of {record.owner_side}", "decisions_home")
+    weights = child_record(access, PartyWeights, weights_id, decision)
+    title = f"Weights of {weights.owner_side}"
+    return WEIGHTS_PAGES.edit(
+        request, access, weights, title, "Weights updated.", decision=decision
+    )
 
 
 @login_required
@@ -134,28 +109,16 @@ def decision_guardrails(request: HttpRequest, alliance_id: int, pk: int) -> Http
     )
 
 
-@login_required
-def series_new(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def series_new(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     decision = access.get_record(Decision, pk)
-    form = SeriesForm(request.POST or None, access=access, decision=decision)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form)
-        messages.success(request, "Series added.")
-        return redirect("decision_guardrails", alliance_id, pk)
-    return _form_page(
-        request, access, form, f"New goal or guardrail for {decision}", "decisions_home"
-    )
+    title = f"New goal or guardrail for {decision}"
+    return SERIES_PAGES.create(request, access, title, "Series added.", decision=decision)
 
 
-@login_required
-@require_POST
-def series_delete(request: HttpRequest, alliance_id: int, pk: int, series_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    decision = access.get_record(Decision, pk)
-    series = access.get_record(GoalSeries, series_id, write=True)
-    if series.decision_id != decision.pk:
-        raise Http404("No such series in this decision.")
-    services.delete_record(access, series)
-    messages.success(request, f"'{series}' removed.")
-    return redirect("decision_guardrails", alliance_id, pk)
+@alliance_page(write=True, post=True)
+def series_delete(
+    request: HttpRequest, access: AllianceAccess, pk: int, series_id: int
+) -> HttpResponse:
+    series = child_record(access, GoalSeries, series_id, access.get_record(Decision, pk))
+    return SERIES_PAGES.delete(request, access, series, "'{record}' removed.")

@@ -8,12 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente import audit
 from detente.differences import present
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
-from detente.records import services
-from detente.records.api import FormInvalid
+from detente.records.api import FormInvalid, RecordRoutes
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
@@ -108,6 +106,10 @@ def _form(
     return DifferenceForm(data=data, instance=instance, access=access)
 
 
+# Errors name the form's fields, as they always have here.
+DIFFERENCES = RecordRoutes(form=_form, out=lambda access, d: _one(access, d.pk), api_names={})
+
+
 @router.get(P, response=list[DifferenceOut], summary="The differences register")
 def list_differences(request: HttpRequest, alliance_id: int, category: str | None = None) -> list:
     access = get_alliance_access(request.user, alliance_id)
@@ -119,11 +121,7 @@ def create_difference(
     request: HttpRequest, alliance_id: int, payload: DifferenceIn
 ) -> tuple[int, dict]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    form = _form(access, payload, None)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    difference = services.save_form(access, form)
-    return 201, _one(access, difference.pk)
+    return DIFFERENCES.create(access, payload)
 
 
 @router.get(P + "/{pk}", response=DifferenceOut)
@@ -137,17 +135,10 @@ def update_difference(
     request: HttpRequest, alliance_id: int, pk: int, payload: DifferenceIn
 ) -> dict:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    difference = access.get_record(Difference, pk, write=True)
-    before = audit.snapshot(difference)
-    form = _form(access, payload, difference)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    services.save_form(access, form, before=before)
-    return _one(access, pk)
+    return DIFFERENCES.update(access, access.get_record(Difference, pk, write=True), payload)
 
 
 @router.delete(P + "/{pk}", response=Deleted)
 def delete_difference(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_record(access, access.get_record(Difference, pk, write=True))
-    return {"deleted": True}
+    return DIFFERENCES.delete(access, access.get_record(Difference, pk, write=True))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from detente import audit
 from detente.differences import present
 from detente.differences.forms import DifferenceFilter, DifferenceForm
 from detente.differences.models import Difference
-from detente.records import services
-from detente.records.visibility import get_alliance_access
+from detente.records.views import RecordPages, alliance_page
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 @login_required
@@ -33,20 +30,20 @@ def differences_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     return render(request, "differences/home.html", context)
 
 
-@login_required
-def difference_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = DifferenceForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        difference = services.save_form(access, form)
-        messages.success(request, f"'{difference}' added to the register.")
-        return redirect("differences_home", alliance_id)
-    return render(
-        request,
-        "differences/form.html",
-        {"form": form, "alliance": access.alliance, "title": "Add a difference"},
-        status=422 if request.method == "POST" else 200,
-    )
+# A refused form answers 422, as the register's form always has.
+DIFFERENCE_PAGES = RecordPages(
+    DifferenceForm,
+    then="differences_home",
+    template="differences/form.html",
+    record_name="difference",
+    invalid_status=422,
+)
+
+
+@alliance_page(write=True)
+def difference_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "'{record}' added to the register."
+    return DIFFERENCE_PAGES.create(request, access, "Add a difference", message)
 
 
 @login_required
@@ -60,34 +57,15 @@ def difference_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
     )
 
 
-@login_required
-def difference_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def difference_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     difference = access.get_record(Difference, pk, write=True)
-    before = audit.snapshot(difference)
-    form = DifferenceForm(request.POST or None, instance=difference, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_form(access, form, before=before)
-        messages.success(request, f"'{difference}' updated.")
-        return redirect("differences_home", alliance_id)
-    return render(
-        request,
-        "differences/form.html",
-        {
-            "form": form,
-            "alliance": access.alliance,
-            "title": f"Edit '{difference}'",
-            "difference": difference,
-        },
-        status=422 if request.method == "POST" else 200,
-    )
+    title = f"Edit '{difference}'"
+    return DIFFERENCE_PAGES.edit(request, access, difference, title, "'{record}' updated.")
 
 
-@login_required
-@require_POST
-def difference_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def difference_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     difference = access.get_record(Difference, pk, write=True)
-    services.delete_record(access, difference)
-    messages.success(request, f"'{difference}' removed from the register.")
-    return redirect("differences_home", alliance_id)
+    message = "'{record}' removed from the register."
+    return DIFFERENCE_PAGES.delete(request, access, difference, message)

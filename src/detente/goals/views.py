@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from detente.goals import present, services
 from detente.goals.forms import RealismCheckForm, initial_values
 from detente.goals.present import trend
-from detente.records import services as record_services
-from detente.records.visibility import get_alliance_access
+from detente.records.views import RecordPages, alliance_page
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 @login_required
@@ -93,12 +92,11 @@ def realism_check(request: HttpRequest, alliance_id: int, pk: int) -> HttpRespon
     )
 
 
-@login_required
-@require_POST
-def realism_check_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+# Checks are made on their KPI's page (realism_kpi, by services.create_check) and deleted here.
+CHECK_PAGES = RecordPages(RealismCheckForm, then=lambda check: ("realism_kpi", check.kpi_id))
+
+
+@alliance_page(write=True, post=True)
+def realism_check_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     check = services.get_check(access, pk, write=True)
-    kpi_id = check.kpi_id
-    record_services.delete_record(access, check)
-    messages.success(request, "Realism check deleted.")
-    return redirect("realism_kpi", alliance_id, kpi_id)
+    return CHECK_PAGES.delete(request, access, check, "Realism check deleted.")

@@ -15,8 +15,8 @@ from ninja import Router, Schema
 from detente.health import present, services, warning
 from detente.health.forms import AlertActionForm, CycleForm, InviteForm
 from detente.health.models import Alert, Cycle
-from detente.records.api import FormInvalid
-from detente.records.visibility import get_alliance_access
+from detente.records.api import FormInvalid, RecordRoutes
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["health"])
 
@@ -82,14 +82,24 @@ def list_cycles(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     return [_cycle_out(c) for c in access.records(Cycle).order_by("opens_on", "id")]
 
 
+def _cycle_form(access: AllianceAccess, payload: CycleIn, instance: None) -> CycleForm:
+    """A new cycle's form (cycles are started, not edited)."""
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    return CycleForm(data=data, access=access, plan=services.plan_for(access.alliance))
+
+
+CYCLES = RecordRoutes(
+    form=_cycle_form,
+    out=lambda access, cycle: _cycle_out(cycle),
+    save=services.create_cycle,
+    api_names={},
+)
+
+
 @router.post(A + "/cycles", response={201: CycleOut}, summary="Start a health check")
 def create_cycle(request: HttpRequest, alliance_id: int, payload: CycleIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, manage=True)
-    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
-    form = CycleForm(data=data, access=access, plan=services.plan_for(access.alliance))
-    if not form.is_valid():
-        raise FormInvalid(form)
-    return 201, _cycle_out(services.create_cycle(access, form))
+    return CYCLES.create(access, payload)
 
 
 @router.get(A + "/cycles/{pk}", response=CycleOut)

@@ -25,9 +25,9 @@ from detente.health.forms import (
     SurveyForm,
 )
 from detente.health.models import Alert, AlertPreference, Cycle
-from detente.records import services as record_services
 from detente.records.models import Alliance
-from detente.records.visibility import get_alliance_access
+from detente.records.views import RecordPages, alliance_page
+from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
 @login_required
@@ -76,35 +76,27 @@ def health_settings(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def measure_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = MeasureForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        measure = record_services.save_form(access, form)
-        messages.success(request, f"'{measure}' is now asked in every health check.")
-        return redirect("health_home", alliance_id)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": "Add a dimension"},
-    )
+MEASURE_PAGES = RecordPages(MeasureForm, then="health_home")
+# A health check is started by a manager, through the service that opens its cycle.
+CYCLE_PAGES = RecordPages(
+    CycleForm,
+    then=lambda cycle: ("cycle_detail", cycle.pk),
+    save=services.create_cycle,
+    template="alliances/simple_form.html",
+)
 
 
-@login_required
-def cycle_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, manage=True)
+@alliance_page(write=True)
+def measure_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "'{record}' is now asked in every health check."
+    return MEASURE_PAGES.create(request, access, "Add a dimension", message)
+
+
+@alliance_page(manage=True)
+def cycle_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Health check {record.period} created. Invite people next."
     plan = services.plan_for(access.alliance)
-    form = CycleForm(request.POST or None, access=access, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        cycle = services.create_cycle(access, form)
-        messages.success(request, f"Health check {cycle.period} created. Invite people next.")
-        return redirect("cycle_detail", alliance_id, cycle.pk)
-    return render(
-        request,
-        "alliances/simple_form.html",
-        {"form": form, "alliance": access.alliance, "title": "New health check"},
-    )
+    return CYCLE_PAGES.create(request, access, "New health check", message, plan=plan)
 
 
 @login_required

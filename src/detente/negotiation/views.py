@@ -26,6 +26,7 @@ from detente.negotiation.forms import (
 )
 from detente.negotiation.models import NegotiationRound
 from detente.negotiation.ranking import RankingForm
+from detente.records.views import RecordPages, alliance_page, form_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 
@@ -74,24 +75,21 @@ def negotiation_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def negotiation_round_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = RoundForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        rnd = services.save_round(access, form)
-        messages.success(request, "Round opened. Each side now enters its preferences.")
-        return redirect("negotiation_round", alliance_id, rnd.pk)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": "New negotiation round"},
-    )
+ROUND_PAGES = RecordPages(
+    RoundForm, then=lambda rnd: ("negotiation_round", rnd.pk), save=services.save_round
+)
 
 
-@login_required
-def negotiation_round_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def negotiation_round_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Round opened. Each side now enters its preferences."
+    return ROUND_PAGES.create(request, access, "New negotiation round", message)
+
+
+@alliance_page(write=True)
+def negotiation_round_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
+    """A change the service refuses (the round is closed) goes back to the round with the
+    reason, so this page is not on RecordPages."""
     rnd = access.get_record(NegotiationRound, pk, write=True)
     before = audit.snapshot(rnd)
     form = RoundForm(request.POST or None, instance=rnd, access=access)
@@ -102,12 +100,8 @@ def negotiation_round_edit(request: HttpRequest, alliance_id: int, pk: int) -> H
             messages.error(request, str(exc))
         else:
             messages.success(request, "Round updated. Check your preferences cover every option.")
-        return redirect("negotiation_round", alliance_id, pk)
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": f"Edit {rnd}"},
-    )
+        return redirect("negotiation_round", access.alliance.pk, pk)
+    return form_page(request, access, form, f"Edit {rnd}")
 
 
 @login_required

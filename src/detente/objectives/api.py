@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from detente import audit
 from detente.alliances.models import Signal
 from detente.objectives import importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
@@ -26,15 +25,13 @@ from detente.objectives.guardrails import (
 )
 from detente.objectives.models import KPI, Measurement, Objective
 from detente.objectives.views import get_guardrail, get_kpi
-from detente.records import services as record_services
 from detente.records.api import (
     Deleted,
-    FormInvalid,
     RecordOut,
+    RecordRoutes,
     form_data,
     record_base,
     record_form,
-    save,
 )
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
@@ -170,12 +167,6 @@ class ImportErrors(Schema):
 RENAMES = {"objective_id": "objective", "kpi_id": "kpi"}
 
 
-def _renamed(payload: Schema, schema: type[Schema], exclude: set[str] | None = None) -> Schema:
-    """The payload with API names mapped onto form field names the shared helper understands."""
-    sent = payload.dict(exclude_unset=True, exclude=exclude or set())
-    return schema(**sent)
-
-
 def _data(form_class: Any, instance: Any, payload: Schema) -> dict[str, Any]:
     data = form_data(form_class, instance, payload)
     for api_name, form_name in RENAMES.items():
@@ -247,13 +238,23 @@ def list_objectives(request: HttpRequest, alliance_id: int) -> list[dict[str, An
     return [_objective_out(o) for o in access.records(Objective).prefetch_related("kpis")]
 
 
+def _objective_form(access: AllianceAccess, payload: ObjectiveIn, instance: Any) -> ObjectiveForm:
+    if instance is None and payload.scope is None:
+        payload.scope = Objective.Scope.SHARED
+    return record_form(ObjectiveForm, access, payload, instance)
+
+
+OBJECTIVES = RecordRoutes(
+    form=_objective_form,
+    out=lambda access, objective: _objective_out(objective),
+    delete_with=services.delete_objective,
+)
+
+
 @router.post(A + "/objectives", response={201: ObjectiveOut})
 def create_objective(request: HttpRequest, alliance_id: int, payload: ObjectiveIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    if payload.scope is None:
-        payload.scope = Objective.Scope.SHARED
-    objective = save(access, record_form(ObjectiveForm, access, payload))
-    return 201, _objective_out(objective)
+    return OBJECTIVES.create(access, payload)
 
 
 @router.get(A + "/objectives/{pk}", response=ObjectiveOut)
@@ -265,18 +266,13 @@ def get_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, 
 @router.patch(A + "/objectives/{pk}", response=ObjectiveOut)
 def update_objective(request: HttpRequest, alliance_id: int, pk: int, payload: ObjectiveIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    objective = access.get_record(Objective, pk, write=True)
-    before = audit.snapshot(objective)
-    sent = _renamed(payload, ObjectiveIn, exclude={"side_id"})
-    objective = save(access, record_form(ObjectiveForm, access, sent, instance=objective), before)
-    return _objective_out(objective)
+    return OBJECTIVES.update(access, access.get_record(Objective, pk, write=True), payload)
 
 
 @router.delete(A + "/objectives/{pk}", response=Deleted)
 def delete_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_objective(access, access.get_record(Objective, pk, write=True))
-    return {"deleted": True}
+    return OBJECTIVES.delete(access, access.get_record(Objective, pk, write=True))
 
 
 # KPIs -----------------------------------------------------------------------------------
@@ -290,16 +286,27 @@ def list_kpis(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     return [_kpi_out(k) for k in visible_kpis(access)]
 
 
+def _kpi_form(access: AllianceAccess, payload: KPIIn, instance: KPI | None) -> KPIForm:
+    data = _data(KPIForm, instance, payload)
+    if instance is None:
+        for name in ("direction", "frequency", "tolerance", "tolerance_kind"):
+            data.setdefault(name, KPI._meta.get_field(name).default)
+    return KPIForm(data=data, instance=instance, access=access)
+
+
+KPIS = RecordRoutes(
+    form=_kpi_form,
+    out=lambda access, kpi: _kpi_out(kpi),
+    save=services.save_kpi,
+    delete_with=services.delete_kpi,
+    api_names={},
+)
+
+
 @router.post(A + "/kpis", response={201: KPIOut})
 def create_kpi(request: HttpRequest, alliance_id: int, payload: KPIIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    data = _data(KPIForm, None, payload)
-    for name in ("direction", "frequency", "tolerance", "tolerance_kind"):
-        data.setdefault(name, KPI._meta.get_field(name).default)
-    form = KPIForm(data=data, access=access)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    return 201, _kpi_out(services.save_kpi(access, form))
+    return KPIS.create(access, payload)
 
 
 @router.get(A + "/kpis/{pk}", response=KPIOut)
@@ -318,19 +325,13 @@ def kpi_series_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[st
 @router.patch(A + "/kpis/{pk}", response=KPIOut)
 def update_kpi(request: HttpRequest, alliance_id: int, pk: int, payload: KPIIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    kpi = get_kpi(access, pk, write=True)
-    before = audit.snapshot(kpi)
-    form = KPIForm(data=_data(KPIForm, kpi, payload), instance=kpi, access=access)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    return _kpi_out(services.save_kpi(access, form, before=before))
+    return KPIS.update(access, get_kpi(access, pk, write=True), payload)
 
 
 @router.delete(A + "/kpis/{pk}", response=Deleted)
 def delete_kpi(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    services.delete_kpi(access, get_kpi(access, pk, write=True))
-    return {"deleted": True}
+    return KPIS.delete(access, get_kpi(access, pk, write=True))
 
 
 # Measurements ---------------------------------------------------------------------------
@@ -349,14 +350,23 @@ def list_measurements(
     return [_measurement_out(m) for m in qs]
 
 
+def _measurement_saved(access: AllianceAccess, saved: tuple[Measurement, list[Signal]]) -> dict:
+    measurement, signals = saved
+    return _measurement_out(measurement, _visible_signal_ids(access, signals))
+
+
+MEASUREMENTS = RecordRoutes(
+    form=_measurement_form,
+    out=_measurement_saved,
+    save=services.save_measurement,
+    api_names={},
+)
+
+
 @router.post(A + "/measurements", response={201: MeasurementOut})
 def create_measurement(request: HttpRequest, alliance_id: int, payload: MeasurementIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    form = _measurement_form(access, payload)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    measurement, signals = services.save_measurement(access, form)
-    return 201, _measurement_out(measurement, _visible_signal_ids(access, signals))
+    return MEASUREMENTS.create(access, payload)
 
 
 @router.post(
@@ -417,21 +427,13 @@ def update_measurement(
     request: HttpRequest, alliance_id: int, pk: int, payload: MeasurementIn
 ) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    measurement = access.get_record(Measurement, pk, write=True)
-    before = audit.snapshot(measurement)
-    sent = _renamed(payload, MeasurementIn, exclude={"side_id"})
-    form = _measurement_form(access, sent, instance=measurement)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    measurement, signals = services.save_measurement(access, form, before=before)
-    return _measurement_out(measurement, _visible_signal_ids(access, signals))
+    return MEASUREMENTS.update(access, access.get_record(Measurement, pk, write=True), payload)
 
 
 @router.delete(A + "/measurements/{pk}", response=Deleted)
 def delete_measurement(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    record_services.delete_record(access, access.get_record(Measurement, pk, write=True))
-    return {"deleted": True}
+    return MEASUREMENTS.delete(access, access.get_record(Measurement, pk, write=True))
 
 
 # Guardrails and the goal-conflict matrix -------------------------------------------------
@@ -465,9 +467,8 @@ def list_guardrails(request: HttpRequest, alliance_id: int) -> list[dict[str, An
     return [guardrail_data(access, g) for g in visible_guardrails(access)]
 
 
-@router.post(A + "/guardrails", response={201: dict}, summary="Add a guardrail to a KPI")
-def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailIn) -> Any:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+def _guardrail_form(access: AllianceAccess, payload: GuardrailIn, instance: None) -> GuardrailForm:
+    """A new guardrail's form (guardrails are added and deleted, not changed)."""
     sent = payload.dict(exclude_unset=True)
     data = {
         "owner_side": sent.get("side_id") or access.default_side.pk,
@@ -480,19 +481,26 @@ def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailI
     }
     # A checkbox is sent only when ticked.
     data |= {k: "on" for k in ("lower_strict", "upper_strict") if sent.get(k)}
-    form = GuardrailForm(data=data, access=access)
-    if not form.is_valid():
-        raise FormInvalid(form, {"owner_side": "side_id", "kpi": "kpi_id",
-                                 "counter_kpi": "counter_kpi_id"})  # fmt: skip
-    guardrail = record_services.save_form(access, form)
-    return 201, guardrail_data(access, get_guardrail(access, guardrail.pk))
+    return GuardrailForm(data=data, access=access)
+
+
+GUARDRAILS = RecordRoutes(
+    form=_guardrail_form,
+    out=lambda access, g: guardrail_data(access, get_guardrail(access, g.pk)),
+    api_names={"owner_side": "side_id", "kpi": "kpi_id", "counter_kpi": "counter_kpi_id"},
+)
+
+
+@router.post(A + "/guardrails", response={201: dict}, summary="Add a guardrail to a KPI")
+def create_guardrail(request: HttpRequest, alliance_id: int, payload: GuardrailIn) -> Any:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    return GUARDRAILS.create(access, payload)
 
 
 @router.delete(A + "/guardrails/{pk}", response=Deleted)
 def delete_guardrail(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    record_services.delete_record(access, get_guardrail(access, pk, write=True))
-    return {"deleted": True}
+    return GUARDRAILS.delete(access, get_guardrail(access, pk, write=True))
 
 
 @router.get(

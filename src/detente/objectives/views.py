@@ -10,10 +10,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from detente import audit
 from detente.alliances.models import Signal
 from detente.objectives import exporter, importer, services
 from detente.objectives.charts import kpi_series, visible_measurements
@@ -26,7 +24,7 @@ from detente.objectives.forms import (
 )
 from detente.objectives.guardrails import goal_conflict, kpi_guardrails, visible_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
-from detente.records import services as record_services
+from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 IMPORT_SALT = "detente.objectives.import"
@@ -41,14 +39,6 @@ def get_kpi(access: AllianceAccess, pk: Any, *, write: bool = False) -> KPI:
     if write and not access.can_write_on(kpi.objective.owner_side_id):
         raise PermissionDenied("Only writers of the side that keeps this objective may change it.")
     return kpi
-
-
-def _form_page(request: HttpRequest, access: AllianceAccess, form: Any, title: str) -> HttpResponse:
-    return render(
-        request,
-        "alliances/record_form.html",
-        {"form": form, "alliance": access.alliance, "title": title},
-    )
 
 
 @login_required
@@ -90,53 +80,51 @@ def objectives_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 # Objectives -------------------------------------------------------------------------------
 
 
-@login_required
-def objective_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    form = ObjectiveForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        objective = record_services.save_form(access, form)
-        messages.success(request, f"Objective '{objective}' added. Give it a KPI next.")
-        return redirect("objectives_home", alliance_id)
-    return _form_page(request, access, form, "New objective")
+OBJECTIVE_PAGES = RecordPages(
+    ObjectiveForm, then="objectives_home", delete_with=services.delete_objective
+)
 
 
-@login_required
-def objective_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def objective_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Objective '{record}' added. Give it a KPI next."
+    return OBJECTIVE_PAGES.create(request, access, "New objective", message)
+
+
+@alliance_page(write=True)
+def objective_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     objective = access.get_record(Objective, pk, write=True)
-    before = audit.snapshot(objective)
-    form = ObjectiveForm(request.POST or None, instance=objective, access=access)
-    if request.method == "POST" and form.is_valid():
-        record_services.save_form(access, form, before=before)
-        messages.success(request, "Objective updated.")
-        return redirect("objectives_home", alliance_id)
-    return _form_page(request, access, form, f"Edit objective '{objective}'")
+    title = f"Edit objective '{objective}'"
+    return OBJECTIVE_PAGES.edit(request, access, objective, title, "Objective updated.")
 
 
-@login_required
-@require_POST
-def objective_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def objective_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     objective = access.get_record(Objective, pk, write=True)
-    services.delete_objective(access, objective)
-    messages.success(request, f"Objective '{objective}' and its KPIs deleted.")
-    return redirect("objectives_home", alliance_id)
+    message = "Objective '{record}' and its KPIs deleted."
+    return OBJECTIVE_PAGES.delete(request, access, objective, message)
 
 
 # KPIs -------------------------------------------------------------------------------------
 
 
-@login_required
-def kpi_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    initial = {"objective": request.GET.get("objective")} if request.GET.get("objective") else {}
-    form = KPIForm(request.POST or None, access=access, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        kpi = services.save_kpi(access, form)
-        messages.success(request, f"KPI '{kpi}' added.")
-        return redirect("kpi_detail", alliance_id, kpi.pk)
-    return _form_page(request, access, form, "New KPI")
+KPI_PAGES = RecordPages(
+    KPIForm,
+    then=lambda kpi: ("kpi_detail", kpi.pk),
+    save=services.save_kpi,
+    delete_with=services.delete_kpi,
+)
+
+
+def _initial(request: HttpRequest, name: str) -> dict[str, str]:
+    """A new record's parent (``?kpi=``, ``?objective=``) preselected from the link."""
+    return {name: request.GET[name]} if request.GET.get(name) else {}
+
+
+@alliance_page(write=True)
+def kpi_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    initial = _initial(request, "objective")
+    return KPI_PAGES.create(request, access, "New KPI", "KPI '{record}' added.", initial=initial)
 
 
 @login_required
@@ -164,53 +152,41 @@ def kpi_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def kpi_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True)
+def kpi_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     kpi = get_kpi(access, pk, write=True)
-    before = audit.snapshot(kpi)
-    form = KPIForm(request.POST or None, instance=kpi, access=access)
-    if request.method == "POST" and form.is_valid():
-        services.save_kpi(access, form, before=before)
-        messages.success(request, "KPI updated.")
-        return redirect("kpi_detail", alliance_id, pk)
-    return _form_page(request, access, form, f"Edit KPI '{kpi}'")
+    return KPI_PAGES.edit(request, access, kpi, f"Edit KPI '{kpi}'", "KPI updated.")
 
 
-@login_required
-@require_POST
-def kpi_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def kpi_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     kpi = get_kpi(access, pk, write=True)
-    services.delete_kpi(access, kpi)
-    messages.success(request, f"KPI '{kpi}' and its measurements deleted.")
-    return redirect("objectives_home", alliance_id)
+    message = "KPI '{record}' and its measurements deleted."
+    return KPI_PAGES.delete(request, access, kpi, message, then="objectives_home")
 
 
 # Guardrails and the goal-conflict matrix ---------------------------------------------------
 
 
-@login_required
-def guardrail_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    initial = {"kpi": request.GET.get("kpi")} if request.GET.get("kpi") else {}
-    form = GuardrailForm(request.POST or None, access=access, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        guardrail = record_services.save_form(access, form)
-        messages.success(request, f"Guardrail '{guardrail}' added.")
-        return redirect("kpi_detail", alliance_id, guardrail.kpi_id)
-    return _form_page(request, access, form, "New guardrail")
+def _kpi_page(record: Guardrail | Measurement) -> tuple[str, int]:
+    """Where a change to a guardrail or a measurement goes: its KPI's page."""
+    return ("kpi_detail", record.kpi_id)
 
 
-@login_required
-@require_POST
-def guardrail_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+GUARDRAIL_PAGES = RecordPages(GuardrailForm, then=_kpi_page)
+
+
+@alliance_page(write=True)
+def guardrail_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    message = "Guardrail '{record}' added."
+    initial = _initial(request, "kpi")
+    return GUARDRAIL_PAGES.create(request, access, "New guardrail", message, initial=initial)
+
+
+@alliance_page(write=True, post=True)
+def guardrail_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     guardrail = get_guardrail(access, pk, write=True)
-    kpi_id = guardrail.kpi_id
-    record_services.delete_record(access, guardrail)
-    messages.success(request, f"Guardrail '{guardrail}' deleted.")
-    return redirect("kpi_detail", alliance_id, kpi_id)
+    return GUARDRAIL_PAGES.delete(request, access, guardrail, "Guardrail '{record}' deleted.")
 
 
 def get_guardrail(access: AllianceAccess, pk: Any, *, write: bool = False) -> Guardrail:
@@ -250,42 +226,41 @@ def _after_measurement(request: HttpRequest, signals: list[Signal], access: Alli
         messages.warning(request, signal_message(signal))
 
 
-@login_required
-def measurement_new(request: HttpRequest, alliance_id: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
-    initial = {"kpi": request.GET.get("kpi")} if request.GET.get("kpi") else {}
-    form = MeasurementForm(request.POST or None, access=access, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        measurement, signals = services.save_measurement(access, form)
-        messages.success(request, f"{measurement} recorded.")
-        _after_measurement(request, signals, access)
-        return redirect("kpi_detail", alliance_id, measurement.kpi_id)
-    return _form_page(request, access, form, "Report a KPI value")
+def _warn_of_signals(
+    request: HttpRequest, access: AllianceAccess, saved: tuple[Measurement, list[Signal]]
+) -> None:
+    """After the success message: the signals the value put on the timeline."""
+    _after_measurement(request, saved[1], access)
 
 
-@login_required
-def measurement_edit(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+# Saving a value returns it with the signals it raised (discrepancies, guardrail breaches).
+MEASUREMENT_PAGES = RecordPages(
+    MeasurementForm,
+    then=_kpi_page,
+    save=services.save_measurement,
+    record_of=lambda saved: saved[0],
+    after=_warn_of_signals,
+)
+
+
+@alliance_page(write=True)
+def measurement_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    initial = _initial(request, "kpi")
+    title = "Report a KPI value"
+    return MEASUREMENT_PAGES.create(request, access, title, "{record} recorded.", initial=initial)
+
+
+@alliance_page(write=True)
+def measurement_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     measurement = access.get_record(Measurement, pk, write=True)
-    before = audit.snapshot(measurement)
-    form = MeasurementForm(request.POST or None, instance=measurement, access=access)
-    if request.method == "POST" and form.is_valid():
-        measurement, signals = services.save_measurement(access, form, before=before)
-        messages.success(request, f"{measurement} updated.")
-        _after_measurement(request, signals, access)
-        return redirect("kpi_detail", alliance_id, measurement.kpi_id)
-    return _form_page(request, access, form, f"Edit {measurement}")
+    title = f"Edit {measurement}"
+    return MEASUREMENT_PAGES.edit(request, access, measurement, title, "{record} updated.")
 
 
-@login_required
-@require_POST
-def measurement_delete(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
-    access = get_alliance_access(request.user, alliance_id, write=True)
+@alliance_page(write=True, post=True)
+def measurement_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     measurement = access.get_record(Measurement, pk, write=True)
-    kpi_id = measurement.kpi_id
-    record_services.delete_record(access, measurement)
-    messages.success(request, f"{measurement} deleted.")
-    return redirect("kpi_detail", alliance_id, kpi_id)
+    return MEASUREMENT_PAGES.delete(request, access, measurement, "{record} deleted.")
 
 
 @login_required

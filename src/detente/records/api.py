@@ -5,13 +5,17 @@ client sent. The routes go through the same forms as the pages, so both refuse t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.forms import ModelForm
 from django.forms.models import model_to_dict
 from ninja import Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
+from detente import audit
 from detente.records import services
 from detente.records.forms import RecordForm
 from detente.records.visibility import JOINT, AllianceAccess
@@ -117,3 +121,61 @@ def record_base(record: Any) -> dict[str, Any]:
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
+
+
+def refuse_side_change(record: Any, payload: Schema) -> None:
+    """The side that keeps a record is fixed at creation; a PATCH naming another is refused."""
+    sent = payload.dict(exclude_unset=True)
+    if "side_id" in sent and sent["side_id"] != record.owner_side_id:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["body", "payload", "side_id"],
+                    "msg": "The side that keeps a record cannot change.",
+                }
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class RecordRoutes:
+    """The create (201), update (PATCH) and delete routes of one kind of alliance record.
+
+    Each route resolves the access and looks up the record itself (so both stay visible in
+    it), then calls one of these. ``form(access, payload, instance)`` binds the form the
+    page uses (``instance`` is None for a new record); a refused form is a ``FormInvalid``
+    naming the fields by ``api_names``; ``save(access, form)`` (with ``before=`` on an
+    update) saves it, and ``out(access, what save returned)`` is the answer. An update
+    never moves a record to another side: ``side_id`` is dropped from the payload, or with
+    ``side_fixed`` a different one is refused (422).
+    """
+
+    form: Callable[[AllianceAccess, Any, Any], ModelForm]
+    out: Callable[[AllianceAccess, Any], Any]
+    save: Callable[..., Any] = services.save_form
+    delete_with: Callable[[AllianceAccess, Any], Any] = services.delete_record
+    api_names: Mapping[str, str] = field(default_factory=lambda: API_NAMES)
+    side_fixed: bool = False
+
+    def create(self, access: AllianceAccess, payload: Schema) -> tuple[int, Any]:
+        return 201, self.out(access, self._save(access, self.form(access, payload, None)))
+
+    def update(self, access: AllianceAccess, record: Any, payload: Schema) -> Any:
+        """PATCH a record the route has looked up for writing."""
+        if self.side_fixed:
+            refuse_side_change(record, payload)
+        before = audit.snapshot(record)  # before binding: validation writes onto the record
+        sent = type(payload)(**payload.dict(exclude_unset=True, exclude={"side_id"}))
+        return self.out(access, self._save(access, self.form(access, sent, record), before))
+
+    def delete(self, access: AllianceAccess, record: Any) -> dict[str, bool]:
+        """Delete a record the route has looked up for writing."""
+        self.delete_with(access, record)
+        return {"deleted": True}
+
+    def _save(self, access: AllianceAccess, form: ModelForm, before: dict | None = None) -> Any:
+        if not form.is_valid():
+            raise FormInvalid(form, dict(self.api_names))
+        if before is None:
+            return self.save(access, form)
+        return self.save(access, form, before=before)
