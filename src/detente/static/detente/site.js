@@ -30,7 +30,8 @@
     table.querySelectorAll(":scope > tbody > tr").forEach((row) => {
       let column = 0;
       Array.from(row.cells).forEach((cell) => {
-        if (heads[column] && cell.tagName === "TD" && cell.colSpan === 1) cell.dataset.label = heads[column];
+        if (!cell.textContent.trim() && !cell.querySelector("*")) cell.dataset.empty = "";
+        else if (heads[column] && cell.tagName === "TD" && cell.colSpan === 1) cell.dataset.label = heads[column];
         column += cell.colSpan;
       });
     });
