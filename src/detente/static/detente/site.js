@@ -20,4 +20,22 @@
   });
   paint(document);
   document.addEventListener("htmx:load", (event) => paint(event.target));
+  // On a phone a wide table is shown as one card per row (detente.css): each cell is given
+  // its column's heading as data-label, which the stylesheet shows above the cell's value.
+  const label = (root) => root.querySelectorAll(".table-wrap > table").forEach((table) => {
+    const heads = [];
+    table.querySelectorAll(":scope > thead > tr:first-child > th").forEach((th) => {
+      for (let i = 0; i < th.colSpan; i += 1) heads.push(th.textContent.trim());
+    });
+    table.querySelectorAll(":scope > tbody > tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.cells).forEach((cell) => {
+        if (!cell.textContent.trim() && !cell.querySelector("*")) cell.dataset.empty = "";
+        else if (heads[column] && cell.tagName === "TD" && cell.colSpan === 1) cell.dataset.label = heads[column];
+        column += cell.colSpan;
+      });
+    });
+  });
+  label(document);
+  document.addEventListener("htmx:load", () => label(document));
 })();

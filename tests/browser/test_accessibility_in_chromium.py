@@ -1,0 +1,119 @@
+"""axe-core in headless Chromium: the login page, the portfolio and every tab of the flagship
+demo alliance, as a person of each side, have no serious or critical accessibility violation.
+
+axe-core is vendored under ``vendor/axe-core`` (MPL-2.0, see its README) and given to each
+page by Playwright's ``add_init_script``, which the browser runs outside the page's
+Content-Security-Policy: the policy stays as strict as it is for everyone else.
+Uses Debian's ``chromium`` on PATH, like test_demo_in_chromium.py; skipped without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+FLAGSHIP = "InnovateTech × GlobalConnect network AI"
+SIDE_A, SIDE_B = "maya@innovatetech.example", "raj@globalconnect.example"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium on PATH: install Debian's chromium package (apt-get install chromium)",
+    ),
+]
+
+# WCAG 2.0/2.1 A and AA rules plus axe's best practices; only the serious and critical
+# findings fail the test (the moderate and minor ones are printed with them for context).
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map((n) => n.target.join(" ") + "  <- " + n.failureSummary.split("\\n")[1]),
+  }));
+}"""
+
+
+@pytest.fixture
+def axe_page():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.add_init_script(path=str(AXE))
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from detente.demo.build import build_demo
+
+    return build_demo(reset=True)
+
+
+def _sign_in(page, url: str, email: str) -> None:
+    from detente.demo.build import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(url + "/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+
+
+def _audit(page, url: str, where: str) -> list[str]:
+    """The serious and critical violations on the page at url, one line per rule."""
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert response is not None and response.status == 200, url
+    found = []
+    for v in page.evaluate(RUN_AXE):
+        if v["impact"] in ("serious", "critical"):
+            targets = "\n      ".join(v["targets"][:8])
+            more = f" (+{len(v['targets']) - 8} more)" if len(v["targets"]) > 8 else ""
+            found.append(f"{where} [{v['impact']}] {v['id']}: {v['help']}{more}\n      {targets}")
+    return found
+
+
+def test_the_login_portfolio_and_every_alliance_tab_pass_axe_for_both_sides(
+    demo, live_server, axe_page
+):
+    url, page = live_server.url, axe_page
+    found = _audit(page, url + "/accounts/login/", "login")
+    tabs_seen = set()
+    for email in (SIDE_A, SIDE_B):
+        _sign_in(page, url, email)
+        found += _audit(page, url + "/", f"{email} portfolio")
+        overview = page.get_by_role("link", name=FLAGSHIP).first.get_attribute("href")
+        page.goto(url + overview)
+        tabs = page.eval_on_selector_all(
+            ".alliance-nav a", "els => els.map(e => [e.textContent.trim(), e.href])"
+        )
+        assert len(tabs) >= 10
+        for label, href in tabs:
+            tabs_seen.add(label)
+            found += _audit(page, href, f"{email} {label}")
+    print("\n\n".join(found))
+    assert {"Overview", "Commitments", "Health"} <= tabs_seen
+    assert found == [], f"{len(found)} serious or critical axe violations:\n" + "\n".join(found)
