@@ -312,10 +312,19 @@ def _entry_type(entry: timeline.Entry) -> str:
 @login_required
 def audit_log(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    entries = audit_reading.visible_entries(access, limit=200)
-    return render(
-        request, "alliances/audit.html", {"alliance": access.alliance, "entries": entries}
-    )
+    form = audit_reading.AuditFilter(request.GET or None, access=access)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = audit_reading.read(access, filters, request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "alliance": access.alliance,
+        "entries": page.object_list,
+        "page": page,
+        "filter_form": form,
+        "query": query.urlencode(),  # the filters, kept by the page links
+    }
+    return render(request, "alliances/audit.html", context)
 
 
 @login_required
