@@ -522,9 +522,9 @@ def list_audit(
     alliance_id: int,
     kind: str = Query("", description="A record kind, like alliances.stakeholder."),
     action: str = Query("", description="create, update or delete."),
-    person: int | None = Query(None, description="The id of the person who made the change."),
-    since: dt.date | None = Query(None, description="From this day (inclusive)."),
-    until: dt.date | None = Query(None, description="To this day (inclusive)."),
+    person: int | None = None,  # the id of the person who made the change
+    since: dt.date | None = None,  # from this day (inclusive)
+    until: dt.date | None = None,  # to this day (inclusive)
     page: int = Query(1, ge=1),
     per_page: int = Query(audit_reading.PER_PAGE, ge=1, le=audit_reading.MAX_PER_PAGE),
 ) -> list[dict[str, Any]]:

@@ -151,13 +151,20 @@ def invite(request: HttpRequest, alliance_id: int) -> HttpResponse:
             organisation=side.organisation,
             role=form.cleaned_data["role"],
             alliance=access.alliance,
+            name=form.cleaned_data["name"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
         return redirect("alliance_overview", alliance_id)
     return render(
         request,
         "alliances/simple_form.html",
-        {"form": form, "alliance": access.alliance, "title": "Invite a person"},
+        {
+            "form": form,
+            "alliance": access.alliance,
+            "title": "Invite a person",
+            "submit": "Send invitation",
+        },
     )
 
 
