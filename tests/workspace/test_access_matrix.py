@@ -153,6 +153,18 @@ def invitation_link(cast: Any) -> str:
     return "/accounts/invitation/" + invitations.make_token(invitation) + "/"
 
 
+def invitation_revoke_url(cast: Any) -> str:
+    """Alice's pending invitation of a newcomer to Globex (side B), sent from the alliance."""
+    invitation = invitations.invite(
+        cast.alice,
+        email="newcomer@globex.example",
+        organisation=cast.globex,
+        role=Role.MEMBER,
+        alliance=cast.alliance,
+    )
+    return f"/alliances/{cast.alliance.pk}/invitations/{invitation.pk}/revoke/"
+
+
 def side_invitation_url(invited: str) -> Callable[[Any], str]:
     """Initech asked (by Alice) to join Acme × Globex, or Globex (by Oscar) to join Initech's."""
 
@@ -240,6 +252,11 @@ PAGES: dict[str, list[Case]] = {
             },
         ),
     ],
+    "invitation_revoke": [
+        Case(invitation_revoke_url, POST_ONLY),
+        # The managers of the side that sent it and of the side it invites to.
+        Case(invitation_revoke_url, MANAGERS_POST, "POST"),
+    ],
     "side_invitation_answer": [
         Case(side_invitation_url("initech"), POST_ONLY),
         # Only managers of the invited organisation may answer; to anyone outside it the
@@ -258,7 +275,10 @@ PAGES: dict[str, list[Case]] = {
             note="globex",
         ),
     ],
-    "audit_log": [Case(alliance_url("audit/"), MEMBERS)],
+    "audit_log": [
+        Case(alliance_url("audit/"), MEMBERS),
+        Case(alliance_url("audit/?action=update&kind=alliances.stakeholder&page=2"), MEMBERS),
+    ],
     "timeline_export": [Case(alliance_url("timeline.csv"), MEMBERS)],
     "stakeholder_new": [
         Case(alliance_url("stakeholders/new/"), WRITERS),
@@ -506,7 +526,10 @@ API_ROUTES: dict[tuple[str, str], list[Case]] = {
     ],
     ("PATCH", "/alliances/{alliance_id}/timeline/{kind}/{pk}"): [],
     ("DELETE", "/alliances/{alliance_id}/timeline/{kind}/{pk}"): [],
-    ("GET", "/alliances/{alliance_id}/audit"): [Case(api_url(A + "/audit"), API_MEMBERS)],
+    ("GET", "/alliances/{alliance_id}/audit"): [
+        Case(api_url(A + "/audit"), API_MEMBERS),
+        Case(api_url(A + "/audit?action=create&page=1&per_page=5"), API_MEMBERS),
+    ],
 }
 
 for _kind, _body in API_ENTRY_BODIES.items():

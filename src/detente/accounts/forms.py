@@ -52,9 +52,17 @@ class AcceptInvitationForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False, label="Their name")
     email = forms.EmailField()
     side = forms.ChoiceField(help_text="The invitee joins this side's organisation.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    note = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="A note (optional)",
+        help_text="Put in the invitation email, under your name.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,9 +70,23 @@ class InvitationForm(forms.Form):
         side, role = self.fields["side"], self.fields["role"]
         assert isinstance(side, forms.ChoiceField) and isinstance(role, forms.ChoiceField)
         side.choices = [(s.id, str(s)) for s in access.sides]
+        side.initial = self.default_side().id
         # Nobody hands out more rights than they hold.
         top = max(ROLE_RANK[Role(r)] for r in access.roles.values())
         role.choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= top]
+
+    def default_side(self) -> Any:
+        """The side one most often invites to: a partner's side still without its own people
+        (the counterparts a new alliance waits for), else any partner's side a manager here
+        may invite to, else the user's own."""
+        partners = [s for s in self.access.sides if s.id not in self.access.roles]
+        for side in partners:
+            if not side.organisation.memberships.exists():
+                return side
+        for side in partners:
+            if self.access.can_manage_on(side.id):
+                return side
+        return self.access.default_side
 
     def clean_side(self) -> Any:
         side_id = int(self.cleaned_data["side"])

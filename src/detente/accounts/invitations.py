@@ -33,10 +33,19 @@ def invitation_url(invitation: Invitation) -> str:
 
 @transaction.atomic
 def invite(
-    inviter: Any, *, email: str, organisation: Organisation, role: str, alliance: Any = None
+    inviter: Any,
+    *,
+    email: str,
+    organisation: Organisation,
+    role: str,
+    alliance: Any = None,
+    name: str = "",
+    note: str = "",
 ) -> Invitation:
     invitation = Invitation.objects.create(
         email=normalise_email(email),
+        name=name,
+        note=note,
         organisation=organisation,
         alliance=alliance,
         role=role,
@@ -79,6 +88,8 @@ def open_invitation(token: str) -> Invitation:
         raise InvitationError("This invitation link is not valid.") from None
     if invitation.accepted_at is not None:
         raise InvitationError("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        raise InvitationError("This invitation was withdrawn. Ask for a new one.")
     if invitation.is_expired:
         raise InvitationError("This invitation has expired. Ask for a new one.")
     return invitation
@@ -90,6 +101,8 @@ def accept(invitation: Invitation, user: Any) -> Membership:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
         raise InvitationError("This invitation has already been used.")
+    if locked.revoked_at is not None:
+        raise InvitationError("This invitation was withdrawn. Ask for a new one.")
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=locked.organisation, defaults={"role": locked.role}
     )
@@ -114,3 +127,31 @@ def accept(invitation: Invitation, user: Any) -> Membership:
             organisation=locked.organisation,
         )
     return membership
+
+
+def pending(queryset: Any) -> Any:
+    """The invitations of ``queryset`` that can still be accepted: not used, not withdrawn,
+    not expired."""
+    return queryset.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def revoke(user: Any, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation: its link stops working at once."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None or locked.revoked_at is not None:
+        raise InvitationError("This invitation has already been used or withdrawn.")
+    before = audit.snapshot(locked)
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit.log(
+        user,
+        "update",
+        locked,
+        before=before,
+        after=audit.snapshot(locked),
+        organisation=locked.organisation,
+    )
+    return locked

@@ -130,6 +130,10 @@ class Invitation(models.Model):
     """
 
     email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True, help_text="The invitee's name.")
+    note = models.TextField(
+        blank=True, max_length=2000, help_text="A note from the inviter, put in the email."
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
@@ -152,6 +156,7 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Its link no longer works.")
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
 
 from detente import audit
 from detente.alliances import services, side_invitations, timeline
@@ -507,10 +507,33 @@ def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> 
 
 
 @router.get("/alliances/{alliance_id}/audit", response=list[AuditOut])
-def list_audit(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+def list_audit(
+    request: HttpRequest,
+    response: HttpResponse,
+    alliance_id: int,
+    kind: str = Query("", description="A record kind, like alliances.stakeholder."),
+    action: str = Query("", description="create, update or delete."),
+    person: int | None = None,  # the id of the person who made the change
+    since: dt.date | None = None,  # from this day (inclusive)
+    until: dt.date | None = None,  # to this day (inclusive)
+    page: int = Query(1, ge=1),
+    per_page: int = Query(audit_reading.PER_PAGE, ge=1, le=audit_reading.MAX_PER_PAGE),
+) -> list[dict[str, Any]]:
+    """One page of the audit, newest first, with the page's filters; the headers
+    ``X-Total-Count``, ``X-Page`` and ``X-Pages`` say how many entries and pages match."""
     access = get_alliance_access(request.user, alliance_id)
-    # The same function as the audit page: references to hidden records are blanked.
-    entries = audit_reading.visible_entries(access, limit=500)
+    # The same form and function as the audit page: references to hidden records are blanked.
+    sent = {"kind": kind, "action": action, "person": person, "since": since, "until": until}
+    form = audit_reading.AuditFilter(
+        {k: v for k, v in sent.items() if v not in (None, "")}, access=access
+    )
+    if not form.is_valid():
+        raise FormInvalid(form)
+    shown = audit_reading.read(access, form.cleaned_data, page, per_page)
+    response["X-Total-Count"] = str(shown.paginator.count)
+    response["X-Page"] = str(shown.number)
+    response["X-Pages"] = str(shown.paginator.num_pages)
+    entries = shown.object_list
     return [
         {
             "at": e.at,

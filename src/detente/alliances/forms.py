@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from detente.accounts.models import ROLE_RANK, Membership, Organisation, Role
 from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
@@ -55,9 +56,13 @@ class NewAllianceForm(AllianceForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field(self, "my_organisation", forms.ModelChoiceField).queryset = managed_organisations(
-            user
-        )
+        mine = managed_organisations(user)
+        field(self, "my_organisation", forms.ModelChoiceField).queryset = mine
+        # Sensible defaults: the one organisation a user manages, and today.
+        only = list(mine[:2])
+        if len(only) == 1:
+            self.fields["my_organisation"].initial = only[0].pk
+        self.fields["start_date"].initial = timezone.localdate
 
     def clean_partners(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["partners"].splitlines()]

@@ -152,13 +152,20 @@ def invite(request: HttpRequest, alliance_id: int) -> HttpResponse:
             organisation=side.organisation,
             role=form.cleaned_data["role"],
             alliance=access.alliance,
+            name=form.cleaned_data["name"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
         return redirect("alliance_overview", alliance_id)
     return render(
         request,
         "alliances/simple_form.html",
-        {"form": form, "alliance": access.alliance, "title": "Invite a person"},
+        {
+            "form": form,
+            "alliance": access.alliance,
+            "title": "Invite a person",
+            "submit": "Send invitation",
+        },
     )
 
 
@@ -278,10 +285,19 @@ def _entry_type(entry: timeline.Entry) -> str:
 @login_required
 def audit_log(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    entries = audit_reading.visible_entries(access, limit=200)
-    return render(
-        request, "alliances/audit.html", {"alliance": access.alliance, "entries": entries}
-    )
+    form = audit_reading.AuditFilter(request.GET or None, access=access)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = audit_reading.read(access, filters, request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "alliance": access.alliance,
+        "entries": page.object_list,
+        "page": page,
+        "filter_form": form,
+        "query": query.urlencode(),  # the filters, kept by the page links
+    }
+    return render(request, "alliances/audit.html", context)
 
 
 @login_required

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from django import forms
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db import models
 
 from detente.accounts.models import Membership
 from detente.audit.models import AuditEntry
+from detente.records.forms import DateInput
 from detente.records.visibility import AllianceAccess, RecordQuerySet, visible_q
+
+PER_PAGE = 50  # entries on one page of the audit (the API may ask for up to MAX_PER_PAGE)
+MAX_PER_PAGE = 500
 
 if TYPE_CHECKING:
     from detente.records.models import AllianceRecord
@@ -64,9 +71,78 @@ def _is_record_model(model: Any) -> TypeGuard[type[AllianceRecord]]:
 def visible_entries(access: AllianceAccess, limit: int) -> list[AuditEntry]:
     """The latest ``limit`` audit entries of the alliance the reader may see, with every
     reference to a record the reader may not see replaced (see the module docstring)."""
-    entries = list(
-        visible_to(access.user).filter(alliance=access.alliance).select_related("actor")[:limit]
+    return _redacted(access, list(in_alliance(access).select_related("actor")[:limit]))
+
+
+def in_alliance(access: AllianceAccess) -> models.QuerySet[AuditEntry]:
+    """Every audit entry of the alliance the reader may see, newest first."""
+    return visible_to(access.user).filter(alliance=access.alliance)
+
+
+def read(
+    access: AllianceAccess, filters: dict[str, Any], page: Any = 1, per_page: int = PER_PAGE
+) -> Page:
+    """One page of the alliance's audit, as the reader may see it, narrowed by ``filters``
+    (the cleaned data of ``AuditFilter``): the one function behind the audit page and its
+    JSON twin. A page number past the end gives the last page, one that is not a number the
+    first."""
+    entries = in_alliance(access).select_related("actor")
+    if filters.get("kind"):
+        entries = entries.filter(model=filters["kind"])
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    if filters.get("person"):
+        entries = entries.filter(actor_id=filters["person"])
+    if filters.get("since"):
+        entries = entries.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        entries = entries.filter(at__date__lte=filters["until"])
+    shown = Paginator(entries, per_page).get_page(page)
+    shown.object_list = _redacted(access, list(shown.object_list))
+    return shown
+
+
+def kind_label(model_label: str) -> str:
+    """``alliances.stakeholder`` -> ``Stakeholder``: the record kind in the reader's words."""
+    try:
+        return str(apps.get_model(model_label)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return model_label
+
+
+class AuditFilter(forms.Form):
+    """What the audit may be narrowed by, on the page (query string) and in the API alike.
+    The choices are those of the entries the reader may see, so a kind or a person of the
+    other side's private records is not even offered."""
+
+    kind = forms.ChoiceField(label="Record kind", required=False)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *AuditEntry.Action.choices]
     )
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    since = forms.DateField(label="From", required=False, widget=DateInput())
+    until = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        seen = in_alliance(access).order_by()
+        kinds = sorted(
+            {kind_label(m): m for m in seen.values_list("model", flat=True).distinct()}.items()
+        )
+        self.fields["kind"].choices = [("", "Any kind")] + [(m, label) for label, m in kinds]
+        actors = get_user_model().objects.filter(pk__in=seen.values("actor_id")).order_by("email")
+        self.fields["person"].choices = [("", "Anyone")] + [(u.pk, str(u)) for u in actors]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end of the date range comes before its start.")
+        return data
+
+
+def _redacted(access: AllianceAccess, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """``entries`` with every reference to a record the reader may not see blanked."""
     references = {label: _references(label) for label in {e.model for e in entries}}
     visible: dict[type[AllianceRecord], set[str]] = {}  # one query per referenced model
 

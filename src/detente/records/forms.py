@@ -45,6 +45,10 @@ def choose_from(
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs: Any) -> None:
+        # A date input takes ISO dates only; the locale's "04/12/2026" would show it empty.
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"

@@ -19,6 +19,7 @@ from detente.health import portfolio as health_portfolio
 from detente.records import audit_reading
 from detente.records.models import Alliance, Side
 from detente.records.visibility import get_alliance_access
+from detente.workspace import onboarding
 
 
 @login_required
@@ -83,5 +84,7 @@ def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
         "open_conflicts": open_conflicts(access),
         # Organisations asked to join and not answered yet: who asked, and when.
         "pending_sides": side_invitations.pending_in(access),
+        # The first steps, what waits for this side, invitations sent (workspace.onboarding).
+        **onboarding.overview_context(access),
     }
     return render(request, "alliances/overview.html", context)
