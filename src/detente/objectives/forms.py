@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from detente.objectives import periods
+from detente.objectives import kinds, periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.records.forms import DateInput, RecordForm
 from detente.records.models import Visibility
@@ -56,6 +56,7 @@ class KPIForm(forms.ModelForm):
             "name",
             "metric",
             "unit",
+            "kind",
             "direction",
             "target",
             "deadline",
@@ -76,6 +77,7 @@ class KPIForm(forms.ModelForm):
         self.fields["objective"].queryset = access.records(Objective).filter(
             owner_side_id__in=access.writable_side_ids
         )
+        self.fields["kind"].choices = [("", "Infer it from the unit and name"), *kinds.CHOICES]
 
     def clean_tolerance(self) -> Any:
         tolerance = self.cleaned_data["tolerance"]
