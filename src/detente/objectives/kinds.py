@@ -29,6 +29,8 @@ CHOICES = [
     (DURATION, "Duration (hours, days)"),
 ]
 
+SHORT = {COUNT: "cumulative count", LEVEL: "level", RATE: "rate or ratio", DURATION: "duration"}
+
 _DURATION_UNITS = {
     "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes", "s", "sec",
     "secs", "second", "seconds", "ms", "d", "day", "days", "week", "weeks", "month",

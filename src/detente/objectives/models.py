@@ -109,6 +109,11 @@ class KPI(models.Model):
         return kinds.is_summable(self.kind)
 
     @property
+    def kind_short(self) -> str:
+        """The kind in a few words: "duration", "rate or ratio"."""
+        return kinds.SHORT.get(self.kind, self.kind)
+
+    @property
     def lower_is_better(self) -> bool:
         return self.direction == self.Direction.LOWER
 
