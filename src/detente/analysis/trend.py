@@ -70,11 +70,13 @@ def trend_check(
     confidence: float = 0.8,
     unit: str = "",
     period_word: str = "value",
+    source: str = "",
 ) -> dict[str, Any]:
     """The chance that the KPI's trend is on the good side of ``target`` at ``deadline``.
 
     Raises ``TrendRefusal`` with a plain reason when the values cannot say: fewer than
     ``MIN_POINTS`` values, all on one day, or lying exactly on a line (no scatter to judge by).
+    ``period_word`` and ``source`` word the refusal: "3 quarterly values from Acme so far".
     """
     if not 0 < confidence < 1:
         raise ValueError("confidence must lie strictly between 0 and 1")
@@ -83,7 +85,7 @@ def trend_check(
     if n < MIN_POINTS:
         more = MIN_POINTS - n
         raise TrendRefusal(
-            f"{n} {period_word}{'s' if n != 1 else ''} so far; a trend with its scatter needs at "
+            f"{n} {period_word}{'s' if n != 1 else ''}{source} so far; a trend with its scatter needs at "
             f"least {MIN_POINTS}, so {more} more before this can be answered.",
             needed=MIN_POINTS,
             have=n,

@@ -76,7 +76,8 @@ def run_trend(
             lower_is_better=kpi.lower_is_better,
             confidence=confidence,
             unit=kpi.unit,
-            period_word=f"{word} from {side}",
+            period_word=word,
+            source=f" from {side}",
         )
     except TrendRefusal as refusal:
         return {"refused": refusal.reason, "needed": refusal.needed, "have": refusal.have}
