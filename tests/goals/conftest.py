@@ -43,6 +43,7 @@ def _kpi(objective: Objective, name: str, target: int) -> KPI:
         name=name,
         metric=name.lower(),
         unit="units",
+        kind="count",  # units that add up month by month
         target=Decimal(target),
         deadline=timezone.localdate() + timedelta(days=60),
         frequency=KPI.Frequency.MONTH,

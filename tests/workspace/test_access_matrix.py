@@ -840,7 +840,7 @@ def realism_records(cast: Any) -> Any:
     for visibility in ("joint", "private"):
         objective = Objective.objects.create(title=f"Grow {visibility}", visibility=visibility, **a)
         kpi = KPI.objects.create(
-            objective=objective, name=f"Units {visibility}", metric="units", unit="units",
+            objective=objective, name=f"Units {visibility}", metric="units", unit="units", kind="count",
             target=30, deadline=today + timedelta(days=40), frequency="month",
         )  # fmt: skip
         last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")

@@ -9,8 +9,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from detente.goals import present, services
-from detente.goals.forms import RealismCheckForm, funnel_text, initial_values, phases_text
+from detente.goals import present, questions, services
+from detente.goals.forms import (
+    RealismCheckForm,
+    TrendForm,
+    funnel_text,
+    initial_values,
+    phases_text,
+    trend_initial,
+)
 from detente.goals.present import check_payload
 from detente.records import services as record_services
 from detente.records.api import FormInvalid
@@ -124,3 +131,43 @@ def delete_realism_check(request: HttpRequest, alliance_id: int, pk: int) -> dic
     access = get_alliance_access(request.user, alliance_id, write=True)
     record_services.delete_record(access, services.get_check(access, pk, write=True))
     return {"deleted": True}
+
+
+@router.get("/alliances/{alliance_id}/goals/kpis/{kpi_id}/trend", response=dict)
+def kpi_trend(
+    request: HttpRequest,
+    alliance_id: int,
+    kpi_id: int,
+    side_id: int | None = None,
+    target: float | None = None,
+    deadline: dt.date | None = None,
+    confidence: float | None = None,
+) -> dict[str, Any]:
+    """The trend check of a level, rate or duration KPI (the page's answer; nothing saved).
+
+    Omitted parameters default to the KPI's target and deadline and your side's values.
+    A KPI whose values cannot answer gives ``{"refused": reason, "needed", "have"}``; a
+    cumulative count gives its trend too, with ``question: "funnel"`` saying which check fits.
+    """
+    access = get_alliance_access(request.user, alliance_id)
+    kpi = services.get_kpi(access, kpi_id)
+    initial = trend_initial(access, kpi)
+    data = {
+        "target": initial["target"] if target is None else target,
+        "deadline": (deadline.isoformat() if deadline else initial["deadline"]),
+        "measurements_side": initial["measurements_side"] if side_id is None else side_id,
+        "confidence": 80 if confidence is None else confidence * 100,
+    }
+    form = TrendForm(data=data, access=access, kpi=kpi)
+    if not form.is_valid():
+        raise FormInvalid(form, renames={"measurements_side": "side_id"})
+    clean = form.cleaned_data
+    result = questions.run_trend(
+        access,
+        kpi,
+        clean["measurements_side"],
+        target=float(clean["target"]),
+        deadline=clean["deadline"],
+        confidence=clean["confidence"] / 100,
+    )
+    return {"kpi_id": kpi.pk, "kind": kpi.kind, "question": questions.question(kpi), **result}

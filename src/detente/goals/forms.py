@@ -21,12 +21,14 @@ from fractions import Fraction
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from detente.analysis.files import InputError
 from detente.analysis.realism import parse_plan
 from detente.analysis.realism.calendar import WEEKDAY_NAMES, WorkCalendar, weekday_numbers
 from detente.goals.models import RealismCheck
+from detente.goals.questions import funnel_refusal
 from detente.objectives.charts import visible_measurements
 from detente.objectives.models import KPI, Measurement
 from detente.records.forms import DateInput, RecordForm, field
@@ -286,8 +288,37 @@ ENGINE_FIELDS = [
 ]
 
 
-class RealismCheckForm(RecordForm):
-    """Inputs of one realism check of ``kpi``. ``cleaned_data['document']`` is the engine file."""
+class FoldedForm:
+    """A form shown as a few common fields, with the rest under "Advanced"."""
+
+    basic: tuple[str, ...] = ()
+
+    def basic_fields(self) -> list[Any]:
+        return [self[name] for name in self.basic if name in self.fields]
+
+    def advanced_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if f.name not in self.basic]
+
+    def advanced_has_errors(self) -> bool:
+        return any(f.errors for f in self.advanced_fields())
+
+    def error_summary(self) -> list[dict[str, Any]]:
+        """Every error with the field it belongs to, for the list at the top of the form."""
+        summary = [{"id": "", "label": "", "message": e} for e in self.non_field_errors()]
+        for bound in self.visible_fields():
+            for error in bound.errors:
+                summary.append({"id": bound.id_for_label, "label": bound.label, "message": error})
+        return summary
+
+
+class RealismCheckForm(FoldedForm, RecordForm):
+    """Inputs of one realism check of ``kpi``. ``cleaned_data['document']`` is the engine file.
+
+    It serves a cumulative count where higher is better; any other KPI is refused with the
+    reason (``questions.funnel_refusal``), since its values must not be added up.
+    """
+
+    basic = ("target", "deadline", "measurements_side")
 
     target = forms.IntegerField(min_value=1, help_text="Units of the funnel's last stage.")
     start = forms.DateField(widget=DateInput(), help_text="The first day counted.")
@@ -426,6 +457,9 @@ class RealismCheckForm(RecordForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        refusal = funnel_refusal(self.kpi)
+        if refusal:
+            raise forms.ValidationError(refusal)
         if self.errors:
             return data
         calendar = WorkCalendar(
@@ -590,3 +624,70 @@ def initial_values(access: AllianceAccess, kpi: KPI, previous: RealismCheck | No
             if source.get("side_id") in sides:
                 initial["measurements_side"] = source["side_id"]
     return initial
+
+
+class TrendForm(FoldedForm, forms.Form):
+    """The trend check of a level, rate or duration KPI: the target, the date, whose values."""
+
+    basic = ("target", "deadline", "measurements_side")
+
+    target = forms.DecimalField(max_digits=18, decimal_places=4)
+    deadline = forms.DateField(widget=DateInput(), label="By")
+    measurements_side = forms.ModelChoiceField(
+        queryset=Side.objects.none(),
+        label="Whose values",
+        help_text="Whose ledger of the KPI to follow.",
+    )
+    confidence = forms.FloatField(
+        min_value=1,
+        max_value=99,
+        initial=80,
+        label="Confidence (%)",
+        help_text="How sure the realistic value at the date must be.",
+    )
+
+    def __init__(self, *args: Any, access: AllianceAccess, kpi: KPI, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access, self.kpi = access, kpi
+        self.fields["measurements_side"].queryset = Side.objects.filter(
+            alliance=access.alliance
+        ).select_related("organisation")
+        self.fields["target"].label = f"Target ({kpi.unit})" if kpi.unit else "Target"
+        better = "at most" if kpi.lower_is_better else "at least"
+        self.fields["target"].help_text = f"The value to reach: {better} this by the date."
+
+    def clean_deadline(self) -> dt.date:
+        deadline = self.cleaned_data["deadline"]
+        today = timezone.localdate()
+        if deadline < today:
+            raise forms.ValidationError(
+                f"The date {deadline:%d %b %Y} is before today ({today:%d %b %Y}); give a later "
+                "date."
+            )
+        return deadline
+
+
+def trend_initial(access: AllianceAccess, kpi: KPI) -> dict[str, Any]:
+    """The trend form's starting values: the KPI's target and deadline, and your side's
+    values (else the side with the most values you may see)."""
+    today = timezone.localdate()
+    sides = list(
+        visible_measurements(access)
+        .filter(kpi=kpi)
+        .values("owner_side_id")
+        .annotate(n=models.Count("id"))
+        .order_by("-n", "owner_side_id")
+        .values_list("owner_side_id", flat=True)
+    )
+    mine = [s.id for s in access.my_sides if s.id in sides]
+    return {
+        "target": kpi.target.normalize(),
+        "deadline": max(kpi.deadline, today).isoformat(),
+        "measurements_side": mine[0] if mine else next(iter(sides), None),
+        "confidence": 80,
+    }
+
+
+def sides_with_values(access: AllianceAccess, kpi: KPI) -> int:
+    """How many sides have values of ``kpi`` that the user may see (0: nothing to read)."""
+    return visible_measurements(access).filter(kpi=kpi).values("owner_side_id").distinct().count()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from detente.goals import questions
 from detente.goals.models import RealismCheck
 from detente.goals.services import get_check, visible_checks
 from detente.objectives.forms import visible_kpis
@@ -164,6 +165,7 @@ def goals(access: AllianceAccess) -> Goals:
         latest.setdefault(c.kpi_id, c)
     for kpi in kpis:
         kpi.latest_check = latest.get(kpi.pk)
+        kpi.question = questions.question(kpi)
     return Goals(checks=checks, kpis=kpis)
 
 

@@ -3,6 +3,7 @@ Every view starts with the access helper."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -10,8 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from detente.goals import present, services
-from detente.goals.forms import RealismCheckForm, initial_values
+from detente.goals import present, questions, services
+from detente.goals.forms import (
+    RealismCheckForm,
+    TrendForm,
+    initial_values,
+    sides_with_values,
+    trend_initial,
+)
 from detente.goals.present import trend
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
@@ -34,6 +41,8 @@ def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResp
     access = get_alliance_access(request.user, alliance_id, write=request.method == "POST")
     kpi = services.get_kpi(access, kpi_id)
     checks = list(services.visible_checks(access).filter(kpi=kpi))
+    if questions.question(kpi) == questions.TREND:
+        return _trend_page(request, access, kpi, checks)
     form = None
     if access.can_write:
         previous = checks[0] if checks else None
@@ -57,6 +66,46 @@ def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResp
             "checks": checks,
             "form": form,
             "trend": trend(access, kpi.pk),
+            "no_values": sides_with_values(access, kpi) == 0,
+        },
+    )
+
+
+def _trend_page(request: HttpRequest, access, kpi, checks: list) -> HttpResponse:
+    """A level, rate or duration KPI: the trend check (read-only, nothing saved), and why
+    the funnel's realism check does not apply. Its GET form answers at once for the KPI's
+    own target and deadline."""
+    initial = trend_initial(access, kpi)
+    form = TrendForm(
+        request.GET if "target" in request.GET else None, access=access, kpi=kpi, initial=initial
+    )
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        side, target, deadline = data["measurements_side"], data["target"], data["deadline"]
+        confidence = data["confidence"] / 100
+    elif not form.is_bound and initial["measurements_side"] is not None:
+        side = form.fields["measurements_side"].queryset.get(pk=initial["measurements_side"])
+        target, confidence = initial["target"], 0.8
+        deadline = dt.date.fromisoformat(initial["deadline"])
+    else:
+        side = None
+    if side is not None:
+        result = questions.run_trend(
+            access, kpi, side, target=float(target), deadline=deadline, confidence=confidence
+        )
+    return render(
+        request,
+        "goals/trend.html",
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "kpi": kpi,
+            "checks": checks,
+            "form": form,
+            "result": result,
+            "why_not_funnel": questions.funnel_refusal(kpi),
+            "no_values": initial["measurements_side"] is None,
         },
     )
 

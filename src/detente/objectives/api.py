@@ -63,6 +63,7 @@ class KPIOut(Schema):
     name: str
     metric: str
     unit: str
+    kind: str
     direction: str
     target: float
     deadline: dt.date
@@ -77,6 +78,11 @@ class KPIIn(Schema):
     name: str | None = None
     metric: str | None = None
     unit: str | None = None
+    kind: str | None = Field(
+        None,
+        description="count (cumulative), level, rate or duration; left out on creation, "
+        "inferred from the unit and name (level when they do not say).",
+    )
     direction: str | None = Field(None, description="higher or lower (is better).")
     target: float | None = None
     deadline: dt.date | None = None
@@ -192,6 +198,7 @@ def _kpi_out(k: KPI) -> dict[str, Any]:
         "name": k.name,
         "metric": k.metric,
         "unit": k.unit,
+        "kind": k.kind,
         "direction": k.direction,
         "target": float(k.target),
         "deadline": k.deadline,

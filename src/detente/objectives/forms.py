@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db import models
 
-from detente.objectives import periods
+from detente.objectives import kinds, periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.records.forms import DateInput, RecordForm, choose_from, field
 from detente.records.models import Visibility
@@ -63,6 +63,7 @@ class KPIForm(forms.ModelForm):
             "name",
             "metric",
             "unit",
+            "kind",
             "direction",
             "target",
             "deadline",
@@ -83,6 +84,7 @@ class KPIForm(forms.ModelForm):
         field(self, "objective", forms.ModelChoiceField).queryset = access.records(
             Objective
         ).filter(owner_side_id__in=access.writable_side_ids)
+        self.fields["kind"].choices = [("", "Infer it from the unit and name"), *kinds.CHOICES]
 
     def clean_tolerance(self) -> Any:
         tolerance = self.cleaned_data["tolerance"]

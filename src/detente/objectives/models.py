@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from detente.objectives import periods
+from detente.objectives import kinds, periods
 from detente.records.models import AllianceRecord
 
 
@@ -56,6 +56,15 @@ class KPI(models.Model):
     )
     unit = models.CharField(max_length=30, help_text="e.g. %, drivers, EUR k, days.")
     direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    # Left blank, it is inferred from the unit and name when saved (``kinds.infer_kind``).
+    kind = models.CharField(
+        max_length=8,
+        choices=kinds.CHOICES,
+        blank=True,
+        help_text="A cumulative count adds up over the periods (drivers onboarded); a level, "
+        "rate or duration is read as it stands (sites live, ROI %, triage hours). Leave it "
+        "blank to infer it from the unit and name (a level when they do not say).",
+    )
     target = models.DecimalField(max_digits=18, decimal_places=4)
     deadline = models.DateField()
     frequency = models.CharField(
@@ -88,6 +97,25 @@ class KPI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.kind:
+            self.kind = kinds.infer_kind(self.unit, self.name, self.metric)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_count(self) -> bool:
+        """A cumulative count: its period values add up towards the target."""
+        return kinds.is_summable(self.kind)
+
+    @property
+    def kind_short(self) -> str:
+        """The kind in a few words: "duration", "rate or ratio"."""
+        return kinds.SHORT.get(self.kind, self.kind)
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == self.Direction.LOWER
 
     # The audit log copies these from the record; a KPI inherits them from its objective.
     @property
