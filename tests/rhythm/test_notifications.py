@@ -11,7 +11,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from conftest import access, inbox, open_round
 from django.core import mail
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from detente.jobs.models import OutgoingEmail
 from detente.notifications import tasks
 from detente.notifications.events import Event, publish
 from detente.notifications.models import EmailMode, Kind, Notification, Preference
+from tests.rhythm.conftest import access, inbox, open_round
 
 
 def test_it_tells_the_other_side_that_a_new_round_waits_for_it(cast: Any) -> None:

@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from conftest import access, inbox
 from django.core import mail
 
 from detente.audit.models import AuditEntry
 from detente.threads import services
 from detente.threads.models import Comment
+from tests.rhythm.conftest import access, inbox
 
 
 def url(cast: Any, key: str) -> str:
