@@ -138,7 +138,7 @@ def check_payload(access: AllianceAccess, check: RealismCheck) -> dict[str, Any]
 @dataclass
 class Goals:
     checks: list[RealismCheck]  # newest first
-    kpis: list[KPI]  # each with ``latest_check``
+    kpis: list[tuple[KPI, RealismCheck | None]]  # each visible KPI with its latest check
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -162,9 +162,7 @@ def goals(access: AllianceAccess) -> Goals:
     latest: dict[int, RealismCheck] = {}
     for c in checks:  # newest first
         latest.setdefault(c.kpi_id, c)
-    for kpi in kpis:
-        kpi.latest_check = latest.get(kpi.pk)
-    return Goals(checks=checks, kpis=kpis)
+    return Goals(checks=checks, kpis=[(kpi, latest.get(kpi.pk)) for kpi in kpis])
 
 
 def check(access: AllianceAccess, pk: Any) -> Check:
