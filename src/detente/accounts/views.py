@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from detente import audit
 from detente.accounts import invitations
 from detente.accounts.forms import AcceptInvitationForm, ApiTokenForm
+from detente.accounts.http import AuthedRequest
 from detente.accounts.models import ApiToken, User
 
 
@@ -52,7 +53,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():

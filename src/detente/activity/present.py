@@ -52,6 +52,8 @@ def feed(user: Any, alliance: Any = None) -> dict[str, Any]:
     seen = last_seen(user, alliance.pk if alliance is not None else None)
     items = []
     for e in entries[:PAGE]:
+        if e.alliance is None:  # the filter above leaves none; this tells the type checker
+            continue
         who = (e.actor.get_full_name() or e.actor.email) if e.actor else "detente"
         items.append(
             {

@@ -7,14 +7,18 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from detente.alliances.models import HistoryEntry, Interaction, Signal, Stakeholder
 from detente.records.forms import field
-from detente.records.models import Visibility
+from detente.records.models import AllianceRecord, Visibility
 from detente.records.visibility import AllianceAccess
 
-KINDS: dict[str, type] = {"history": HistoryEntry, "signal": Signal, "interaction": Interaction}
+KINDS: dict[str, type[AllianceRecord]] = {
+    "history": HistoryEntry,
+    "signal": Signal,
+    "interaction": Interaction,
+}
 KIND_LABELS = {"history": "History", "signal": "Signal", "interaction": "Interaction"}
 
 
@@ -56,7 +60,8 @@ def entries(access: AllianceAccess, filters: dict[str, Any] | None = None) -> li
     kinds = [filters["kind"]] if filters.get("kind") else list(KINDS)
     result: list[Entry] = []
     for kind in kinds:
-        qs = access.records(KINDS[kind]).select_related("owner_side__organisation")
+        # Any: the lookups below are of the concrete kind (date, participants), not the base.
+        qs: QuerySet[Any] = access.records(KINDS[kind]).select_related("owner_side__organisation")
         if kind == "interaction":
             # Participants through the visibility rule too: never name a private stakeholder.
             qs = qs.prefetch_related(Prefetch("participants", queryset=access.records(Stakeholder)))

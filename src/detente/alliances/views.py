@@ -27,6 +27,7 @@ from detente.alliances.forms import (
 from detente.alliances.models import SideInvitation, Stakeholder
 from detente.records import audit_reading
 from detente.records import services as record_services
+from detente.records.models import AllianceRecord
 from detente.records.views import RecordPages, alliance_page, form_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 from detente.spreadsheets import SafeWriter
@@ -196,7 +197,7 @@ def stakeholder_delete(request: HttpRequest, access: AllianceAccess, pk: int) ->
 # Timeline -------------------------------------------------------------------------------
 
 
-def _timeline_kind(kind: str, **_: Any) -> type:
+def _timeline_kind(kind: str, **_: Any) -> type[AllianceRecord]:
     if kind not in timeline.KINDS:
         raise Http404("No such kind of timeline entry.")
     return timeline.KINDS[kind]

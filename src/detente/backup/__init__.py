@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -298,10 +298,23 @@ def _sqlite_restore(path: Path, show: bool | None) -> None:
 # PostgreSQL -----------------------------------------------------------------------------
 
 
+def _pg_server_version() -> int:
+    """The server's version number (``160004`` for 16.4), from the PostgreSQL connection."""
+    from django.db.backends.postgresql.base import DatabaseWrapper  # imports psycopg
+
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself; ``connection`` is a proxy
+    if not isinstance(db, DatabaseWrapper):
+        raise BackupError(
+            f"the PostgreSQL client tools need a PostgreSQL database, not {db.vendor}"
+        )
+    return db.pg_version
+
+
 def _pg_tool(name: str) -> str:
     """The path of a PostgreSQL client tool whose major version can serve this server."""
     found = shutil.which(name)
-    server = connection.pg_version // 10000 if connection.pg_version >= 100000 else 9
+    version = _pg_server_version()
+    server = version // 10000 if version >= 100000 else 9
     if found is None:
         raise BackupError(
             f"{name} was not found on PATH: install the PostgreSQL {server} client tools "

@@ -19,18 +19,21 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from detente.objectives.periods import Period
 
 DONE = "done"
 WAIVED = "waived"
 
+Owner = TypeVar("Owner", bound=Hashable)  # whatever names a side: its id, its label
+
 
 @dataclass(frozen=True)
-class Facts:
+class Facts(Generic[Owner]):
     """What adherence needs of one commitment."""
 
-    owed_by: Hashable
+    owed_by: Owner
     due_date: date
     status: str
     done_on: date | None = None
@@ -52,7 +55,7 @@ class Point:
         return None if share is None else round(100 * share, 1)
 
 
-def counts(commitment: Facts, period: Period, today: date) -> tuple[bool, bool]:
+def counts(commitment: Facts[Owner], period: Period, today: date) -> tuple[bool, bool]:
     """(counts as due in the period, done on time) for one commitment."""
     if not (period.start <= commitment.due_date <= period.end):
         return False, False
@@ -69,12 +72,12 @@ def counts(commitment: Facts, period: Period, today: date) -> tuple[bool, bool]:
 
 
 def adherence(
-    commitments: Iterable[Facts], periods: Sequence[Period], today: date
-) -> dict[Hashable, list[Point]]:
+    commitments: Iterable[Facts[Owner]], periods: Sequence[Period], today: date
+) -> dict[Owner, list[Point]]:
     """Adherence per side (``owed_by``) and period, in the order of ``periods``."""
     items = list(commitments)
     sides = list(dict.fromkeys(c.owed_by for c in items))
-    out: dict[Hashable, list[Point]] = {}
+    out: dict[Owner, list[Point]] = {}
     for side in sides:
         mine = [c for c in items if c.owed_by == side]
         points = []

@@ -46,6 +46,11 @@ class Commitment(AllianceRecord):
         HistoryEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Not stored: set by commitments.present.show_sources, the cited source when the reader
+    # may see it, else None.
+    shown_interaction: Interaction | None
+    shown_history: HistoryEntry | None
+
     class Meta:
         ordering = ["due_date", "id"]
 

@@ -126,7 +126,7 @@ def build(
     links = linked.visible_links(access, conflict)
     data = []
     for k in links["kpis"]:
-        m = k.latest
+        m = k.latest_measurement
         value = f"{m.value.normalize():f} {k.unit} in {m.period}" if m else "no measurement yet"
         data.append(
             f"KPI {k.name}: {value}; target {k.target.normalize():f} {k.unit} by {k.deadline:%d %b %Y}."

@@ -27,7 +27,7 @@ def visible_links(access: AllianceAccess, conflict: Conflict) -> dict[str, list[
     for m in visible_measurements(access).filter(kpi__in=kpis).order_by("period_start"):
         latest[m.kpi_id] = m
     for k in kpis:
-        k.latest = latest.get(k.pk)
+        k.latest_measurement = latest.get(k.pk)
     return {
         "objectives": list(objectives),
         "kpis": kpis,

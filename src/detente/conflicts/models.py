@@ -73,6 +73,10 @@ class Conflict(AllianceRecord):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: set by the pages that list conflicts (conflicts.present, .overview).
+    step: LadderStep | None  # the open rung
+    days_left: float | None  # on that rung
+
     class Meta:
         ordering = ["-opened_on", "-id"]
 

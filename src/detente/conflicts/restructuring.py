@@ -90,7 +90,7 @@ def result(access: AllianceAccess, comparison: Comparison) -> dict[str, Any]:
     by_option: dict[str, dict[str, Any]] = {}
     for v in values:
         by_option.setdefault(v.option, {})[v.side] = v.as_json()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key, label in OPTIONS.items():
         if key not in by_option:
             continue

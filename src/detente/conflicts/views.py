@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from detente import audit
+from detente.accounts.http import AuthedRequest
 from detente.commitments.models import Commitment
 from detente.conflicts import (
     briefs,
@@ -222,7 +223,7 @@ def view_edit(request: HttpRequest, access: AllianceAccess, pk: int, view_id: in
 
 
 @login_required
-def conflict_dialogue(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
+def conflict_dialogue(request: AuthedRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
     conflict = access.get_record(Conflict, pk)
     form = ActionForm(request.POST or None, access=access)

@@ -91,7 +91,7 @@ def alliance(story: Story) -> None:
         )
     # The "created" status change dates from the alliance's start, not from the demo build.
     made.status_changes.update(changed_at=at_hour(made.start_date))
-    story.alliance = made
+    story.made = made
     story.sides = dict(zip("ab", made.sides.order_by("id"), strict=True))
 
 
@@ -210,11 +210,11 @@ def quarterly_commitments(story: Story) -> None:
     days after the due date it was done, or ``open``."""
     spec = story.data["quarterly_commitments"]
     for index, quarter in enumerate(periods_before_today(periods.QUARTER, spec["quarters"])):
-        story.each(
-            "commitments",
-            lambda item, q=quarter, i=index: _commitment(story, _in_quarter(item, q, i)),
-            spec["commitments"],
-        )
+
+        def build(item: dict[str, Any], q: periods.Period = quarter, i: int = index) -> None:
+            _commitment(story, _in_quarter(item, q, i))
+
+        story.each("commitments", build, spec["commitments"])
 
 
 def _in_quarter(item: dict[str, Any], quarter: periods.Period, index: int) -> dict[str, Any]:
@@ -688,20 +688,18 @@ def _climb(story: Story, conflict: Conflict, letter: str, spec: dict[str, Any]) 
         ladder.raise_jointly(access, conflict, now=moment(spec["raised_jointly"]))
     for number, rung in enumerate(spec.get("rungs", []), start=1):
         with story.at("rungs", number - 1):
-            step = conflict.steps.get(number=number)
-            step.met_on = day(rung["met_on"])
-            step.who_met, step.agreed = rung["who_met"], rung["agreed"]
-            step.still_open = rung["still_open"]
-            step.save()
-            ladder.escalate_due(step.due_at)
+            told = conflict.steps.get(number=number)
+            told.met_on = day(rung["met_on"])
+            told.who_met, told.agreed = rung["who_met"], rung["agreed"]
+            told.still_open = rung["still_open"]
+            told.save()
+            ladder.escalate_due(told.due_at)
     step = conflict.steps.filter(ended_at__isnull=True).first()
-    while spec.get("keep_climbing") and _is_due(step):
+    while spec.get("keep_climbing") and step is not None and step.due_at is not None:
+        if step.due_at > timezone.now():
+            break
         ladder.escalate_due(step.due_at)
         step = conflict.steps.filter(ended_at__isnull=True).first()
-
-
-def _is_due(step: Any) -> bool:
-    return step is not None and step.due_at is not None and step.due_at <= timezone.now()
 
 
 def _comparison(story: Story, conflict: Conflict, item: dict[str, Any]) -> None:
@@ -715,11 +713,11 @@ def _comparison(story: Story, conflict: Conflict, item: dict[str, Any]) -> None:
         with story.at("weights", letter):
             story.create(SideWeights, {"side": letter, **fields}, comparison=comparison)
     for letter, rows in estimates.items():
-        story.each(
-            letter,
-            lambda row, side=letter: _estimate(story, comparison, side, row),
-            rows,
-        )
+
+        def estimate(row: list[Any], side: str = letter) -> None:
+            _estimate(story, comparison, side, row)
+
+        story.each(letter, estimate, rows)
 
 
 def _estimate(story: Story, comparison: Comparison, letter: str, row: list[Any]) -> None:

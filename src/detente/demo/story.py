@@ -135,9 +135,16 @@ class Story:
     data: dict[str, Any]
     people: dict[str, User]  # handle (``maya``) -> user, from workspace.yaml
     homes: dict[str, Organisation]  # handle -> the person's organisation
-    alliance: Alliance | None = None
+    made: Alliance | None = None  # set by the ``alliance`` section, which comes first
     sides: dict[str, Side] = field(default_factory=dict)
     _where: list[str] = field(default_factory=list)
+
+    @property
+    def alliance(self) -> Alliance:
+        """The story's alliance; every section after ``alliance`` needs it made."""
+        if self.made is None:
+            raise self.error("the alliance is not made yet (the story needs an `alliance` section)")
+        return self.made
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -197,12 +204,12 @@ class Story:
         if model not in NAMED_BY:
             raise ValueError(f"a story cannot name a {model._meta.verbose_name}")
         field = NAMED_BY[model]
-        lookup = {f"{field}__startswith": str(prefix)}
+        lookup: dict[str, Any] = {f"{field}__startswith": str(prefix)}
         if model is KPI:
             lookup["objective__alliance"] = self.alliance
         else:
             lookup["alliance"] = self.alliance
-        found = model.objects.filter(**lookup).first()
+        found = model._default_manager.filter(**lookup).first()
         if found is None:
             raise ValueError(f"no {model._meta.verbose_name} whose {field} starts with {prefix!r}")
         return found
@@ -222,13 +229,14 @@ class Story:
         if raw is None:
             return None
         if isinstance(f, models.ManyToManyField):
-            return [self.find(f.related_model, name) for name in raw]
+            return [self.find(_related(f), name) for name in raw]
         if isinstance(f, models.ForeignKey):
-            if f.related_model is Side:
+            related = _related(f)
+            if related is Side:
                 return self.side(raw)
-            if f.related_model is User:
+            if related is User:
                 return self.person(raw)
-            return self.find(f.related_model, raw)
+            return self.find(related, raw)
         if isinstance(f, models.DecimalField):
             return Decimal(str(raw))
         if isinstance(f, models.DateTimeField):
@@ -272,6 +280,16 @@ def _field(model: type[models.Model], name: str) -> Any:
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         raise ValueError(f"{model._meta.verbose_name} has no field {name!r}") from None
+
+
+def _related(
+    f: models.ForeignKey[Any, Any] | models.ManyToManyField[Any, Any],
+) -> type[models.Model]:
+    """The model ``f`` points to (a string such as ``"self"`` is resolved once apps load)."""
+    related = f.related_model
+    if isinstance(related, str):
+        raise TypeError(f"{f.name} points to an unresolved model {related!r}")
+    return related
 
 
 def _is_many(model: type[models.Model], name: str) -> bool:

@@ -53,6 +53,10 @@ class Difference(AllianceRecord):
     )
     review_date = models.DateField(null=True, blank=True)
 
+    # Not stored: set by differences.present.visible_differences for the reader.
+    visible_owner: Stakeholder | None  # the owner, when the reader may see that stakeholder
+    side_views: list[tuple[str, str]]  # (side, its view) for the sides that gave one
+
     class Meta:
         ordering = ["-likelihood", "-impact", "title"]
 

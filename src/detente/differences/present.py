@@ -12,6 +12,7 @@ from typing import Any
 
 from detente.alliances.models import Stakeholder
 from detente.differences import matrix
+from detente.differences.matrix import Matrix
 from detente.differences.models import Difference
 from detente.records.visibility import AllianceAccess
 
@@ -19,7 +20,7 @@ from detente.records.visibility import AllianceAccess
 @dataclass
 class Register:
     differences: list[Difference]  # each with ``visible_owner`` and ``side_views``
-    matrix: dict[str, Any]
+    matrix: Matrix
     private_count: int
 
     @property
@@ -30,7 +31,7 @@ class Register:
 @dataclass
 class Detail:
     d: Difference
-    matrix: dict[str, Any]
+    matrix: Matrix
 
     @property
     def data(self) -> dict[str, Any]:

@@ -139,7 +139,8 @@ def check_payload(access: AllianceAccess, check: RealismCheck) -> dict[str, Any]
 @dataclass
 class Goals:
     checks: list[RealismCheck]  # newest first
-    kpis: list[KPI]  # each with ``latest_check``
+    # each visible KPI with its latest check and the question it gets ("funnel" or "trend")
+    kpis: list[tuple[KPI, RealismCheck | None, str]]
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -163,10 +164,10 @@ def goals(access: AllianceAccess) -> Goals:
     latest: dict[int, RealismCheck] = {}
     for c in checks:  # newest first
         latest.setdefault(c.kpi_id, c)
-    for kpi in kpis:
-        kpi.latest_check = latest.get(kpi.pk)
-        kpi.question = questions.question(kpi)
-    return Goals(checks=checks, kpis=kpis)
+    return Goals(
+        checks=checks,
+        kpis=[(kpi, latest.get(kpi.pk), questions.question(kpi)) for kpi in kpis],
+    )
 
 
 def check(access: AllianceAccess, pk: Any) -> Check:

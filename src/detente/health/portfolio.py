@@ -133,7 +133,7 @@ def owners(user: Any, alliances: Iterable[Alliance]) -> dict[int, list[str]]:
 def rank(user: Any, alliances: list[Alliance], filters: Filters) -> list[dict[str, Any]]:
     health = summaries(user, alliances)
     managers = owners(user, alliances)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for alliance in alliances:
         h = health[alliance.pk]
         names = managers.get(alliance.pk, [])

@@ -252,7 +252,7 @@ def table(card: Scorecard) -> list[dict[str, Any]]:
     cycle's pooled mean and each side's cell, and the gap with its usual value."""
     rows = []
     for m in card.measures:
-        cycles = []
+        cycles: list[dict[str, Any]] = []
         for c in card.cycles:
             gap = card.gap(c, m)
             cycles.append(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from detente.accounts.http import AuthedRequest
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
 from detente.health import present, services, warning
@@ -246,7 +247,7 @@ def alert_snooze(request: HttpRequest, alliance_id: int, pk: int) -> HttpRespons
 
 
 @login_required
-def alert_inbox(request: HttpRequest) -> HttpResponse:
+def alert_inbox(request: AuthedRequest) -> HttpResponse:
     """Every alert the user may see, across their alliances, newest period first."""
     alerts = list(
         Alert.objects.visible_to(request.user)
@@ -275,7 +276,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_preferences(request: HttpRequest) -> HttpResponse:
+def alert_preferences(request: AuthedRequest) -> HttpResponse:
     pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference(
         user=request.user
     )

@@ -45,7 +45,7 @@ SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "a
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
 # discrepancy only one side can see, say) is read only by that side's own scan, through
 # ``visible_to_side`` below, so its alert is stored private to that side.
-SIGNAL_KINDS = {
+SIGNAL_KINDS: dict[str, str] = {
     TimelineSignal.Kind.RESOURCE_CHANGE: "resource_change_requests",
     TimelineSignal.Kind.MESSAGING_SHIFT: "messaging_shifts",
     TimelineSignal.Kind.OVERLAPPING_LAUNCH: "overlapping_launches",
@@ -235,8 +235,8 @@ def scan_alliance(
     with transaction.atomic():
         stored = {a.key: a for a in Alert.objects.select_for_update().filter(alliance=alliance)}
         labels = dict(Measure.objects.filter(alliance=alliance).values_list("key", "label"))
-        for side, a in found:
-            _store(alliance, sides, side, a, stored, result, labels)
+        for owner, a in found:
+            _store(alliance, sides, owner, a, stored, result, labels)
     if notify:
         fresh = [a for a in result.created + result.updated if is_recent(a.period)]
         route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])

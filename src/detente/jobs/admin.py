@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from detente.jobs.models import OutgoingEmail, ScheduledRun
 
@@ -12,7 +14,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
 
     @admin.action(description="Retry now (back to the queue)")
-    def retry_now(self, request, queryset):  # type: ignore[no-untyped-def]
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         from django.utils import timezone
 
         queryset.exclude(status="sent").update(status="pending", next_attempt_at=timezone.now())

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import models
 from django.utils import timezone
 
 from detente.jobs.models import Deliverable
@@ -51,18 +50,18 @@ def attempt(
     """Claim row ``pk`` if it is due and send it with ``send(row)``; returns what happened."""
     now = now or timezone.now()
     S = Deliverable.Status
-    claimed = model.objects.filter(pk=pk, status=S.PENDING, next_attempt_at__lte=now).update(
-        status=S.SENDING, claimed_at=now
-    )
+    claimed = model._default_manager.filter(
+        pk=pk, status=S.PENDING, next_attempt_at__lte=now
+    ).update(status=S.SENDING, claimed_at=now)
     if not claimed:
         return "not due"  # sent already, given up, being sent, or waiting for its next try
-    row = model.objects.get(pk=pk)
+    row = model._default_manager.get(pk=pk)
     try:
         send(row)
     except Exception as exc:  # a failure of the receiver or the mail server: try again later
         attempts = row.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
-        model.objects.filter(pk=pk).update(
+        model._default_manager.filter(pk=pk).update(
             status=S.FAILED if failed else S.PENDING,
             attempts=attempts,
             next_attempt_at=now + backoff(attempts),
@@ -70,7 +69,7 @@ def attempt(
         )
         log.warning("%s %s attempt %d failed: %s", model.__name__, pk, attempts, exc)
         return "failed" if failed else "retry"
-    model.objects.filter(pk=pk).update(
+    model._default_manager.filter(pk=pk).update(
         status=S.SENT, attempts=row.attempts + 1, sent_at=timezone.now(), last_error=""
     )
     return "sent"
@@ -82,12 +81,12 @@ def due(now: datetime | None = None) -> dict[str, list[int]]:
     S = Deliverable.Status
     out: dict[str, list[int]] = {}
     for label in _DELIVERERS:
-        model: type[models.Model] = apps.get_model(label)
-        model.objects.filter(status=S.SENDING, claimed_at__lt=now - STALE_AFTER).update(
+        model = apps.get_model(label)
+        model._default_manager.filter(status=S.SENDING, claimed_at__lt=now - STALE_AFTER).update(
             status=S.PENDING
         )
         out[label] = list(
-            model.objects.filter(status=S.PENDING, next_attempt_at__lte=now)
+            model._default_manager.filter(status=S.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:500]
         )

@@ -112,13 +112,13 @@ def _write_issues(
 ) -> None:
     existing = {i.name: i for i in rnd.issues.all()}
     wanted = {name for name, _ in issues}
-    for name, issue in existing.items():
+    for name, gone in existing.items():
         if name not in wanted:
-            before = audit.snapshot(issue)
-            pk = issue.pk
-            issue.delete()
-            issue.pk = pk
-            audit.log(access.user, "delete", issue, before=before, alliance=access.alliance)
+            before = audit.snapshot(gone)
+            pk = gone.pk
+            gone.delete()
+            gone.pk = pk
+            audit.log(access.user, "delete", gone, before=before, alliance=access.alliance)
     for position, (name, options) in enumerate(issues):
         issue = existing.get(name)
         if issue is None:

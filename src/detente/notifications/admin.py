@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from detente.notifications.models import Notification, Preference, Webhook, WebhookDelivery
@@ -30,5 +32,5 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
 
     @admin.action(description="Retry now (back to the queue)")
-    def retry_now(self, request, queryset):  # type: ignore[no-untyped-def]
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         queryset.exclude(status="sent").update(status="pending", next_attempt_at=timezone.now())

@@ -27,11 +27,10 @@ def people_of(side_ids: Iterable[int], roles: Iterable[str] = WRITERS) -> list[i
 
 
 def other_sides(alliance_id: int, side_id: int | None) -> list[int]:
-    return list(
-        Side.objects.filter(alliance_id=alliance_id)
-        .exclude(pk=side_id)
-        .values_list("pk", flat=True)
-    )
+    sides = Side.objects.filter(alliance_id=alliance_id)
+    if side_id is not None:
+        sides = sides.exclude(pk=side_id)
+    return list(sides.values_list("pk", flat=True))
 
 
 def all_sides(alliance_id: int) -> list[int]:

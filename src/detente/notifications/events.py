@@ -85,9 +85,9 @@ def absolute(url: str) -> str:
 def publish(event: Event) -> list[Notification]:
     made = []
     User = get_user_model()
-    people = User.objects.filter(pk__in=set(event.user_ids), is_active=True).exclude(
-        pk=event.actor_id
-    )
+    people = User.objects.filter(pk__in=set(event.user_ids), is_active=True)
+    if event.actor_id is not None:
+        people = people.exclude(pk=event.actor_id)
     for person in people.order_by("pk"):
         if not user_sees(person.pk, event):
             continue  # the rule, checked for every person whatever the caller passed
@@ -149,6 +149,8 @@ def payload(event: Event, alliance: Alliance | None) -> dict[str, Any]:
 
 
 def _to_webhooks(event: Event) -> None:
+    if event.alliance_id is None:
+        return  # every webhook belongs to an alliance
     hooks = [
         hook
         for hook in Webhook.objects.filter(alliance_id=event.alliance_id, active=True)

@@ -45,10 +45,11 @@ class WebhookForm(forms.ModelForm):
 
     def __init__(self, *args: Any, sides: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_side"].queryset = self.fields["owner_side"].queryset.filter(
-            pk__in=[s.pk for s in sides]
-        )
-        self.fields["owner_side"].empty_label = None
+        owner_side = self.fields["owner_side"]
+        if not isinstance(owner_side, forms.ModelChoiceField) or owner_side.queryset is None:
+            raise TypeError("owner_side must be a ModelChoiceField with a queryset")
+        owner_side.queryset = owner_side.queryset.filter(pk__in=[s.pk for s in sides])
+        owner_side.empty_label = None
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]

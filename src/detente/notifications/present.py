@@ -17,7 +17,7 @@ def item(note: Notification) -> dict[str, Any]:
         "text": note.text,
         "url": note.url,
         "alliance_id": note.alliance_id,
-        "alliance": note.alliance.name if note.alliance_id else None,
+        "alliance": note.alliance.name if note.alliance is not None else None,
         "created_at": note.created_at.isoformat(),
         "read": note.read_at is not None,
     }

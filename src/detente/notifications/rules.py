@@ -59,6 +59,8 @@ def round_opened(entry: AuditEntry) -> Event | None:
     if entry.action != "create":
         return None
     a = entry.alliance_id
+    if a is None:
+        return None  # an entry of no alliance has nobody to tell
     return _event(
         entry,
         Kind.ROUND,
@@ -75,6 +77,8 @@ def package_accepted(entry: AuditEntry) -> Event | None:
     if entry.action not in ("create", "update") or round_id is None:
         return None
     a = entry.alliance_id
+    if a is None:
+        return None  # an entry of no alliance has nobody to tell
     rnd = apps.get_model("negotiation", "NegotiationRound").objects.filter(pk=round_id).first()
     title = rnd.title if rnd else "the round"
     return _event(
@@ -93,6 +97,8 @@ def version_proposed(entry: AuditEntry) -> Event | None:
     if not (before.get("status") == "draft" and after.get("status") == "proposed"):
         return None
     a = entry.alliance_id
+    if a is None:
+        return None  # an entry of no alliance has nobody to tell
     event = _event(
         entry,
         Kind.AGREEMENT,
@@ -116,6 +122,8 @@ def version_signed(entry: AuditEntry) -> Event | None:
     if entry.action != "create" or version_id is None:
         return None
     a = entry.alliance_id
+    if a is None:
+        return None  # an entry of no alliance has nobody to tell
     signed = apps.get_model("agreements", "Signature").objects.filter(version_id=version_id)
     waiting = set(audience.all_sides(a)) - set(signed.values_list("side_id", flat=True))
     if not waiting:
@@ -195,6 +203,8 @@ def partner_joined(entry: AuditEntry) -> Event | None:
     if not Membership.objects.filter(user_id=entry.actor_id, organisation_id=org).exists():
         return None  # added by the other side, not joined: its people are told "added"
     a = entry.alliance_id
+    if a is None:
+        return None  # an entry of no alliance has nobody to tell
     return _event(
         entry,
         Kind.PARTNER_JOINED,

@@ -93,6 +93,8 @@ def differences_for_review(today: Any = None) -> int:
     today = today or timezone.localdate()
     told = 0
     for d in Difference.objects.filter(review_date__lte=today).select_related("owner"):
+        if d.review_date is None:  # the filter leaves none; this tells the type checker
+            continue
         people = [d.owner.user_id] if d.owner and d.owner.user_id else []
         people = people or audience.people_of([d.owner_side_id], audience.MANAGERS)
         event = Event(

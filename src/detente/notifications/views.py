@@ -56,7 +56,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = {kind: preference(request.user, kind) for kind in Kind}
+    current: dict[str, tuple[bool, str]] = {kind: preference(request.user, kind) for kind in Kind}
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         for kind in Kind:

@@ -79,8 +79,9 @@ def guardrail_data(access: AllianceAccess, g: Guardrail) -> dict[str, Any]:
     objectives = []
     for side in sides:
         # The primary KPI's movement as this side reported it, else as the first side that did.
+        unreported: list[float | None] = [None] * len(labels)
         moved = primary.get(side.pk) or next(
-            (primary[s.pk] for s in access.sides if s.pk in primary), [None] * len(labels)
+            (primary[s.pk] for s in access.sides if s.pk in primary), unreported
         )
         objectives.append(
             EngineObjective(

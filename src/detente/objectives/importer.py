@@ -39,6 +39,7 @@ from detente.alliances.models import Signal
 from detente.objectives import services
 from detente.objectives.forms import MeasurementForm, visible_kpis
 from detente.objectives.models import Measurement
+from detente.records.models import Side
 from detente.records.visibility import JOINT, AllianceAccess
 from detente.spreadsheets import UnsafeUpload, check_xlsx, clip, restore
 
@@ -285,9 +286,9 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
     for k in kpis:
         by_name.setdefault(k.name.strip().lower(), []).append(k)
     side_names: dict[str, Any] = {}
-    for side in access.sides:
-        side_names[str(side).lower()] = side
-        side_names[side.organisation.name.lower()] = side
+    for each in access.sides:
+        side_names[str(each).lower()] = each
+        side_names[each.organisation.name.lower()] = each
     default_side = access.default_side
     problems: list[Problem] = []
     planned: list[PlannedRow] = []
@@ -295,7 +296,7 @@ def plan(access: AllianceAccess, rows: list[tuple[int, dict[str, str]]]) -> list
     for n, values in rows:
         row_problems: list[Problem] = []
         kpi = _resolve_kpi(values.get("kpi", ""), by_id, by_name, n, row_problems)
-        side = default_side
+        side: Side | None = default_side
         side_text = values.get("side", "")
         if side_text:
             side = side_names.get(side_text.lower())

@@ -90,6 +90,10 @@ class KPI(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: set for the reader by the page that shows the KPI.
+    latest: list[Measurement]  # objectives.views: each side's latest visible value
+    latest_measurement: Measurement | None  # conflicts.linked: the latest visible value
+
     class Meta:
         ordering = ["objective_id", "name"]
         verbose_name = "KPI"

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.records.visibility import get_alliance_access
+from detente.records.visibility import AllianceAccess, get_alliance_access
 from detente.threads import present, services
 from detente.threads.targets import get_record
 
 
 def _thread_fragment(
-    request: HttpRequest, access, kind, record, name, *, error="", body="", status=200
-):  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    access: AllianceAccess,
+    kind: str,
+    record: Any,
+    name: str,
+    *,
+    error: str = "",
+    body: str = "",
+    status: int = 200,
+) -> HttpResponse:
     thread = services.thread_named(access, record, name)
     context = {
         "alliance": access.alliance,

@@ -38,9 +38,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
     # Health-check sparklines and open alerts, in a fixed number of queries.
     health = health_portfolio.summaries(request.user, alliances)
-    for alliance in alliances:
-        alliance.latest_activity = latest.get(alliance.id)
-        alliance.health = health[alliance.id]
+    # Each alliance's card: the alliance, its latest visible activity and its health.
+    cards = [(a, latest.get(a.id), health[a.id]) for a in alliances]
     status_counts: dict[str, int] = {}
     for alliance in alliances:
         label = alliance.get_status_display()
@@ -50,6 +49,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "alliances/portfolio.html",
         {
             "alliances": alliances,
+            "cards": cards,
             "status_counts": status_counts,
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
