@@ -84,7 +84,10 @@ class KPIForm(forms.ModelForm):
         field(self, "objective", forms.ModelChoiceField).queryset = access.records(
             Objective
         ).filter(owner_side_id__in=access.writable_side_ids)
-        self.fields["kind"].choices = [("", "Infer it from the unit and name"), *kinds.CHOICES]
+        field(self, "kind", forms.ChoiceField).choices = [
+            ("", "Infer it from the unit and name"),
+            *kinds.CHOICES,
+        ]
 
     def clean_tolerance(self) -> Any:
         tolerance = self.cleaned_data["tolerance"]

@@ -20,7 +20,7 @@ from django.db import models
 
 from detente.accounts.models import Membership
 from detente.audit.models import AuditEntry
-from detente.records.forms import DateInput
+from detente.records.forms import DateInput, field
 from detente.records.visibility import AllianceAccess, RecordQuerySet, visible_q
 
 PER_PAGE = 50  # entries on one page of the audit (the API may ask for up to MAX_PER_PAGE)
@@ -129,12 +129,17 @@ class AuditFilter(forms.Form):
         kinds = sorted(
             {kind_label(m): m for m in seen.values_list("model", flat=True).distinct()}.items()
         )
-        self.fields["kind"].choices = [("", "Any kind")] + [(m, label) for label, m in kinds]
+        field(self, "kind", forms.ChoiceField).choices = [("", "Any kind")] + [
+            (m, label) for label, m in kinds
+        ]
         actors = get_user_model().objects.filter(pk__in=seen.values("actor_id")).order_by("email")
-        self.fields["person"].choices = [("", "Anyone")] + [(u.pk, str(u)) for u in actors]
+        field(self, "person", forms.ChoiceField).choices = [("", "Anyone")] + [
+            (u.pk, str(u)) for u in actors
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", "The end of the date range comes before its start.")
