@@ -11,8 +11,13 @@ docs/security.md "API fuzzing") reads every answer from the schema.
 
 from __future__ import annotations
 
+import copy
+from decimal import Decimal
 from typing import Any
 
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
@@ -95,8 +100,194 @@ def add_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# The form behind each request body: writes are validated by the pages' forms, so the
+# schema states what those forms require. Loose pydantic types (``str | None``) would
+# promise more than the route accepts (a null or unknown ``kind``, an over-long title).
+FORMS: dict[str, str] = {
+    "AllianceIn": "detente.alliances.forms.AllianceForm",
+    "NewAllianceIn": "detente.alliances.forms.NewAllianceForm",
+    "StatusIn": "detente.alliances.forms.StatusForm",
+    "StakeholderIn": "detente.alliances.forms.StakeholderForm",
+    "CommitmentIn": "detente.commitments.forms.CommitmentForm",
+    "ConflictIn": "detente.conflicts.forms.ConflictForm",
+    "CloseIn": "detente.conflicts.forms.CloseForm",
+    "DecisionIn": "detente.decisions.forms.DecisionForm",
+    "WeightsIn": "detente.decisions.forms.WeightsForm",
+    "SeriesIn": "detente.decisions.forms.SeriesForm",
+    "DifferenceIn": "detente.differences.forms.DifferenceForm",
+    "CheckIn": "detente.goals.forms.RealismCheckForm",
+    "CycleIn": "detente.health.forms.CycleForm",
+    "InviteIn": "detente.health.forms.InviteForm",
+    "ActionIn": "detente.health.forms.AlertActionForm",
+    "RoundIn": "detente.negotiation.forms.RoundForm",
+    "GrantIn": "detente.negotiation.forms.GrantForm",
+    "ObjectiveIn": "detente.objectives.forms.ObjectiveForm",
+    "KPIIn": "detente.objectives.forms.KPIForm",
+    "MeasurementIn": "detente.objectives.forms.MeasurementForm",
+    "GuardrailIn": "detente.objectives.forms.GuardrailForm",
+    "WaiverIn": "detente.agreements.forms.WaiverForm",
+    "DraftIn": "detente.agreements.forms.NewDraftForm",
+    "DraftUpdateIn": "detente.agreements.forms.VersionForm",
+}
+# API field -> form field, where the name is not ``x_id`` -> ``x`` or ``x_ids`` -> ``xs``.
+FIELD_NAMES = {
+    "side_id": "owner_side",
+    "participant_ids": "participants",
+    "options": "options_text",
+    "considerations": "considerations_text",
+    "periods": "periods_text",
+    "history": "history_text",
+    "emails": "others",
+}
+RECORD_NOTE = "Checked against the records you may see: an id you cannot see is refused (422)."
+
+
+def form_field(form_class: type[forms.BaseForm], name: str) -> forms.Field | None:
+    fields = form_class.base_fields
+    candidates = [name, FIELD_NAMES.get(name, "")]
+    if name.endswith("_ids"):
+        candidates.append(name[:-4] + "s")
+    if name.endswith("_id"):
+        candidates.append(name[:-3])
+    for candidate in candidates:
+        if candidate in fields:
+            return fields[candidate]
+    return None
+
+
+def _bounds(field: forms.Field, model_field: Any = None) -> tuple[Any, Any]:
+    """The tightest (minimum, maximum) of a number field and its (model's) validators."""
+    lows = [getattr(field, "min_value", None)]
+    highs = [getattr(field, "max_value", None)]
+    for validator in [*field.validators, *getattr(model_field, "validators", [])]:
+        if isinstance(validator, MinValueValidator):
+            lows.append(validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            highs.append(validator.limit_value)
+    lows = [v for v in lows if v is not None and not callable(v)]
+    highs = [v for v in highs if v is not None and not callable(v)]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    # JSON numbers: a Decimal bound is written as the float nearest to it.
+    return (
+        float(low) if isinstance(low, Decimal) else low,
+        float(high) if isinstance(high, Decimal) else high,
+    )
+
+
+def _branches(prop: dict[str, Any]) -> list[dict[str, Any]]:
+    return prop["anyOf"] if "anyOf" in prop else [prop]
+
+
+def constrain(prop: dict[str, Any], field: forms.Field, model_field: Any = None) -> dict[str, Any]:
+    """``prop`` narrowed to what ``field`` (and the model field behind it) accepts."""
+    prop = copy.deepcopy(prop)
+    if field.required and "anyOf" in prop:
+        prop["anyOf"] = [b for b in prop["anyOf"] if b.get("type") != "null"]
+        prop.pop("default", None)
+        if len(prop["anyOf"]) == 1:
+            prop.update(prop.pop("anyOf")[0])
+    is_record = isinstance(field, forms.ModelChoiceField)
+    for branch in _branches(prop):
+        kind = branch.get("type")
+        if kind == "string" and "format" not in branch:
+            if isinstance(field, forms.ChoiceField) and not is_record and field.choices:
+                values = [str(v) for v, _ in field.choices if v not in ("", None)]
+                if values and not isinstance(field, forms.MultipleChoiceField):
+                    branch["enum"] = values
+            if field.required and not is_record:
+                branch["minLength"] = 1
+            if getattr(field, "max_length", None):
+                branch["maxLength"] = field.max_length
+        if kind in ("integer", "number"):
+            low, high = _bounds(field, model_field)
+            if low is not None:
+                branch["minimum"] = low
+            if high is not None:
+                branch["maximum"] = high
+            digits = getattr(field, "max_digits", None)
+            if digits is not None:
+                bound = 10 ** (digits - (field.decimal_places or 0))
+                branch["exclusiveMaximum"] = bound
+                branch["exclusiveMinimum"] = -bound
+        if kind == "array" and field.required:
+            branch["minItems"] = 1
+        if kind == "array" and isinstance(field, forms.MultipleChoiceField) and not is_record:
+            values = [str(v) for v, _ in field.choices if v not in ("", None)]
+            if values:
+                branch.setdefault("items", {})["enum"] = values
+    if is_record:
+        prop["description"] = (prop.get("description", "") + " " + RECORD_NOTE).strip()
+        prop["x-detente-record"] = True
+    return prop
+
+
+# Filled in by a route when a new record leaves them out (your side, joint).
+ROUTE_DEFAULTS = {"side_id", "visibility"}
+
+
+def _model_field(form_class: type[forms.BaseForm], field: forms.Field) -> Any:
+    model = getattr(getattr(form_class, "_meta", None), "model", None)
+    name = next((n for n, f in form_class.base_fields.items() if f is field), None)
+    if model is None or name is None:
+        return None
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:  # a field of the form only
+        return None
+    return model_field if getattr(model_field, "concrete", False) else None
+
+
+def required_on_create(form_class: type[forms.BaseForm], properties: dict[str, Any]) -> list[str]:
+    """The body fields a new record must have: the form requires them, and neither the
+    route nor the model fills them in."""
+    required = []
+    for name in properties:
+        field = form_field(form_class, name)
+        if field is None or not field.required or name in ROUTE_DEFAULTS:
+            continue
+        model_field = _model_field(form_class, field)
+        if model_field is not None and model_field.has_default():
+            continue
+        required.append(name)
+    return required
+
+
+def add_form_constraints(schema: dict[str, Any]) -> dict[str, Any]:
+    """Narrow every request body bound to a form (``FORMS``) to what the form accepts. A
+    POST gets its own copy of the body (``<Name>New``) that lists the fields a new record
+    must have; a PATCH changes only the fields it sends, so none is required."""
+    components = schema.get("components", {}).get("schemas", {})
+    for name, dotted in FORMS.items():
+        if name not in components:
+            continue
+        form_class = import_string(dotted)
+        properties = components[name].get("properties", {})
+        for prop_name, prop in list(properties.items()):
+            field = form_field(form_class, prop_name)
+            if field is not None:
+                properties[prop_name] = constrain(prop, field, _model_field(form_class, field))
+        new = copy.deepcopy(components[name])
+        new["title"] = name + "New"
+        new["required"] = sorted(
+            set(new.get("required", [])) | set(required_on_create(form_class, properties))
+        )
+        components[name + "New"] = new
+    ref = "#/components/schemas/"
+    for operations in schema.get("paths", {}).values():
+        operation = operations.get("post")
+        if not operation:
+            continue
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        target = (body or {}).get("schema", {}).get("$ref", "")
+        if target.startswith(ref) and target[len(ref) :] in FORMS:
+            body["schema"] = {"$ref": target + "New"}
+    return schema
+
+
 class DetenteAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI schema documents every answer (see the module's docstring)."""
+    """NinjaAPI whose OpenAPI schema documents every answer and the forms' rules (see the
+    module's docstring)."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        return add_common_errors(super().get_openapi_schema(*args, **kwargs))
+        schema = super().get_openapi_schema(*args, **kwargs)
+        return add_form_constraints(add_common_errors(schema))
