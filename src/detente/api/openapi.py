@@ -51,9 +51,7 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
 def _answer(description: str, component: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}
-        },
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
     }
 
 
@@ -86,6 +84,18 @@ def common_errors(method: str, operation: dict[str, Any]) -> dict[str, dict[str,
     return errors
 
 
+def _also(answer: dict[str, Any], component: str) -> None:
+    """A route's own 422 body (an import's row and column) may also be the common one: a
+    bad query or path parameter is refused before the route runs."""
+    media = answer.get("content", {}).get("application/json")
+    if not media or "schema" not in media:
+        return
+    ref = {"$ref": f"#/components/schemas/{component}"}
+    schema = media["schema"]
+    if ref not in schema.get("anyOf", []):
+        media["schema"] = {"anyOf": [schema, ref]}
+
+
 def add_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the common error answers to every operation of ``schema`` (in place); a status
     an operation documents itself is kept as it is."""
@@ -93,10 +103,12 @@ def add_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            documented = {str(status) for status in responses}
+            documented = {str(status): status for status in responses}
             for status, answer in common_errors(method, operation).items():
                 if status not in documented:
                     responses[status] = answer
+                elif status == "422":
+                    _also(responses[documented[status]], "FieldErrors")
     return schema
 
 
@@ -175,10 +187,12 @@ def _bounds(field: forms.Field, model_field: Any = None) -> tuple[Any, Any]:
 
 
 def _branches(prop: dict[str, Any]) -> list[dict[str, Any]]:
-    return prop["anyOf"] if "anyOf" in prop else [prop]
+    return prop.get("anyOf", [prop])
 
 
-def constrain(prop: dict[str, Any], field: forms.Field, model_field: Any = None) -> dict[str, Any]:
+def constrain(
+    prop: dict[str, Any], field: forms.Field, model_field: Any = None, name: str = ""
+) -> dict[str, Any]:
     """``prop`` narrowed to what ``field`` (and the model field behind it) accepts."""
     prop = copy.deepcopy(prop)
     if field.required and "anyOf" in prop:
@@ -215,10 +229,38 @@ def constrain(prop: dict[str, Any], field: forms.Field, model_field: Any = None)
             values = [str(v) for v, _ in field.choices if v not in ("", None)]
             if values:
                 branch.setdefault("items", {})["enum"] = values
-    if is_record:
+    if is_record or name == "side_id":
         prop["description"] = (prop.get("description", "") + " " + RECORD_NOTE).strip()
         prop["x-detente-record"] = True
     return prop
+
+
+def mark(prop: dict[str, Any], key: str, note: str) -> dict[str, Any]:
+    prop = dict(prop)
+    prop["description"] = (prop.get("description", "") + " " + note).strip()
+    prop[key] = True
+    return prop
+
+
+# Body fields whose validity depends on stored data or on other fields, so no static schema
+# can state it; the schema says what they are checked against.
+STATE_FIELDS: dict[str, dict[str, str]] = {
+    "StatusIn": {"status": "Must differ from the alliance's current status."},
+    "ActionIn": {"snoozed_until": "A date after today."},
+    "CycleIn": {"period": "A period of the alliance's health-check plan (2026Q3 or 2026-07)."},
+    "InviteIn": {"emails": "Valid email addresses."},
+    "MeasurementIn": {"period": "A quarter (2026Q1) or a month (2026-03) of the KPI's frequency."},
+    "KPIIn": {"frequency": "Checked against the KPI's measurements."},
+    "CommitmentIn": {"done_on": "Only with the status done, not in the future."},
+    "DifferenceIn": {"views": "Keyed by the ids of this alliance's sides."},
+    "ObjectiveIn": {"visibility": "A shared objective is joint."},
+    "StakeholderIn": {"email": "A valid email address."},
+    "DecisionIn": {"options": "At least two options.", "considerations": "Distinct names."},
+    "DraftIn": {"scope_change": "The fields of an agreement's scope-change part."},
+    "DraftUpdateIn": {"scope_change": "The fields of an agreement's scope-change part."},
+    "GuardrailIn": {"upper": "Not below the lower bound."},
+    "NewAllianceIn": {"partners": "Names of organisations other than yours."},
+}
 
 
 # Filled in by a route when a new record leaves them out (your side, joint).
@@ -265,7 +307,15 @@ def add_form_constraints(schema: dict[str, Any]) -> dict[str, Any]:
         for prop_name, prop in list(properties.items()):
             field = form_field(form_class, prop_name)
             if field is not None:
-                properties[prop_name] = constrain(prop, field, _model_field(form_class, field))
+                properties[prop_name] = constrain(
+                    prop, field, _model_field(form_class, field), prop_name
+                )
+            elif prop_name == "side_id":
+                properties[prop_name] = mark(prop, "x-detente-record", RECORD_NOTE)
+            if prop_name in STATE_FIELDS.get(name, {}):
+                properties[prop_name] = mark(
+                    properties[prop_name], "x-detente-state", STATE_FIELDS[name][prop_name]
+                )
         new = copy.deepcopy(components[name])
         new["title"] = name + "New"
         new["required"] = sorted(
@@ -280,7 +330,11 @@ def add_form_constraints(schema: dict[str, Any]) -> dict[str, Any]:
         body = operation.get("requestBody", {}).get("content", {}).get("application/json")
         target = (body or {}).get("schema", {}).get("$ref", "")
         if target.startswith(ref) and target[len(ref) :] in FORMS:
-            body["schema"] = {"$ref": target + "New"}
+            # ninja shares one request-body dict between the operations of a schema.
+            operation["requestBody"] = copy.deepcopy(operation["requestBody"])
+            operation["requestBody"]["content"]["application/json"]["schema"] = {
+                "$ref": target + "New"
+            }
     return schema
 
 

@@ -15,7 +15,6 @@ from detente.alliances.visibility import AllianceAccess
 from detente.objectives import periods
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 
-
 # SQLite keeps a decimal as a float, exact to 15 significant digits; with 4 decimal places
 # that leaves 11 before the point. A value of 14 digits was accepted, stored rounded up to
 # 10**14, and then every read of the record failed (decimal.InvalidOperation, a 500 on the
