@@ -46,7 +46,10 @@ def unencodable_fields(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple
     and every integer, that cannot be stored."""
     if isinstance(value, int) and not isinstance(value, bool):
         if not INT_MIN <= value <= INT_MAX:
-            yield ".".join(path), f"is out of range: give a whole number from {INT_MIN} to {INT_MAX}."
+            yield (
+                ".".join(path),
+                f"is out of range: give a whole number from {INT_MIN} to {INT_MAX}.",
+            )
     elif isinstance(value, str):
         problem = text_problem(value)
         if problem:

@@ -299,7 +299,15 @@ def conflict_dialogue(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
                     due_date=form.cleaned_data["due_date"],
                 )
                 audit.log(request.user, "create", commitment, after=audit.snapshot(commitment))
+                conflict_before = audit.snapshot(conflict)
                 conflict.commitments.add(commitment)
+                audit.log(
+                    request.user,
+                    "update",
+                    conflict,
+                    before=conflict_before,
+                    after=audit.snapshot(conflict),
+                )
             messages.success(request, f"'{commitment}' is in the commitments ledger.")
             return redirect("conflict_dialogue", alliance_id, pk)
     return render(
