@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run test fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(VENV)/.installed
 ## Install the test dependencies and run the whole suite (DATABASE_URL selects PostgreSQL)
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+## Fuzz the JSON API with schemathesis on the demo (docs/security.md, "API fuzzing")
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python tests/fuzz/api_fuzz.py
 
 ## Ruff (lint and format) and mypy (types of src/, configured in pyproject.toml)
 lint: $(VENV)/.installed-test

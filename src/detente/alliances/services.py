@@ -136,6 +136,7 @@ def change_status(access: AllianceAccess, to_status: str, reason: str) -> Status
     alliance.save(update_fields=["status", "updated_at"])
     access.alliance.status = to_status
     audit.log(access.user, "update", alliance, before=before, after=audit.snapshot(alliance))
+    audit.log(access.user, "create", change, after=audit.snapshot(change))
     return change
 
 

@@ -1,4 +1,5 @@
-"""The JSON parser of the API: text that cannot be stored is refused before any route runs.
+"""The JSON parser of the API: text that cannot be stored is refused before any route runs,
+and so is a whole number wider than a database column (64 bits).
 
 JSON may spell a lone UTF-16 surrogate (``"x\\ud800"``); Python decodes it into a ``str``
 that no database can store (UTF-8 cannot encode it), and PostgreSQL refuses the NUL
@@ -35,10 +36,21 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+# The widest integer a database column holds (a signed 64-bit "bigint"). A larger one in an
+# id list reached the database and failed there (OverflowError on SQLite, a 500).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
 def unencodable_fields(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     """(dotted path, message) for every string in a decoded JSON value, keys included,
-    that cannot be stored."""
-    if isinstance(value, str):
+    and every integer, that cannot be stored."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not INT_MIN <= value <= INT_MAX:
+            yield (
+                ".".join(path),
+                f"is out of range: give a whole number from {INT_MIN} to {INT_MAX}.",
+            )
+    elif isinstance(value, str):
         problem = text_problem(value)
         if problem:
             yield ".".join(path), problem

@@ -1,12 +1,11 @@
 """The JSON API, version 1, at /api/v1/ (OpenAPI schema at /api/v1/openapi.json)."""
 
-from ninja import NinjaAPI
-
 from detente.activity.api import router as activity_router
 from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
+from detente.api.openapi import DetenteAPI
 from detente.api.parser import StrictJSONParser
 from detente.commitments.api import router as commitments_router
 from detente.conflicts.api import router as conflicts_router
@@ -19,7 +18,7 @@ from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
 from detente.threads.api import router as threads_router
 
-api = NinjaAPI(
+api = DetenteAPI(
     title="detente API",
     version="1",
     description="The two-sided alliance workspace. Every route answers through the same "

@@ -165,12 +165,14 @@ def recipients(conflict: Conflict, owner_text: str) -> list[Any]:
     return chosen
 
 
-def _notify(conflict: Conflict, step: LadderStep, text: str, now: datetime) -> list[Any]:
+def _notify(
+    conflict: Conflict, step: LadderStep, text: str, now: datetime, actor: Any = None
+) -> list[Any]:
     people = recipients(conflict, step.owner)
     url = reverse("conflict_detail", args=[conflict.alliance_id, conflict.pk])
     for person in people:
         note = Notification.objects.create(recipient=person, conflict=conflict, text=text, url=url)
-        audit.log(None, "create", note, after={"recipient_id": person.pk, "text": text})
+        audit.log(actor, "create", note, after={"recipient_id": person.pk, "text": text})
         # Queued for a job (a mail outage cannot undo the climb; the job retries), so
         # ``emailed_at`` is when the email was handed to the outbox.
         queue_email(
@@ -287,6 +289,7 @@ def escalate_now(
         nxt,
         f"'{conflict.title}' was moved up to {nxt.name} (rung {nxt.number}): {reason}",
         now,
+        actor=access.user,
     )
     return nxt
 

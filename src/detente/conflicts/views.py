@@ -243,7 +243,15 @@ def conflict_dialogue(request: AuthedRequest, alliance_id: int, pk: int) -> Http
                     due_date=form.cleaned_data["due_date"],
                 )
                 audit.log(request.user, "create", commitment, after=audit.snapshot(commitment))
+                conflict_before = audit.snapshot(conflict)
                 conflict.commitments.add(commitment)
+                audit.log(
+                    request.user,
+                    "update",
+                    conflict,
+                    before=conflict_before,
+                    after=audit.snapshot(conflict),
+                )
             messages.success(request, f"'{commitment}' is in the commitments ledger.")
             return redirect("conflict_dialogue", alliance_id, pk)
     return render(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from detente import audit
 from detente.accounts.http import AuthedRequest
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
@@ -208,7 +209,7 @@ def health_alerts(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @require_POST
 def health_scan(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    result = warning.scan_alliance(access.alliance)
+    result = warning.scan_alliance(access.alliance, actor=request.user)
     messages.success(
         request,
         f"Scanned: {len(result.created)} new alert(s), {len(result.updated)} updated, "
@@ -280,9 +281,13 @@ def alert_preferences(request: AuthedRequest) -> HttpResponse:
     pref = AlertPreference.objects.filter(user=request.user).first() or AlertPreference(
         user=request.user
     )
+    before = audit.snapshot(pref) if pref.pk else None
     form = AlertPreferenceForm(request.POST, instance=pref)
     if form.is_valid():
         form.save()
+        # A personal setting: audited with no alliance, readable by its owner only.
+        action = "update" if before else "create"
+        audit.log(request.user, action, pref, before=before, after=audit.snapshot(pref))
         messages.success(request, f"Alert emails: {pref.get_mode_display().lower()}.")
     else:
         messages.error(request, "Choose how you want alert emails.")

@@ -216,9 +216,10 @@ def _signature(a: engine.Alert) -> tuple[str, str, str, str]:
 
 
 def scan_alliance(
-    alliance: Alliance, *, notify: bool = True, pools: Pools | None = None
+    alliance: Alliance, *, notify: bool = True, pools: Pools | None = None, actor: Any = None
 ) -> ScanResult:
-    """Scan one alliance, store its alerts (idempotent) and route the new ones."""
+    """Scan one alliance, store its alerts (idempotent) and route the new ones. ``actor``
+    is the user who asked for the scan (the page's button); the scheduled scan has none."""
     sides = list(alliance.sides.order_by("id"))
     if pools is None:
         pools = noise_pools([alliance])
@@ -236,7 +237,7 @@ def scan_alliance(
         stored = {a.key: a for a in Alert.objects.select_for_update().filter(alliance=alliance)}
         labels = dict(Measure.objects.filter(alliance=alliance).values_list("key", "label"))
         for owner, a in found:
-            _store(alliance, sides, owner, a, stored, result, labels)
+            _store(alliance, sides, owner, a, stored, result, labels, actor)
     if notify:
         fresh = [a for a in result.created + result.updated if is_recent(a.period)]
         route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])
@@ -264,6 +265,7 @@ def _store(
     stored: dict[str, Alert],
     result: ScanResult,
     labels: dict[str, str],
+    actor: Any = None,
 ) -> None:
     scope = "joint" if side is None else f"side-{side.pk}"
     key = "|".join((scope, a.period, a.measure, a.rule, a.side))[:200]
@@ -290,7 +292,7 @@ def _store(
             last_seen_at=now,
             **values,
         )
-        audit.log(None, "create", alert, after=audit.snapshot(alert))
+        audit.log(actor, "create", alert, after=audit.snapshot(alert))
         stored[key] = alert
         result.created.append(alert)
         return
@@ -304,7 +306,7 @@ def _store(
         setattr(alert, k, v)
     alert.last_seen_at = now
     alert.save()
-    audit.log(None, "update", alert, before=before, after=audit.snapshot(alert))
+    audit.log(actor, "update", alert, before=before, after=audit.snapshot(alert))
     result.updated.append(alert)
 
 

@@ -3,9 +3,11 @@ through them, so each refuses the same bad input with the same message."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from detente.objectives import kinds, periods
@@ -13,6 +15,21 @@ from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.records.forms import DateInput, RecordForm, choose_from, field
 from detente.records.models import Visibility
 from detente.records.visibility import AllianceAccess
+
+# SQLite keeps a decimal as a float, exact to 15 significant digits; with 4 decimal places
+# that leaves 11 before the point. A value of 14 digits was accepted, stored rounded up to
+# 10**14, and then every read of the record failed (decimal.InvalidOperation, a 500 on the
+# KPI, objectives, goal-conflict and exit-signal routes). Every database stores this range.
+LARGEST_AMOUNT = Decimal("99999999999.9999")
+
+
+class AmountField(forms.DecimalField):
+    """A decimal every supported database stores and reads back exactly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(MinValueValidator(-LARGEST_AMOUNT))
+        self.validators.append(MaxValueValidator(LARGEST_AMOUNT))
 
 
 def visible_kpis(access: AllianceAccess) -> models.QuerySet[KPI]:
@@ -76,6 +93,7 @@ class KPIForm(forms.ModelForm):
             "deadline": DateInput(),
             "agreed_definition": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"target": AmountField, "tolerance": AmountField}
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,6 +132,7 @@ class MeasurementForm(RecordForm):
         model = Measurement
         fields = ["kpi", "period", "value", "notes", "visibility"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"value": AmountField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,6 +200,7 @@ class GuardrailForm(RecordForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"kpi": "Primary KPI", "lower": "Lower bound", "upper": "Upper bound"}
+        field_classes = {"lower": AmountField, "upper": AmountField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
