@@ -67,6 +67,11 @@ def _demo(args: argparse.Namespace) -> int:
     from detente.demo.build import build_demo, print_logins
 
     workspace = build_demo(reset=True)
+    if args.alliances:
+        from detente.demo.bulk import VIEWER_ORGANISATION, add_alliances
+
+        total = add_alliances(args.alliances)
+        print(f"{args.alliances} copied alliances added ({total} in all; {VIEWER_ORGANISATION}'s people see every copy)")
     print_logins(workspace, f"http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
@@ -116,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", default=8000, type=int)
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="only build the demo")
+            p.add_argument(
+                "--alliances",
+                type=int,
+                default=0,
+                metavar="N",
+                help="add N copies of the demo's alliances, for measuring scale (docs/benchmarks.md)",
+            )
         p.set_defaults(func=_serve if name == "serve" else _demo)
 
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(
