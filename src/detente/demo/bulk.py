@@ -65,9 +65,7 @@ def _insert_sql(model: type[models.Model], copied: set[type[models.Model]]) -> s
             values.append(column)
     table = qn(model._meta.db_table)
     where = [f"{qn(model._meta.pk.column)} <= %(top)s"]
-    links = [
-        f for f in model._meta.concrete_fields if f.is_relation and f.related_model in copied
-    ]
+    links = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model in copied]
     if model is not Alliance and all(f.null for f in links):
         # Rows outside any alliance (an organisation's own audit entries) are not copied.
         where.append("(" + " OR ".join(f"{qn(f.column)} IS NOT NULL" for f in links) + ")")
@@ -106,7 +104,7 @@ def add_alliances(n: int) -> int:
             shift = k * step
             last = originals[: n - made] if made + len(originals) > n else originals
             params = {"shift": shift, "suffix": f" #{k}", "top": step - 1}
-            for model, sql in zip(copied, statements, strict=True):
+            for sql in statements:
                 cursor.execute(sql, params)
             made += len(originals)
             if len(last) < len(originals):
