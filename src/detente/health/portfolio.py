@@ -100,9 +100,9 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
             health.periods.append(period)
             health.alignment.append(round(total / n, 2) if n else None)
     alerts = list(
-        Alert.objects.visible_to(user).filter(
-            alliance_id__in=ids, severity__gte=Alert.Severity.WARNING
-        )
+        Alert.objects.visible_to(user)
+        .filter(alliance_id__in=ids, severity__gte=Alert.Severity.WARNING)
+        .only("id", "alliance_id", "severity", "period")  # not the evidence of thousands
     )
     alerts = [a for a in alerts if is_recent(a.period)]
     status = triage(user, alerts)
