@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from detente import paging
 from detente.alliances import services
 from detente.health import portfolio
 from detente.health.models import Answer, Cycle, HealthPlan, Measure, Response
+from detente.records import paging
 from detente.records.models import Alliance
 from tests.workspace.test_query_counts import add_health
 

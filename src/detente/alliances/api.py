@@ -23,7 +23,6 @@ from detente.alliances.forms import (
     require_managed_organisation,
 )
 from detente.alliances.models import SideInvitation, Signal, Stakeholder
-from detente.paging import API_LIMIT, MAX_LIMIT, PageOut, api_page
 from detente.records import api as records_api
 from detente.records import audit_reading
 from detente.records.api import (
@@ -37,6 +36,7 @@ from detente.records.api import (
 )
 from detente.records.forms import RecordForm
 from detente.records.models import Alliance, Side
+from detente.records.paging import API_LIMIT, MAX_LIMIT, PageOut, api_page
 from detente.records.services import delete_record
 from detente.records.visibility import AllianceAccess, get_alliance_access
 

@@ -25,9 +25,9 @@ from detente.health.forms import (
     SurveyForm,
 )
 from detente.health.models import Alert, AlertPreference, Cycle, SurveyInvitation
-from detente.paging import page_of
 from detente.records import services as record_services
 from detente.records.models import Alliance
+from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 
 

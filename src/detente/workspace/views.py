@@ -16,9 +16,9 @@ from detente.alliances.models import Stakeholder
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
 from detente.health import portfolio as health_portfolio
-from detente.paging import page_of
 from detente.records import audit_reading
 from detente.records.models import Alliance, Side
+from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 
 
@@ -30,7 +30,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     status_counts = {
         label: counted[value] for value, label in Alliance.Status.choices if value in counted
     }
-    # A page of alliances (detente.paging); everything below reads only the page's.
+    # A page of alliances (detente.records.paging); everything below reads only the page's.
     page = page_of(
         request,
         mine.order_by("name", "id").prefetch_related(
