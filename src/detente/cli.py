@@ -71,7 +71,8 @@ def _demo(args: argparse.Namespace) -> int:
         from detente.demo.bulk import VIEWER_ORGANISATION, add_alliances
 
         total = add_alliances(args.alliances)
-        print(f"{args.alliances} copied alliances added ({total} in all; {VIEWER_ORGANISATION}'s people see every copy)")
+        print(f"{args.alliances} copies added, {total} alliances in all;")
+        print(f"{VIEWER_ORGANISATION}'s people see every copy.")
     print_logins(workspace, f"http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
