@@ -63,11 +63,11 @@ def prepare(users: int, out: Path) -> int:
     from detente.accounts.models import ApiToken, User
     from detente.alliances.navigation import sections
     from detente.audit.models import AuditEntry
-    from detente.demo.build import PEOPLE
     from detente.records.models import Alliance
     from detente.records.visibility import get_alliance_access
 
-    people = [User.objects.get(email=email) for email, *_ in PEOPLE]
+    # The demo's people: everyone who belongs to an organisation (workspace.yaml).
+    people = list(User.objects.filter(memberships__isnull=False).distinct().order_by("email"))
     identities = []
     for i in range(users):
         user = people[i % len(people)]

@@ -78,6 +78,12 @@ def _demo(args: argparse.Namespace) -> int:
     from detente.demo.build import build_demo, print_logins
 
     workspace = build_demo(reset=True)
+    if args.alliances:
+        from detente.demo.bulk import VIEWER_ORGANISATION, add_alliances
+
+        total = add_alliances(args.alliances)
+        print(f"{args.alliances} copies added, {total} alliances in all;")
+        print(f"{VIEWER_ORGANISATION}'s people see every copy.")
     print_logins(workspace, f"http://{args.host}:{args.port}/")
     if args.no_serve:
         return 0
@@ -131,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="only build the demo")
+            p.add_argument(
+                "--alliances",
+                type=int,
+                default=0,
+                metavar="N",
+                help="add N copies of the demo's alliances, for measuring scale (docs/benchmarks.md)",
+            )
         p.set_defaults(func=_serve if name == "serve" else _demo)
 
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(

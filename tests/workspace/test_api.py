@@ -158,7 +158,7 @@ def test_it_starts_an_alliance_changes_it_and_its_status(cast: Any, call: Callab
     assert Alliance.objects.get(pk=alliance["id"]).status == "active"
     assert StatusChange.objects.filter(alliance_id=alliance["id"]).count() == 2
     assert len(client.get(f"{url}/sides").json()) == 2
-    assert alliance["id"] in [a["id"] for a in client.get("/api/v1/alliances").json()]
+    assert alliance["id"] in [a["id"] for a in client.get("/api/v1/alliances").json()["items"]]
 
 
 @pytest.mark.parametrize("who", ["rita", "bella"])

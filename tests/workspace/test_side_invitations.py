@@ -129,7 +129,7 @@ def test_it_lists_pending_sides_in_the_alliance_api(cast: Any, call: Callable[..
     ask_initech(cast)
     url = f"/api/v1/alliances/{cast.alliance.pk}"
     assert cast.api("bob").get(url).json()["pending_sides"] == ["Initech"]
-    listed = {a["id"]: a for a in cast.api("bella").get("/api/v1/alliances").json()}
+    listed = {a["id"]: a for a in cast.api("bella").get("/api/v1/alliances").json()["items"]}
     assert listed[cast.alliance.pk]["pending_sides"] == ["Initech"]
 
 

@@ -36,6 +36,7 @@ from detente.records.api import (
 )
 from detente.records.forms import RecordForm
 from detente.records.models import Alliance, Side
+from detente.records.paging import API_LIMIT, MAX_LIMIT, PageOut, api_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["alliances"])
@@ -346,13 +347,34 @@ def _entry_payload(kind: str, payload: EntryIn) -> EntryIn:
 # Routes ---------------------------------------------------------------------------------
 
 
-@router.get("/alliances", response=list[AllianceOut], summary="My alliances")
-def list_alliances(request: HttpRequest) -> list[dict[str, Any]]:
-    alliances = Alliance.objects.for_user(request.user).prefetch_related(
-        Prefetch("sides", queryset=Side.objects.select_related("organisation")),
-        PENDING_INVITATIONS,
+class AlliancePageOut(PageOut):
+    items: list[AllianceOut]
+
+
+@router.get(
+    "/alliances",
+    response=AlliancePageOut,
+    summary="My alliances, a page at a time",
+    description=f"Sorted by name. `limit` (default {API_LIMIT}, at most {MAX_LIMIT}) alliances "
+    "from `offset`; `count` is the total, `next` and `previous` the links to the "
+    "neighbouring pages (null at either end).",
+)
+def list_alliances(
+    request: HttpRequest,
+    limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    alliances = (
+        Alliance.objects.for_user(request.user)
+        .order_by("name", "id")
+        .prefetch_related(
+            Prefetch("sides", queryset=Side.objects.select_related("organisation")),
+            PENDING_INVITATIONS,
+        )
     )
-    return [_alliance_out(a) for a in alliances]
+    page = api_page(request, alliances, limit, offset)
+    page["items"] = [_alliance_out(a) for a in page["items"]]
+    return page
 
 
 @router.post("/alliances", response={201: AllianceOut}, summary="Start an alliance")

@@ -6,11 +6,13 @@ rule (``visible_to(user)``), and the same N-answers rule as the scorecard.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from detente.alliances.models import Stakeholder
 from detente.health.models import Alert, Answer, Cycle, HealthPlan, Measure, Response
@@ -18,6 +20,7 @@ from detente.health.warning import is_recent, triage
 from detente.records.models import Alliance
 
 SPARK_CYCLES = 8
+MIN_ANSWERS = HealthPlan._meta.get_field("min_answers").default
 
 
 @dataclass
@@ -64,35 +67,42 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
     out = {pk: Health(pk) for pk in ids}
     if not ids:
         return out
-    min_n = dict(
-        HealthPlan.objects.filter(alliance_id__in=ids).values_list("alliance_id", "min_answers")
-    )
-    cycles: dict[int, list[Cycle]] = defaultdict(list)
-    for c in Cycle.objects.visible_to(user).filter(alliance_id__in=ids).order_by("opens_on", "id"):
-        cycles[c.alliance_id].append(c)
-    values: dict[tuple[int, int], list[float]] = defaultdict(list)
-    rows = Answer.objects.filter(
-        response__in=Response.objects.visible_to(user).filter(alliance_id__in=ids),
-        measure__in=Measure.objects.visible_to(user).filter(alliance_id__in=ids, key="alignment"),
-    ).values_list("response__cycle_id", "response__owner_side_id", "value")
-    for cycle_id, side_id, value in rows:
-        values[(cycle_id, side_id)].append(value)
-    for alliance_id, its_cycles in cycles.items():
-        n = min_n.get(alliance_id, 3)
-        health = out[alliance_id]
-        for c in its_cycles[-SPARK_CYCLES:]:
-            shown = [
-                v
-                for (cid, _s), vals in values.items()
-                if cid == c.pk and len(vals) >= n
-                for v in vals
-            ]
-            health.periods.append(c.period)
-            health.alignment.append(round(statistics.fmean(shown), 2) if shown else None)
-    alerts = list(
-        Alert.objects.visible_to(user).filter(
-            alliance_id__in=ids, severity__gte=Alert.Severity.WARNING
+    cycles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    visible_cycles = Cycle.objects.visible_to(user).filter(alliance_id__in=ids)
+    for pk, alliance_id, period in visible_cycles.order_by("opens_on", "id").values_list(
+        "pk", "alliance_id", "period"
+    ):
+        cycles[alliance_id].append((pk, period))
+    plans = HealthPlan.objects.filter(alliance_id=OuterRef("response__alliance_id"))
+    # Per (cycle, side): how many alignment answers and their sum, counted in SQL. A side's
+    # answers count only when at least N of its people answered (the scorecard's rule).
+    groups = (
+        Answer.objects.filter(
+            response__in=Response.objects.visible_to(user).filter(alliance_id__in=ids),
+            measure__in=Measure.objects.visible_to(user).filter(
+                alliance_id__in=ids, key="alignment"
+            ),
         )
+        .annotate(min_n=Coalesce(Subquery(plans.values("min_answers")[:1]), MIN_ANSWERS))
+        .values_list("response__cycle_id", "response__owner_side_id", "min_n")
+        .annotate(n=Count("id"), total=Sum("value"))
+        .order_by()
+    )
+    shown: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])  # cycle -> [n, total]
+    for cycle_id, _side, min_n, n, total in groups:
+        if n >= min_n:
+            shown[cycle_id][0] += n
+            shown[cycle_id][1] += total
+    for alliance_id, its_cycles in cycles.items():
+        health = out[alliance_id]
+        for cycle_id, period in its_cycles[-SPARK_CYCLES:]:
+            n, total = shown.get(cycle_id, (0, 0.0))
+            health.periods.append(period)
+            health.alignment.append(round(total / n, 2) if n else None)
+    alerts = list(
+        Alert.objects.visible_to(user)
+        .filter(alliance_id__in=ids, severity__gte=Alert.Severity.WARNING)
+        .only("id", "alliance_id", "severity", "period")  # not the evidence of thousands
     )
     alerts = [a for a in alerts if is_recent(a.period)]
     status = triage(user, alerts)

@@ -28,6 +28,7 @@ from detente.health.forms import (
 )
 from detente.health.models import Alert, AlertPreference, Cycle
 from detente.records.models import Alliance
+from detente.records.paging import page_of
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
@@ -262,11 +263,14 @@ def alert_inbox(request: AuthedRequest) -> HttpResponse:
     if show != "all":
         alerts = [a for a in alerts if triage[a.pk].status == "open"]
     pref = AlertPreference.objects.filter(user=request.user).first()
+    page = page_of(request, alerts)
+    alerts = list(page.object_list)
     return render(
         request,
         "health/inbox.html",
         {
             "alerts": alerts,
+            "page_obj": page,
             "triage": triage,
             "labels": {a.pk: warning.label(a) for a in alerts},
             "show": show,
@@ -299,8 +303,10 @@ def health_portfolio_page(request: HttpRequest) -> HttpResponse:
     alliances = list(Alliance.objects.for_user(request.user))
     filters = health_portfolio.Filters.from_query(request.GET)
     rows = health_portfolio.rank(request.user, alliances, filters)
+    page = page_of(request, rows)  # ranked over all, shown a page at a time
     context: dict[str, Any] = {
-        "rows": rows,
+        "rows": page.object_list,
+        "page_obj": page,
         "filters": filters,
         "statuses": Alliance.Status.choices,
         "owners": health_portfolio.owners(request.user, alliances),

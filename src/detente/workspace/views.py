@@ -6,7 +6,7 @@ app imports another just to be shown on these pages. URLs and templates are unch
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,17 +18,28 @@ from detente.conflicts.overview import open_conflicts
 from detente.health import portfolio as health_portfolio
 from detente.records import audit_reading
 from detente.records.models import Alliance, Side
+from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 from detente.workspace import onboarding
 
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    alliances = list(
-        Alliance.objects.for_user(request.user).prefetch_related(
+    mine = Alliance.objects.for_user(request.user)
+    # Over all the user's alliances, counted in SQL (the count serves the pages too).
+    counted = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = {
+        label: counted[value] for value, label in Alliance.Status.choices if value in counted
+    }
+    # A page of alliances (detente.records.paging); everything below reads only the page's.
+    page = page_of(
+        request,
+        mine.order_by("name", "id").prefetch_related(
             Prefetch("sides", queryset=Side.objects.select_related("organisation"))
-        )
+        ),
+        count=sum(counted.values()),
     )
+    alliances = list(page)
     latest = dict(
         audit_reading.visible_to(request.user)
         .filter(alliance_id__in=[a.id for a in alliances])
@@ -40,16 +51,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     health = health_portfolio.summaries(request.user, alliances)
     # Each alliance's card: the alliance, its latest visible activity and its health.
     cards = [(a, latest.get(a.id), health[a.id]) for a in alliances]
-    status_counts: dict[str, int] = {}
-    for alliance in alliances:
-        label = alliance.get_status_display()
-        status_counts[label] = status_counts.get(label, 0) + 1
     return render(
         request,
         "alliances/portfolio.html",
         {
             "alliances": alliances,
             "cards": cards,
+            "page_obj": page,
             "status_counts": status_counts,
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
