@@ -35,7 +35,17 @@ IGNORED = {
     "health.Alert": {"last_seen_at"},  # a scan that finds an alert again
 }
 # Delivery logs of alert emails: a record that an email went out, not a change of data.
-IGNORED_MODELS = {"health.alertdelivery"}
+# Deliveries and read marks are consequences of an audited change (the notice of it, the email
+# or webhook call that carries it, what a person has seen), not changes of their own.
+IGNORED_MODELS = {
+    "health.alertdelivery",
+    "notifications.notification",
+    "notifications.digestrun",
+    "notifications.webhookdelivery",
+    "jobs.outgoingemail",
+    "jobs.scheduledrun",
+    "activity.feedmark",
+}
 IGNORED_APPS = {"audit", "sessions", "axes", "admin", "contenttypes", "auth", "django_tasks_db"}
 
 # Write routes of the matrix that write nothing for any member of the cast, and why.
@@ -52,6 +62,10 @@ NOT_WRITES: dict[str, str] = {
     # Marks the reader's own notifications read (bookkeeping, like a last sign-in, not
     # audited); the matrix has none unread.
     "conflict_notifications": "nothing unread",
+    # Marking the inbox read stamps deliveries (ignored above, like a last sign-in).
+    "POST /notifications/read": "marks deliveries read",
+    "notification_read_all": "marks deliveries read",
+    "notification_read": "marks deliveries read",
     # Engine answers computed on request; nothing is stored.
     "POST /alliances/{alliance_id}/negotiation/rounds/{pk}/improvements": "computes only",
     "POST /alliances/{alliance_id}/negotiation/rounds/{pk}/facilitator/improvements": (

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -59,18 +62,31 @@ def preferences(request: HttpRequest) -> HttpResponse:
     current: dict[str, tuple[bool, str]] = {kind: preference(request.user, kind) for kind in Kind}
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        for kind in Kind:
-            Preference.objects.update_or_create(
-                user=request.user,
-                kind=kind,
-                defaults={
-                    "in_app": form.cleaned_data[f"{kind}_in_app"],
-                    "email": form.cleaned_data[f"{kind}_email"],
-                },
-            )
+        with transaction.atomic():
+            for kind in Kind:
+                _save_preference(
+                    request.user,
+                    kind,
+                    in_app=form.cleaned_data[f"{kind}_in_app"],
+                    email=form.cleaned_data[f"{kind}_email"],
+                )
         messages.success(request, "Your notification choices are saved.")
         return redirect("notification_preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+def _save_preference(user: Any, kind: str, *, in_app: bool, email: str) -> None:
+    """Store one choice, audited like every change; an unchanged choice writes nothing."""
+    found = Preference.objects.filter(user=user, kind=kind).first()
+    if found is not None and (found.in_app, found.email) == (in_app, email):
+        return
+    before = audit.snapshot(found) if found is not None else None
+    pref, created = Preference.objects.update_or_create(
+        user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+    )
+    audit.log(
+        user, "create" if created else "update", pref, before=before, after=audit.snapshot(pref)
+    )
 
 
 def _webhook_snapshot(hook: Webhook) -> dict:
