@@ -35,7 +35,7 @@ def browser() -> Any:
 
 
 def sign_in(browser: Any, base: str, email: str) -> Any:
-    from conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(base + "/accounts/login/")
