@@ -103,6 +103,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.env_int("DETENTE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.env_int("DETENTE_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address in the lockout key; keying by address as well would lock
+# every account of an office behind one NAT after one person's typos, and keying by the
+# account alone already stops guessing one account from many addresses (docs/security.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "detente.accounts.lockout.normalised_email"
 AXES_RESET_ON_SUCCESS = True
