@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -452,7 +452,8 @@ def _pg_dumped_migrations(path: Path) -> Iterator[tuple[str, str]]:
 
 def _pg_restore(path: Path, show: bool | None) -> None:
     pg_restore = _pg_tool("pg_restore")
-    total = len(re.findall(r"TABLE DATA ", _pg_list(path)))
+    listing = _pg_list(path)
+    total = len(re.findall(r"TABLE DATA ", listing))
     # Our own connection must hold no lock that pg_restore's DROP TABLE would wait for.
     connection.close()
     _run_with_progress(
@@ -473,3 +474,26 @@ def _pg_restore(path: Path, show: bool | None) -> None:
         "Restoring",
         show,
     )
+    _drop_tables_not_in(listing)
+
+
+def _drop_tables_not_in(listing: str) -> None:
+    """Drop the tables the dump does not hold, so the site is the backup and nothing else.
+
+    ``pg_restore --clean`` drops only what the dump holds: tables a later migration added
+    would stay behind with rows of the replaced database, and ``migrate`` would then fail
+    creating them again. They go in one transaction of their own after the restore has
+    committed (pg_restore's transaction cannot take other statements).
+    """
+    dumped = set(re.findall(r"\bTABLE (\S+) (\S+) ", listing))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        extra = [row for row in cursor.fetchall() if tuple(row) not in dumped]
+    if not extra:
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for schema, table in extra:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(schema)}.{quote(table)} CASCADE")
