@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "detente.accounts.sessions.SessionLifetimeMiddleware",
 ]
 
 ROOT_URLCONF = "detente.urls"
@@ -88,11 +89,17 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # OWASP ASVS 2.1.1
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A browser session ends this many hours after signing in, however active (OWASP ASVS 3.3.2).
+SESSION_LIFETIME_HOURS = env.env_int("DETENTE_SESSION_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_LIFETIME_HOURS * 3600
 LOGIN_REDIRECT_URL = "portfolio"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from detente.accounts import invitations
 from detente.accounts.models import ApiToken, Role
 from detente.api.v1 import api
+from tests.conftest import PASSWORD
 
 ROLES = ("alice", "rita", "bob", "bella", "oscar", "anonymous")
 
@@ -356,6 +357,19 @@ PAGES: dict[str, list[Case]] = {
             EVERYONE,
             "POST",
             lambda cast, who: {"name": "reporting script"},
+        ),
+    ],
+    "change_password": [
+        Case(lambda cast: "/accounts/settings/password/", EVERYONE),
+        Case(
+            lambda cast: "/accounts/settings/password/",
+            SIGNED_IN_POST,
+            "POST",
+            lambda cast, who: {
+                "old_password": PASSWORD,
+                "new_password1": "a-new-long-password-7",
+                "new_password2": "a-new-long-password-7",
+            },
         ),
     ],
     "revoke_token": [

@@ -35,5 +35,6 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("settings/", views.account_settings, name="account_settings"),
+    path("settings/password/", views.change_password, name="change_password"),
     path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
 ]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,3 +82,21 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
         audit.log(request.user, "delete", token, before=before)
     messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("account_settings")
+
+
+@login_required
+def change_password(request: AuthedRequest) -> HttpResponse:
+    """Change the password knowing the current one; every other session is signed out."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            # The new hash ends every other session (Django checks it on each request); this
+            # one is kept by giving it the new hash.
+            update_session_auth_hash(request, user)
+            audit.log(user, "update", user, after={"password": "changed"})
+        messages.success(
+            request, "Your password is changed. Every other browser signed in as you is signed out."
+        )
+        return redirect("account_settings")
+    return render(request, "accounts/password_change.html", {"form": form})
