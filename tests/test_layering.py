@@ -33,7 +33,11 @@ LAYERS: dict[str, set[str]] = {
     },
     # the alliance's rhythm hears of changes through the audit log and a few service calls,
     # so no capability imports it
-    "rhythm": {"notifications", "threads", "activity"},
+    "rhythm": {
+        "notifications",
+        "threads",
+        "activity",
+    },
     "aggregation": {"workspace"},
     "entry points": {"api", "backup", "cli", "demo", "urls", "wsgi", "__main__"},
 }

@@ -29,6 +29,14 @@ class Kind(models.TextChoices):
     LADDER = "ladder", "A dispute-ladder rung reached you"
     MENTION = "mention", "Someone mentioned you in a thread"
     ALERT = "alert", "A new early-warning alert or warning"
+    MEETING = "meeting", "A meeting was scheduled, moved or its minutes shared"
+    PROGRESS = "progress", "A progress digest of the alliance is ready"
+    PLAN = "plan", "A plan version waits for your side's sign-off"
+    MILESTONE = "milestone", "A milestone waits for your side, or is at risk or missed"
+    APPROVAL = "approval", "A colleague asks for your approval, or answered your request"
+    VISION = "vision", "The shared vision was revised or an idea was added"
+    CHECK_IN = "check_in", "A check-in with a counterpart is overdue"
+    OVERLAP = "overlap", "An account-overlap exchange waits for your side"
 
 
 class EmailMode(models.TextChoices):
