@@ -232,7 +232,7 @@ def update_draft(request: HttpRequest, alliance_id: int, pk: int, payload: Draft
     sent = payload.dict(exclude_unset=True)
     data = {
         k: ("" if v is None else v)
-        for k, v in model_to_dict(version, fields=VersionForm._meta.fields).items()
+        for k, v in model_to_dict(version, fields=VersionForm.Meta.fields).items()
     }
     data.update(
         {

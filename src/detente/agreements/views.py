@@ -217,8 +217,10 @@ def agreement_part(request: HttpRequest, alliance_id: int, pk: int, part: str) -
     error = ""
     if part in document.LIST_PARTS:
         FormSet = formset_factory(CLAUSE_FORMS[part], extra=2, can_delete=True)
-        initial = [dict(c) for c in doc[part]]
-        formset = FormSet(request.POST or None, initial=initial, form_kwargs=kwargs, prefix=part)
+        clauses_now = [dict(c) for c in doc[part]]
+        formset = FormSet(
+            request.POST or None, initial=clauses_now, form_kwargs=kwargs, prefix=part
+        )
         if request.method == "POST" and formset.is_valid():
             clauses = [
                 f.clause()
@@ -326,7 +328,9 @@ def agreement_waive(request: HttpRequest, alliance_id: int, pk: int) -> HttpResp
         services.waive(access, version, form.cleaned_data["code"], form.cleaned_data["reason"])
         messages.success(request, f"Waived: {gaps[form.cleaned_data['code']]}.")
     else:
-        messages.error(request, " ".join(f"{f}: {' '.join(m)}" for f, m in form.errors.items()))
+        messages.error(
+            request, " ".join(f"{f}: {' '.join(str(e) for e in m)}" for f, m in form.errors.items())
+        )
     return redirect("agreement_version", alliance_id, pk)
 
 

@@ -338,7 +338,7 @@ def _entry_payload(kind: str, payload: EntryIn) -> EntryIn:
     if kind == "interaction" and payload.title is not None and payload.subject is None:
         payload.subject = payload.title
         payload.title = None
-    fields = set(TIMELINE_FORMS[kind]._meta.fields) | {"owner_side"}
+    fields = set(TIMELINE_FORMS[kind]._meta.fields or ()) | {"owner_side"}
     sent = payload.dict(exclude_unset=True)
     kept = {k: v for k, v in sent.items() if RENAMES.get(k, k) in fields}
     return EntryIn(**kept)

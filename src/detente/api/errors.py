@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -12,12 +11,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from detente.api.parser import UnencodableText
-from detente.records.api import FormInvalid
+from detente.records.api import FormInvalid, Refusal
 
 
-def form_errors(
-    form: forms.BaseForm, renames: dict[str, str] | None = None
-) -> list[dict[str, str]]:
+def form_errors(form: Refusal, renames: dict[str, str] | None = None) -> list[dict[str, str]]:
     renames = renames or {}
     return [
         {"field": renames.get(field, field) if field != "__all__" else "", "message": str(message)}

@@ -154,8 +154,14 @@ FIELD_NAMES = {
 RECORD_NOTE = "Checked against the records you may see: an id you cannot see is refused (422)."
 
 
+def declared_fields(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
+    """The fields a form class declares (``base_fields``, set by Django's form metaclass)."""
+    fields: dict[str, forms.Field] = getattr(form_class, "base_fields", {})
+    return fields
+
+
 def form_field(form_class: type[forms.BaseForm], name: str) -> forms.Field | None:
-    fields = form_class.base_fields
+    fields = declared_fields(form_class)
     candidates = [name, FIELD_NAMES.get(name, "")]
     if name.endswith("_ids"):
         candidates.append(name[:-4] + "s")
@@ -176,9 +182,10 @@ def _bounds(field: forms.Field, model_field: Any = None) -> tuple[Any, Any]:
             lows.append(validator.limit_value)
         elif isinstance(validator, MaxValueValidator):
             highs.append(validator.limit_value)
-    lows = [v for v in lows if v is not None and not callable(v)]
-    highs = [v for v in highs if v is not None and not callable(v)]
-    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    known_lows: list[Any] = [v for v in lows if v is not None and not callable(v)]
+    known_highs: list[Any] = [v for v in highs if v is not None and not callable(v)]
+    low = max(known_lows) if known_lows else None
+    high = min(known_highs) if known_highs else None
     # JSON numbers: a Decimal bound is written as the float nearest to it.
     return (
         float(low) if isinstance(low, Decimal) else low,
@@ -204,14 +211,16 @@ def constrain(
     for branch in _branches(prop):
         kind = branch.get("type")
         if kind == "string" and "format" not in branch:
-            if isinstance(field, forms.ChoiceField) and not is_record and field.choices:
-                values = [str(v) for v, _ in field.choices if v not in ("", None)]
+            choices: Any = getattr(field, "choices", None)
+            if isinstance(field, forms.ChoiceField) and not is_record and choices:
+                values = [str(v) for v, _ in choices if v not in ("", None)]
                 if values and not isinstance(field, forms.MultipleChoiceField):
                     branch["enum"] = values
             if field.required and not is_record:
                 branch["minLength"] = 1
-            if getattr(field, "max_length", None):
-                branch["maxLength"] = field.max_length
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                branch["maxLength"] = max_length
         if kind in ("integer", "number"):
             low, high = _bounds(field, model_field)
             if low is not None:
@@ -220,13 +229,14 @@ def constrain(
                 branch["maximum"] = high
             digits = getattr(field, "max_digits", None)
             if digits is not None:
-                bound = 10 ** (digits - (field.decimal_places or 0))
+                bound = 10 ** (digits - (getattr(field, "decimal_places", 0) or 0))
                 branch["exclusiveMaximum"] = bound
                 branch["exclusiveMinimum"] = -bound
         if kind == "array" and field.required:
             branch["minItems"] = 1
         if kind == "array" and isinstance(field, forms.MultipleChoiceField) and not is_record:
-            values = [str(v) for v, _ in field.choices if v not in ("", None)]
+            many: Any = field.choices
+            values = [str(v) for v, _ in many if v not in ("", None)]
             if values:
                 branch.setdefault("items", {})["enum"] = values
     if is_record or name == "side_id":
@@ -269,7 +279,7 @@ ROUTE_DEFAULTS = {"side_id", "visibility"}
 
 def _model_field(form_class: type[forms.BaseForm], field: forms.Field) -> Any:
     model = getattr(getattr(form_class, "_meta", None), "model", None)
-    name = next((n for n, f in form_class.base_fields.items() if f is field), None)
+    name = next((n for n, f in declared_fields(form_class).items() if f is field), None)
     if model is None or name is None:
         return None
     try:

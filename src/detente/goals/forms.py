@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -288,7 +288,13 @@ ENGINE_FIELDS = [
 ]
 
 
-class FoldedForm:
+if TYPE_CHECKING:  # for the type checker a FoldedForm is a form; at run time, its mixin
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class FoldedForm(_FormBase):
     """A form shown as a few common fields, with the rest under "Advanced"."""
 
     basic: tuple[str, ...] = ()
@@ -649,7 +655,7 @@ class TrendForm(FoldedForm, forms.Form):
     def __init__(self, *args: Any, access: AllianceAccess, kpi: KPI, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.access, self.kpi = access, kpi
-        self.fields["measurements_side"].queryset = Side.objects.filter(
+        field(self, "measurements_side", forms.ModelChoiceField).queryset = Side.objects.filter(
             alliance=access.alliance
         ).select_related("organisation")
         self.fields["target"].label = f"Target ({kpi.unit})" if kpi.unit else "Target"

@@ -20,6 +20,7 @@ from detente.goals.forms import (
     trend_initial,
 )
 from detente.goals.present import trend
+from detente.records.models import Side
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
@@ -85,12 +86,12 @@ def _trend_page(request: HttpRequest, access, kpi, checks: list) -> HttpResponse
         side, target, deadline = data["measurements_side"], data["target"], data["deadline"]
         confidence = data["confidence"] / 100
     elif not form.is_bound and initial["measurements_side"] is not None:
-        side = form.fields["measurements_side"].queryset.get(pk=initial["measurements_side"])
+        side = Side.objects.get(alliance=access.alliance, pk=initial["measurements_side"])
         target, confidence = initial["target"], 0.8
         deadline = dt.date.fromisoformat(initial["deadline"])
     else:
-        side = None
-    if side is not None:
+        side, target, deadline, confidence = None, None, None, 0.8
+    if side is not None and target is not None and deadline is not None:
         result = questions.run_trend(
             access, kpi, side, target=float(target), deadline=deadline, confidence=confidence
         )

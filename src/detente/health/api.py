@@ -119,7 +119,7 @@ def cycle_summary(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, 
 def invite(request: HttpRequest, alliance_id: int, pk: int, payload: InviteIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, manage=True)
     cycle = access.get_record(Cycle, pk)
-    side_id = payload.side_id
+    side_id: int | str | None = payload.side_id
     if side_id is None:
         managed = [s for s in access.sides if access.can_manage_on(s.id)]
         side_id = managed[0].pk if managed else ""

@@ -116,6 +116,9 @@ class FacilitatorGrant(AllianceRecord):
     round = models.ForeignKey(NegotiationRound, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
+    # Not stored: set by the round page for the reader.
+    can_revoke: bool
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

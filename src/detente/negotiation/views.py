@@ -168,7 +168,9 @@ def negotiation_accept(request: HttpRequest, alliance_id: int, pk: int) -> HttpR
     rnd = access.get_record(NegotiationRound, pk)
     form = AcceptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "package: " + "; ".join(form.errors.get("package", [])))
+        messages.error(
+            request, "package: " + "; ".join(str(e) for e in form.errors.get("package", []))
+        )
         return redirect("negotiation_round", alliance_id, pk)
     try:
         services.accept(access, rnd, form.cleaned_data["package"])

@@ -297,7 +297,7 @@ def _kpi_form(access: AllianceAccess, payload: KPIIn, instance: KPI | None) -> K
     data = _data(KPIForm, instance, payload)
     if instance is None:
         for name in ("direction", "frequency", "tolerance", "tolerance_kind"):
-            data.setdefault(name, KPI._meta.get_field(name).default)
+            data.setdefault(name, getattr(KPI._meta.get_field(name), "default", None))
     return KPIForm(data=data, instance=instance, access=access)
 
 

@@ -287,12 +287,12 @@ def measurement_import(request: HttpRequest, alliance_id: int) -> HttpResponse:
                     raise importer.ImportRefused(
                         [importer.Problem(None, "", "Choose a .csv or .xlsx file to import.")]
                     )
-                if upload.size > importer.MAX_BYTES:
+                if (upload.size or 0) > importer.MAX_BYTES:
                     content = b"x" * (importer.MAX_BYTES + 1)  # refused by size, unread
                 else:
                     content = upload.read()
                 context["filename"] = upload.name
-                rows = importer.read_file(upload.name, content)
+                rows = importer.read_file(upload.name or "", content)
             result = importer.import_rows(access, rows, dry_run=action != "import")
         except importer.ImportRefused as refused:
             context["problems"] = refused.problems

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from django import forms
 from django.forms import ModelForm
 from django.forms.models import model_to_dict
 from ninja import Schema
@@ -21,11 +20,19 @@ from detente.records.forms import RecordForm
 from detente.records.visibility import JOINT, AllianceAccess
 
 
-class FormInvalid(Exception):
-    """A form refused the input. ``renames`` maps a form field to the name the API client
-    sent (``{"owner_side": "side_id"}``), so the error names the field the client knows."""
+class Refusal(Protocol):
+    """Anything with errors shaped like a form's: field name -> messages."""
 
-    def __init__(self, form: forms.BaseForm, renames: dict[str, str] | None = None) -> None:
+    @property
+    def errors(self) -> Mapping[str, Any]: ...
+
+
+class FormInvalid(Exception):
+    """A form (or anything shaped like one) refused the input. ``renames`` maps a form field
+    to the name the API client sent (``{"owner_side": "side_id"}``), so the error names the
+    field the client knows."""
+
+    def __init__(self, form: Refusal, renames: dict[str, str] | None = None) -> None:
         self.form = form
         self.renames = renames or {}
 
@@ -102,9 +109,12 @@ def record_form_data(
     return data
 
 
+RF = TypeVar("RF", bound=RecordForm)
+
+
 def record_form(
-    form_class: type[RecordForm], access: AllianceAccess, payload: Schema, instance: Any = None
-) -> RecordForm:
+    form_class: type[RF], access: AllianceAccess, payload: Schema, instance: Any = None
+) -> RF:
     return form_class(
         data=record_form_data(form_class, access, payload, instance),
         instance=instance,
