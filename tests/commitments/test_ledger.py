@@ -245,3 +245,31 @@ def test_the_pages_record_and_filter_commitments(cast, ledger):
         },
     )
     assert r.status_code == 200 and "due_date" in r.context["form"].errors
+
+
+def test_mark_done_settles_a_commitment_today_in_one_click_with_the_note_as_evidence(cast, ledger):
+    late = ledger["late"]  # kept by side A, where alice writes
+    url = reverse("commitment_done", args=[cast.alliance.pk, late.pk])
+    response = cast.client("alice").post(url, {"note": "Quota raised, ticket OPS-12"})
+    assert response.status_code == 302
+    late.refresh_from_db()
+    assert (late.status, late.done_on) == ("done", TODAY)
+    assert "Quota raised, ticket OPS-12" in late.evidence
+    entry = AuditEntry.objects.filter(object_id=late.pk, action="update").latest("id")
+    assert entry.actor == cast.alice
+
+
+def test_mark_done_without_a_note_keeps_the_evidence_and_a_done_one_is_refused(cast, ledger):
+    url = reverse("commitment_done", args=[cast.alliance.pk, ledger["late"].pk])
+    cast.client("alice").post(url)
+    ledger["late"].refresh_from_db()
+    assert ledger["late"].status == "done" and ledger["late"].evidence == ""
+    response = cast.client("alice").post(url, follow=True)
+    assert "already done" in response.content.decode()
+
+
+def test_only_the_keeping_sides_writers_may_mark_it_done(cast, ledger, nothing_changes):
+    url = reverse("commitment_done", args=[cast.alliance.pk, ledger["late"].pk])
+    with nothing_changes():
+        assert cast.client("bob").post(url).status_code == 403  # side B reads it, may not change it
+        assert cast.client("rita").post(url).status_code == 403  # read-only on side A

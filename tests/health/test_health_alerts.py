@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core import mail
 from django.utils import timezone
+from django.utils.html import escape
 from health_helpers import Quarter, quarters_before, run_quarters, seed_quarters
 
 from detente.alliances.models import Signal
@@ -282,3 +283,31 @@ def test_the_scan_learns_the_noise_only_from_data_each_reader_may_see(cast: Any)
     _scan()
     private = Alert.objects.get(measure="exit_readiness", rule="shift")
     assert "the documented default: too little history" in private.evidence
+
+
+def test_an_alert_says_what_happened_first_and_offers_its_next_steps_as_buttons(cast: Any) -> None:
+    run_quarters(cast, seed_quarters(), timezone.localdate())
+    assert _scan() == 0
+    shift = Alert.objects.filter(measure="alignment", rule="shift").latest("period")
+    a = cast.alliance.pk
+    page = cast.client("alice").get(f"/alliances/{a}/health/alerts/").content.decode()
+    # The headline and evidence come before the statistics, which wait under a disclosure.
+    item = page[page.index(f'id="alert-{shift.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert item.index(escape(shift.evidence)) < item.index("How sure is this?")
+    assert "What the levels mean" in page and "for cron" not in page
+    for action in (
+        ("Log an interaction", f"/alliances/{a}/timeline/interaction/new/"),
+        ("Add a commitment", f"/alliances/{a}/commitments/new/"),
+        ("Raise a conflict and open its dialogue kit", f"/alliances/{a}/conflicts/new/"),
+    ):
+        assert f'href="{action[1]}">{action[0]}</a>' in page
+    # The JSON twin names the same steps; a reader who may not write gets no buttons.
+    alerts = call(cast.api("alice"), "GET", f"/api/v1/alliances/{a}/health/alerts").json()
+    mine = next(row for row in alerts if row["id"] == shift.pk)
+    assert {
+        "label": "Log an interaction",
+        "url": f"/alliances/{a}/timeline/interaction/new/",
+    } in mine["next_actions"]
+    read_only = cast.client("rita").get(f"/alliances/{a}/health/alerts/").content.decode()
+    assert "Raise a conflict and open its dialogue kit" not in read_only

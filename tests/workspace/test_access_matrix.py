@@ -1676,6 +1676,21 @@ PAGES |= {
         ),
         Case(ledger_url("private_commitment", C + "{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
     ],  # fmt: skip
+    "commitment_done": [
+        Case(ledger_url("joint_commitment", C + "{pk}/done/"), POST_ONLY, note="a-joint"),
+        Case(
+            ledger_url("joint_commitment", C + "{pk}/done/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            ledger_url("private_commitment", C + "{pk}/done/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
     "commitment_delete": [
         Case(ledger_url("joint_commitment", C + "{pk}/delete/"), POST_ONLY, note="a-joint"),
         Case(

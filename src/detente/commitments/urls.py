@@ -9,4 +9,5 @@ urlpatterns = [
     path(P + "new/", views.commitment_new, name="commitment_new"),
     path(P + "<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
     path(P + "<int:pk>/delete/", views.commitment_delete, name="commitment_delete"),
+    path(P + "<int:pk>/done/", views.commitment_done, name="commitment_done"),
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from detente.commitments import present
+from detente.commitments import present, services
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records.forms import field
@@ -69,3 +70,32 @@ def commitment_edit(request: HttpRequest, access: AllianceAccess, pk: int) -> Ht
 def commitment_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     commitment = access.get_record(Commitment, pk, write=True)
     return COMMITMENT_PAGES.delete(request, access, commitment, "Commitment '{record}' deleted.")
+
+
+class DoneForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What shows it was done (optional)",
+        help_text="A link or a sentence; it is added to the evidence.",
+    )
+
+
+@alliance_page(write=True, post=True)
+def commitment_done(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
+    """One click: the commitment is done today, with an optional note as evidence."""
+    commitment = access.get_record(Commitment, pk, write=True)
+    form = DoneForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            )
+    else:
+        try:
+            services.mark_done(access, commitment, form.cleaned_data["note"])
+        except services.AlreadySettled as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"'{commitment}' marked done today.")
+    return redirect("commitments_home", access.alliance.pk)

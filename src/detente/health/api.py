@@ -62,6 +62,7 @@ class AlertOut(Schema):
     visibility: str
     evidence: str
     next_step: str
+    next_actions: list[dict[str, str]]  # {"label", "url"}: where each next step is done
     p_value: float | None
     values: list[dict]
     status: str

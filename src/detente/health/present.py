@@ -16,6 +16,7 @@ from typing import Any
 from detente.analysis.warning.periods import period_ordinal
 from detente.health import scorecard, warning
 from detente.health.models import Alert, Cycle, SurveyInvitation
+from detente.health.next_actions import next_actions
 from detente.records.visibility import AllianceAccess
 
 
@@ -47,6 +48,7 @@ def alert_data(a: Alert, status: str) -> dict[str, Any]:
         "visibility": a.visibility,
         "evidence": a.evidence,
         "next_step": a.next_step,
+        "next_actions": [action.data() for action in next_actions(a)],
         "p_value": a.p_value,
         "values": a.values,
         "status": status,

@@ -6,7 +6,15 @@ from typing import Any
 
 from django import template
 
+from detente.health.next_actions import next_actions
+
 register = template.Library()
+
+
+@register.simple_tag
+def alert_actions(alert: Any) -> list[Any]:
+    """The buttons of an alert's next step (health.next_actions)."""
+    return next_actions(alert)
 
 
 @register.filter
