@@ -8,10 +8,12 @@ from typing import Any
 from django.core import mail, signing
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 from health_helpers import answer, invite, link, new_cycle, survey_data
 
 from detente.health import services
 from detente.health.models import Answer, Response, SurveyInvitation
+from detente.health.portfolio import MIN_ANSWERS
 
 
 def test_it_emails_a_link_that_works_without_an_account(cast: Any) -> None:
@@ -131,3 +133,32 @@ def test_it_sends_due_reminders_once_per_wait(cast: Any) -> None:
     assert "Reminder" in mail.outbox[0].subject
     cast.client("alice").post(url)
     assert len(mail.outbox) == 1  # not due again until the wait has passed
+
+
+def test_dont_know_leaves_a_question_out_and_all_dont_know_is_refused(cast: Any) -> None:
+    cycle = new_cycle(cast, "2026Q4")
+    (invitation,) = invite(cast, cycle, "a", ["ann@acme.example"])
+    page = Client().get(link(invitation)).content.decode()
+    assert escape("Don't know") in page and escape("leave it empty if you don't know") in page
+    nothing = {key[2:]: "" for key in survey_data(invitation, {}) if key.startswith("m_")}
+    refused = Client().post(link(invitation), survey_data(invitation, nothing))
+    assert "Answer at least one question" in refused.content.decode()
+    assert not Response.objects.filter(invitation=invitation).exists()
+    # ROI unknown: the other answers are kept, ROI gets no value at all (not a zero).
+    assert answer(invitation, {"roi": ""}).status_code == 200
+    stored = Answer.objects.filter(response__invitation=invitation)
+    assert "roi" not in {a.measure.key for a in stored}
+    assert "alignment" in {a.measure.key for a in stored}
+
+
+def test_the_invite_page_states_the_answers_rule_and_where_each_side_stands(cast: Any) -> None:
+    cycle = new_cycle(cast, "2026Q4")
+    (invitation,) = invite(cast, cycle, "a", ["ann@acme.example"])
+    answer(invitation, {})
+    url = f"/alliances/{cast.alliance.pk}/health/cycles/{cycle.pk}/invite/"
+    page = cast.client("alice").get(url).content.decode()
+    need = MIN_ANSWERS  # the cast's alliance keeps the default plan
+    assert f"at least {need} of its people have answered" in page
+    assert f"{cast.side_a}: 1 of {need} answers so far" in page
+    assert f"{cast.side_b}: nobody invited yet" in page
+    assert "Send invitations" in page

@@ -130,6 +130,13 @@ class InviteForm(forms.Form):
         field(self, "stakeholders", forms.ChoiceField).choices = [
             (pk, f"{p.name} <{p.email}> ({p.owner_side})") for pk, p in self.people.items()
         ]
+        if not self.people:  # no empty heading: say where the list comes from instead
+            del self.fields["stakeholders"]
+            self.fields["others"].label = "People to invite"
+            self.fields["others"].help_text = (
+                "One a line: Name <email@example.com>, or just the email. Stakeholders of your "
+                "side with an email address would be listed here to tick."
+            )
 
     def clean_others(self) -> list[tuple[str, str]]:
         out = []
@@ -172,17 +179,20 @@ class SurveyForm(forms.Form):
             low, high = m.bounds
             if m.scale == Measure.Scale.SCORE:
                 field: forms.Field = forms.TypedChoiceField(
-                    choices=[("", "—")] + [(str(i), str(i)) for i in range(1, 6)],
+                    choices=[("", "Don't know")] + [(str(i), str(i)) for i in range(1, 6)],
                     coerce=float,
+                    empty_value=None,
+                    required=False,
                     label=m.question,
-                    help_text="1 = very poor, 5 = excellent",
+                    help_text="1 = very poor, 5 = excellent; leave “Don't know” if you can't say.",
                 )
             else:
                 field = forms.FloatField(
                     min_value=low,
                     max_value=high,
+                    required=False,
                     label=m.question,
-                    help_text="In percent.",
+                    help_text="In percent; leave it empty if you don't know.",
                     widget=forms.NumberInput(attrs={"step": "0.1"}),
                 )
             self.fields[f"m_{m.key}"] = field
@@ -197,8 +207,21 @@ class SurveyForm(forms.Form):
         return [(m, self[f"m_{m.key}"], self[f"c_{m.key}"]) for m in self.measures]
 
     def answers(self) -> list[tuple[Measure, float, str]]:
+        """The questions answered; a "don't know" is left out, not counted as a value."""
         d = self.cleaned_data
-        return [(m, float(d[f"m_{m.key}"]), d[f"c_{m.key}"].strip()) for m in self.measures]
+        return [
+            (m, float(d[f"m_{m.key}"]), d[f"c_{m.key}"].strip())
+            for m in self.measures
+            if d.get(f"m_{m.key}") is not None
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.errors and not self.answers():
+            raise forms.ValidationError(
+                "Answer at least one question (“Don't know” on all of them says nothing)."
+            )
+        return self.cleaned_data
 
 
 class AlertActionForm(forms.Form):

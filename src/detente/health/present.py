@@ -121,6 +121,21 @@ class CyclePage:
         ]
 
     @property
+    def answers_so_far(self) -> str:
+        """The rule and where each side stands, in one sentence for the people who invite."""
+        need = self.card.plan.min_answers
+        sides = "; ".join(
+            f"{side}: {answered} of {need} answers so far"
+            if invited
+            else f"{side}: nobody invited yet"
+            for side, invited, answered in self.rates
+        )
+        return (
+            f"A side's results show once at least {need} of its people have answered "
+            f"(invite a few more: not everyone answers). {sides}."
+        )
+
+    @property
     def data(self) -> dict[str, Any]:
         """Each measure's per-side mean, spread and count, shown only from N answers up."""
         rows = []

@@ -136,7 +136,13 @@ def cycle_invite(request: HttpRequest, alliance_id: int, pk: int) -> HttpRespons
     return render(
         request,
         "alliances/simple_form.html",
-        {"form": form, "alliance": access.alliance, "title": f"Invite people to {cycle}"},
+        {
+            "form": form,
+            "alliance": access.alliance,
+            "title": f"Invite people to {cycle}",
+            "intro": present.cycle(access, pk).answers_so_far,
+            "submit": "Send invitations",
+        },
     )
 
 
