@@ -59,7 +59,9 @@ def test_it_shows_the_same_proposals_on_the_page(cast: Any, example_round: Any) 
     assert page.status_code == 200
     body = page.content.decode()
     assert "Nash bargaining solution" in body
-    assert f"{result.nash.outcome.utilities['GlobalConnect']:.3f}" in body
+    mine = result.nash.outcome.utilities["GlobalConnect"]
+    assert f"{int(100 * mine + 0.5)} %" in body  # the bar's sentence
+    assert f"utility {mine:.3f}" in body  # the exact figure, on demand
 
 
 def test_it_waits_for_the_other_side_without_saying_anything_else(cast: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from detente.analysis.negotiation.model import Constraint
 from detente.analysis.negotiation.validate import violates
@@ -21,25 +22,49 @@ MAX_ISSUES = 30
 MAX_OPTIONS = 12
 
 ISSUES_HELP = (
-    "One issue a line: its key, a colon, then its options separated by commas, e.g. "
-    "“exclusivity: none, regional, global”."
+    "One issue a line: the issue in your own words, a colon, then its options separated by "
+    "commas, e.g. “Number of sites: 2, 5, 10” or “Exclusivity: none, regional, global”."
 )
 
 
+def issue_key(name: str) -> str:
+    """The short name detente keeps for an issue written in words: "Number of sites" ->
+    "number_of_sites". A name that already is one is kept as it is."""
+    if ISSUE_NAME.match(name):
+        return name
+    key = "_".join(re.findall(r"[a-z0-9]+", slugify(name).lower()))[:60].strip("_")
+    if not key:
+        return ""  # nothing to name it by: refused by the caller
+    return key if key[:1].isalpha() else f"issue_{key}"[:60].strip("_")
+
+
 def parse_issues(text: str) -> list[tuple[str, list[str]]]:
-    """``name: option, option`` lines -> [(name, [options])]; ValidationError names the line."""
-    issues: list[tuple[str, list[str]]] = []
+    """``Issue in words: option, option`` lines -> [(key, [options])], the key derived from
+    the words (``issue_labels`` gives the words back); ValidationError names the line."""
+    return [(key, options) for key, options, _ in parse_labelled_issues(text)]
+
+
+def issue_labels(text: str) -> dict[str, str]:
+    """key -> the words the issue was written in, where they differ from the key."""
+    return {key: label for key, _, label in parse_labelled_issues(text) if label != key}
+
+
+def parse_labelled_issues(text: str) -> list[tuple[str, list[str], str]]:
+    issues: list[tuple[str, list[str], str]] = []
     lines = [line.strip() for line in text.splitlines()]
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        name, colon, rest = line.partition(":")
-        name = name.strip()
+        label, colon, rest = line.partition(":")
+        label = " ".join(label.split())
         if not colon:
             raise forms.ValidationError(f"Line {number}: write the issue, a colon, then options.")
+        if not label or len(label) > 150:
+            raise forms.ValidationError(f"Line {number}: name the issue in 1 to 150 characters.")
+        name = issue_key(label)
         if not ISSUE_NAME.match(name):
             raise forms.ValidationError(
-                f"Line {number}: '{name[:30]}' is not a key (lower-case letters, digits, _)."
+                f"Line {number}: '{label[:30]}' needs a letter or a digit in its name."
             )
         options = [o.strip() for o in rest.split(",") if o.strip()]
         if len(options) < 2:
@@ -50,9 +75,9 @@ def parse_issues(text: str) -> list[tuple[str, list[str]]]:
             raise forms.ValidationError(
                 f"Line {number}: at most {MAX_OPTIONS} options of up to 60 characters."
             )
-        if any(name == n for n, _ in issues):
-            raise forms.ValidationError(f"Line {number}: the issue '{name}' is listed twice.")
-        issues.append((name, options))
+        if any(name == n for n, _, _ in issues):
+            raise forms.ValidationError(f"Line {number}: the issue '{label}' is listed twice.")
+        issues.append((name, options, label))
     if not issues:
         raise forms.ValidationError("Give at least one issue.")
     if len(issues) > MAX_ISSUES:
@@ -61,7 +86,12 @@ def parse_issues(text: str) -> list[tuple[str, list[str]]]:
 
 
 def issues_text(issues: list[NegotiationIssue]) -> str:
-    return "\n".join(f"{i.name}: {', '.join(i.options)}" for i in issues)
+    """The issues as the form shows them: in words where the words lead back to the same
+    short name (so that saving the form again keeps every issue and its preferences)."""
+    return "\n".join(
+        f"{i.label if i.label and issue_key(i.label) == i.name else i.name}: {', '.join(i.options)}"
+        for i in issues
+    )
 
 
 MAX_CONSTRAINTS = 30
@@ -74,11 +104,14 @@ CONSTRAINTS_HELP = (
 
 
 def _clauses(text: str, where: str, issues: dict[str, list[str]]) -> dict[str, list[str]]:
-    """``issue = option, option and issue = option`` -> {issue: [options]}, checked."""
+    """``issue = option, option and issue = option`` -> {issue: [options]}, checked. An
+    issue may be named by its words ("Number of sites") or its short name."""
     out: dict[str, list[str]] = {}
     for clause in text.split(" and "):
         name, equals, rest = clause.partition("=")
         name = name.strip()
+        if name not in issues and issue_key(name) in issues:
+            name = issue_key(name)
         options = [o.strip() for o in rest.split(",") if o.strip()]
         if not equals or not name or not options:
             raise forms.ValidationError(f"{where}: write “issue = option”.")
@@ -186,6 +219,7 @@ class RoundForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.issue_labels: dict[str, str] = {}
         self.fields.pop("visibility")
         self.instance.visibility = Visibility.JOINT
         if self.instance.pk is not None and not self.is_bound:
@@ -193,6 +227,7 @@ class RoundForm(RecordForm):
             self.initial["constraints"] = constraints_text(self.instance.constraints or [])
 
     def clean_issues(self) -> list[tuple[str, list[str]]]:
+        self.issue_labels = issue_labels(self.cleaned_data["issues"])
         return parse_issues(self.cleaned_data["issues"])
 
     def clean(self) -> dict[str, Any]:

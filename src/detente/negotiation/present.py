@@ -84,6 +84,49 @@ class RoundPage:
     def proposals_data(self) -> Json:
         return {"side_id": self.my_side.pk, **self.view}
 
+    @cached_property
+    def issues(self) -> list[Any]:
+        return list(self.round.issues.all())
+
+    @property
+    def constraint_sentences(self) -> list[str]:
+        """Each constraint between issues as a sentence, the issues named in words."""
+        words = {i.name: str(i) for i in self.issues}
+
+        def clause(mapping: dict[str, list[str]], joiner: str) -> str:
+            return f" {joiner} ".join(
+                f"{words.get(k, k)} is {' or '.join(v)}" for k, v in mapping.items()
+            )
+
+        return [
+            f"If {clause(c['if'], 'and')}, then not: {clause(c['then_not'], 'nor')}."
+            for c in self.round.constraints or []
+        ]
+
+    @property
+    def comparison(self) -> list[dict[str, Any]]:
+        """The proposals as rows of one table, an issue a column: each cell with whether it
+        differs from the first proposal's (so the eye finds what changes), and my side's
+        utility as a share of its best package."""
+        proposals_ = self.view["proposals"]
+        if not proposals_:
+            return []
+        first = proposals_[0]["package"]
+        return [
+            {
+                **p,
+                "cells": [
+                    {
+                        "option": p["package"].get(i.name, ""),
+                        "differs": p["package"].get(i.name) != first.get(i.name),
+                    }
+                    for i in self.issues
+                ],
+                "percent": int(100 * p["my_utility"] + 0.5),  # (round is this module's page)
+            }
+            for p in proposals_
+        ]
+
 
 def round(access: AllianceAccess, pk: Any) -> RoundPage:
     rnd = access.get_record(NegotiationRound, pk)

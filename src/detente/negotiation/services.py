@@ -108,8 +108,12 @@ def facilitator_access(user: Any, alliance_id: Any, round_id: Any) -> Facilitato
 
 
 def _write_issues(
-    access: AllianceAccess, rnd: NegotiationRound, issues: list[tuple[str, list[str]]]
+    access: AllianceAccess,
+    rnd: NegotiationRound,
+    issues: list[tuple[str, list[str]]],
+    labels: dict[str, str] | None = None,
 ) -> None:
+    labels = labels or {}
     existing = {i.name: i for i in rnd.issues.all()}
     wanted = {name for name, _ in issues}
     for name, gone in existing.items():
@@ -123,14 +127,19 @@ def _write_issues(
         issue = existing.get(name)
         if issue is None:
             issue = NegotiationIssue.objects.create(
-                round=rnd, name=name, options=options, position=position
+                round=rnd, name=name, label=labels.get(name, ""), options=options, position=position
             )
             audit.log(
                 access.user, "create", issue, after=audit.snapshot(issue), alliance=access.alliance
             )
-        elif issue.options != options or issue.position != position:
+        elif (
+            issue.options != options
+            or issue.position != position
+            or issue.label != labels.get(name, issue.label)
+        ):
             before = audit.snapshot(issue)
             issue.options, issue.position = options, position
+            issue.label = labels.get(name, issue.label)
             issue.save()
             audit.log(
                 access.user,
@@ -158,7 +167,7 @@ def save_round(
     audit.log(
         access.user, "create" if is_new else "update", rnd, before=before, after=audit.snapshot(rnd)
     )
-    _write_issues(access, rnd, form.cleaned_data["issues"])
+    _write_issues(access, rnd, form.cleaned_data["issues"], form.issue_labels)
     # Changed issues invalidate what was accepted on the old ones.
     for acceptance in access.records(Acceptance).filter(round=rnd):
         _delete(access, acceptance)

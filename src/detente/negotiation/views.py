@@ -61,6 +61,8 @@ def _round_context(access: AllianceAccess, page: present.RoundPage) -> dict[str,
         "is_facilitator": services.is_facilitator(access, rnd),
         "grant_form": GrantForm(access=access) if access.can_manage else None,
         "agreement_links": agreement_links,
+        "comparison": page.comparison,
+        "constraint_sentences": page.constraint_sentences,
     }
 
 
