@@ -37,6 +37,7 @@ class Twin:
 
 
 TWINS = [
+    Twin("audit_log", A + "/audit", "detente.records.audit_reading:read"),
     Twin("commitments_home", A + "/commitments", "detente.commitments.present:ledger",
          fact="Commitment JOINT"),
     Twin("commitments_home", A + "/commitments/adherence", "detente.commitments.present:ledger"),
@@ -93,7 +94,6 @@ LEFT = {
         A + "/timeline",
         A + "/timeline/{kind}/{pk}",
     ],
-    "audit_log": [A + "/audit"],
     "objectives_home": [A + "/objectives", A + "/objectives/{pk}", A + "/kpis", A + "/guardrails"],
     "kpi_detail": [
         A + "/kpis/{pk}",
