@@ -90,3 +90,35 @@ def test_proposals_are_one_table_with_an_issue_a_column_and_a_bar_per_row(cast: 
     assert '<th scope="col">Revenue share</th>' in table and '<th scope="col">Term</th>' in table
     assert "<meter" in table and f"Accept for {cast.side_b}" in table
     assert "drafts an agreement version" in body
+
+
+def test_a_constraint_is_picked_from_two_lists_and_removed_with_one_button(cast: Any) -> None:
+    alice = get_alliance_access(cast.alice, cast.alliance.pk)
+    rnd = open_round(alice, {"Exclusivity": ["none", "global"], "Number of sites": ["2", "5"]})
+    base = f"/alliances/{cast.alliance.pk}/negotiation/rounds/{rnd.pk}/"
+    page = cast.client("alice").get(base).content.decode()
+    assert '<option value="exclusivity=global">Exclusivity is global</option>' in page
+    client = cast.client("alice")
+    same_issue = client.post(
+        base + "constraints/",
+        {"if_term": "exclusivity=global", "then_not": "exclusivity=none"},
+        follow=True,
+    )
+    assert "then not: Pick an option of another issue" in same_issue.content.decode()
+    client.post(
+        base + "constraints/", {"if_term": "exclusivity=global", "then_not": "number_of_sites=2"}
+    )
+    rnd.refresh_from_db()
+    assert rnd.constraints == [
+        {"if": {"exclusivity": ["global"]}, "then_not": {"number_of_sites": ["2"]}}
+    ]
+    assert (
+        "If Exclusivity is global, then not: Number of sites is 2."
+        in client.get(base).content.decode()
+    )
+    # The other side reads the terms but does not change them; the keeping side removes it.
+    assert cast.client("bob").post(base + "constraints/0/remove/").status_code == 403
+    client.post(base + "constraints/0/remove/")
+    rnd.refresh_from_db()
+    assert rnd.constraints == []
+    assert client.post(base + "constraints/5/remove/").status_code == 404

@@ -704,6 +704,19 @@ PAGES |= {
             lambda cast, who: {"title": "Round", "issues": "share: 30, 50"},
         ),
     ],
+    # Constraints are terms of the round: changed by the writers of the side that keeps it.
+    "negotiation_constraint_add": [
+        Case(round_url("constraints/"), POST_ONLY),
+        Case(
+            round_url("constraints/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"if_term": "share=30", "then_not": "share=50"},
+        ),
+    ],  # fmt: skip
+    "negotiation_constraint_remove": [
+        Case(round_url("constraints/0/remove/"), POST_ONLY),
+    ],
     "negotiation_preferences": [
         Case(round_url("preferences/"), WRITERS),
         Case(round_url("preferences/"), WRITERS_POST, "POST", preferences_form),

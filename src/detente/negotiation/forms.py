@@ -415,6 +415,35 @@ class TentativeForm(forms.Form):
         return {i.name: self.cleaned_data[f"tentative__{i.name}"] for i in self.issues}
 
 
+class ConstraintForm(forms.Form):
+    """One constraint picked from two lists: "if <issue is option> then not <issue is
+    option>". Compound rules (several options, "and") stay on the round's edit form."""
+
+    if_term = forms.ChoiceField(label="If")
+    then_not = forms.ChoiceField(label="then not")
+
+    def __init__(self, *args: Any, issues: list[NegotiationIssue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        terms = [(f"{i.name}={option}", f"{i} is {option}") for i in issues for option in i.options]
+        for name in ("if_term", "then_not"):
+            field(self, name, forms.ChoiceField).choices = [("", "Choose…"), *terms]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "if_term" in data and "then_not" in data:
+            when, _, when_option = data["if_term"].partition("=")
+            then, _, then_option = data["then_not"].partition("=")
+            if when == then:
+                self.add_error("then_not", "Pick an option of another issue than the “If”.")
+            else:
+                data["constraint"] = {
+                    "if": {when: [when_option]},
+                    "then_not": {then: [then_option]},
+                }
+        return data
+
+
 class AcceptForm(forms.Form):
     package = forms.JSONField(help_text="The proposed package: {issue: option}.")
 

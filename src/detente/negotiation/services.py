@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from detente import audit
 from detente.negotiation import proposals
-from detente.negotiation.forms import PreferencesForm, RoundForm
+from detente.negotiation.forms import MAX_CONSTRAINTS, PreferencesForm, RoundForm
 from detente.negotiation.models import (
     Acceptance,
     FacilitatorGrant,
@@ -172,6 +172,24 @@ def save_round(
     for acceptance in access.records(Acceptance).filter(round=rnd):
         _delete(access, acceptance)
     return rnd
+
+
+@transaction.atomic
+def set_constraints(
+    access: AllianceAccess, rnd: NegotiationRound, constraints: list[dict[str, Any]]
+) -> None:
+    """Replace the round's constraints (one added or one removed on the round's page).
+    Like any change of the terms, it cancels the acceptances given on the old ones."""
+    if not rnd.is_open:
+        raise Refused("This round is closed; its constraints can no longer change.")
+    if len(constraints) > MAX_CONSTRAINTS:
+        raise Refused(f"At most {MAX_CONSTRAINTS} constraints.")
+    before = audit.snapshot(rnd)
+    rnd.constraints = constraints
+    rnd.save(update_fields=["constraints", "updated_at"])
+    audit.log(access.user, "update", rnd, before=before, after=audit.snapshot(rnd))
+    for acceptance in access.records(Acceptance).filter(round=rnd):
+        _delete(access, acceptance)
 
 
 def _delete(access: AllianceAccess, record: Any) -> None:

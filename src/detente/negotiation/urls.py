@@ -10,6 +10,12 @@ urlpatterns = [
     path(P + "rounds/new/", views.negotiation_round_new, name="negotiation_round_new"),
     path(R, views.negotiation_round, name="negotiation_round"),
     path(R + "edit/", views.negotiation_round_edit, name="negotiation_round_edit"),
+    path(R + "constraints/", views.negotiation_constraint_add, name="negotiation_constraint_add"),
+    path(
+        R + "constraints/<int:index>/remove/",
+        views.negotiation_constraint_remove,
+        name="negotiation_constraint_remove",
+    ),
     path(R + "preferences/", views.negotiation_preferences, name="negotiation_preferences"),
     path(R + "ranking/", views.negotiation_ranking, name="negotiation_ranking"),
     path(R + "improve/", views.negotiation_improve, name="negotiation_improve"),

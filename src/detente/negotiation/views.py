@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from detente import audit
 from detente.negotiation import present, proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
+    ConstraintForm,
     GrantForm,
     PreferencesForm,
     RoundForm,
@@ -63,6 +64,8 @@ def _round_context(access: AllianceAccess, page: present.RoundPage) -> dict[str,
         "agreement_links": agreement_links,
         "comparison": page.comparison,
         "constraint_sentences": page.constraint_sentences,
+        "constraint_form": ConstraintForm(issues=issues),
+        "may_change_terms": rnd.is_open and access.can_write_on(rnd.owner_side_id),
     }
 
 
@@ -104,6 +107,46 @@ def negotiation_round_edit(request: HttpRequest, access: AllianceAccess, pk: int
             messages.success(request, "Round updated. Check your preferences cover every option.")
         return redirect("negotiation_round", access.alliance.pk, pk)
     return form_page(request, access, form, f"Edit {rnd}")
+
+
+@alliance_page(write=True, post=True)
+def negotiation_constraint_add(
+    request: HttpRequest, access: AllianceAccess, pk: int
+) -> HttpResponse:
+    """Add "if <issue is option> then not <issue is option>", picked from two lists."""
+    rnd = access.get_record(NegotiationRound, pk, write=True)
+    form = ConstraintForm(request.POST, issues=list(rnd.issues.all()))
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else "Constraint"
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    else:
+        try:
+            services.set_constraints(
+                access, rnd, [*(rnd.constraints or []), form.cleaned_data["constraint"]]
+            )
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Constraint added. The proposals keep to it.")
+    return redirect("negotiation_round", access.alliance.pk, pk)
+
+
+@alliance_page(write=True, post=True)
+def negotiation_constraint_remove(
+    request: HttpRequest, access: AllianceAccess, pk: int, index: int
+) -> HttpResponse:
+    rnd = access.get_record(NegotiationRound, pk, write=True)
+    constraints = list(rnd.constraints or [])
+    if not 0 <= index < len(constraints):
+        raise Http404("No such constraint.")
+    try:
+        services.set_constraints(access, rnd, constraints[:index] + constraints[index + 1 :])
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Constraint removed.")
+    return redirect("negotiation_round", access.alliance.pk, pk)
 
 
 @login_required
