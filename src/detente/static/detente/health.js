@@ -3,8 +3,11 @@
 (function () {
   if (!window.Chart) return;
   const { colours, colour, read } = window.detenteCharts;
+  // After the first health check there is one period: a line of one dot says little, so
+  // each chart shows the sides as bars until there are two periods to draw a line between.
+  let single = false;
   const line = (labels, series, yTitle) => ({
-    type: "line",
+    type: single ? "bar" : "line",
     data: { labels, datasets: series.map((s, i) => ({ label: s.label, data: s.data,
       borderColor: colour(i), backgroundColor: colour(i),
       spanGaps: false, tension: 0, pointRadius: 4 })) },
@@ -12,16 +15,20 @@
   });
   const d = read("health-data");
   if (d) {
+    single = d.periods.length === 1;
     d.trends.forEach((t, i) => {
       const canvas = document.getElementById("trend-" + i);
       if (canvas) new Chart(canvas, line(d.periods, t.series, t.unit === "%" ? "%" : "score 1–5"));
     });
     const radar = document.getElementById("radar");
     if (radar && d.radar) {
-      new Chart(radar, { type: "radar", data: { labels: d.radar.labels,
+      // A radar needs three axes to be a shape; with fewer score questions, bars.
+      const flat = d.radar.labels.length < 3;
+      new Chart(radar, { type: flat ? "bar" : "radar", data: { labels: d.radar.labels,
         datasets: d.radar.series.map((s, i) => ({ label: s.label, data: s.data,
-          borderColor: colour(i), backgroundColor: colour(i) + "33" })) },
-        options: { scales: { r: { min: 1, max: 5, ticks: { stepSize: 1 } } } } });
+          borderColor: colour(i), backgroundColor: flat ? colour(i) : colour(i) + "33" })) },
+        options: { scales: flat ? { y: { min: 1, max: 5, ticks: { stepSize: 1 } } }
+                                 : { r: { min: 1, max: 5, ticks: { stepSize: 1 } } } } });
     }
     const gaps = document.getElementById("gaps");
     if (gaps) new Chart(gaps, line(d.periods, d.gaps, d.gap_title));
