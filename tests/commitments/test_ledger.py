@@ -273,3 +273,25 @@ def test_only_the_keeping_sides_writers_may_mark_it_done(cast, ledger, nothing_c
     with nothing_changes():
         assert cast.client("bob").post(url).status_code == 403  # side B reads it, may not change it
         assert cast.client("rita").post(url).status_code == 403  # read-only on side A
+
+
+def test_a_commitment_may_name_the_person_of_the_owing_side_who_owes_it(cast, nothing_changes):
+    url = f"/api/v1/alliances/{cast.alliance.pk}/commitments"
+    sent = {"title": "Pilot capacity", "due_date": str(TODAY), "owed_by_id": cast.side_b.pk}
+    made = call(cast.api("alice"), "POST", url, {**sent, "owed_by_person_id": cast.bob.pk})
+    assert made.status_code == 201
+    assert (body(made)["owed_by_person_id"], body(made)["owed_by_person"]) == (
+        cast.bob.pk,
+        str(cast.bob),
+    )
+    page = cast.client("bella").get(reverse("commitments_home", args=[cast.alliance.pk]))
+    assert str(cast.bob) in page.content.decode()
+    # Someone of the other side (or of no side) cannot be named as owing it.
+    with nothing_changes():
+        wrong = call(cast.api("alice"), "POST", url, {**sent, "owed_by_person_id": cast.alice.pk})
+        outsider = call(
+            cast.api("alice"), "POST", url, {**sent, "owed_by_person_id": cast.oscar.pk}
+        )
+    assert wrong.status_code == 422 and body(wrong)["errors"][0]["field"] == "owed_by_person"
+    assert "not a member of" in body(wrong)["errors"][0]["message"]
+    assert outsider.status_code == 422 and body(outsider)["errors"][0]["field"] == "owed_by_person"

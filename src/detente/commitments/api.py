@@ -20,6 +20,8 @@ A = "/alliances/{alliance_id}"
 
 class CommitmentOut(RecordOut):
     owed_by_id: int
+    owed_by_person_id: int | None
+    owed_by_person: str | None = Field(..., description="The person's name, when one is named.")
     kind: str
     title: str
     description: str
@@ -37,6 +39,9 @@ class CommitmentIn(Schema):
     side_id: int | None = Field(None, description="The side that records it; defaults to yours.")
     visibility: str | None = None
     owed_by_id: int | None = Field(None, description="The side that owes it.")
+    owed_by_person_id: int | None = Field(
+        None, description="A member of the owing side who sees it through (optional)."
+    )
     kind: str | None = Field(None, description="deliverable, resources or decision.")
     title: str | None = None
     description: str | None = None
@@ -64,6 +69,7 @@ class AdherenceOut(Schema):
 
 RENAMES = {
     "owed_by_id": "owed_by",
+    "owed_by_person_id": "owed_by_person",
     "source_interaction_id": "source_interaction",
     "source_history_id": "source_history",
 }

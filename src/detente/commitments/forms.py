@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from detente.alliances.models import HistoryEntry, Interaction
@@ -18,6 +19,7 @@ class CommitmentForm(RecordForm):
         model = Commitment
         fields = [
             "owed_by",
+            "owed_by_person",
             "kind",
             "title",
             "description",
@@ -45,6 +47,14 @@ class CommitmentForm(RecordForm):
             alliance=access.alliance
         )
         self.fields["owed_by"].label = "Owed by"
+        # A person of one of the alliance's sides; checked against the owing side in clean.
+        field(self, "owed_by_person", forms.ModelChoiceField).queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__in=[s.organisation_id for s in access.sides])
+            .distinct()
+            .order_by("full_name", "email")
+        )
+        self.fields["owed_by_person"].label = "Person who owes it"
         # Sources: visible records of this alliance only (foreign or private ids are refused).
         field(self, "source_interaction", forms.ModelChoiceField).queryset = access.records(
             Interaction
@@ -70,6 +80,13 @@ class CommitmentForm(RecordForm):
         super().clean()
         data = self.cleaned_data
         status, done_on = data.get("status"), data.get("done_on")
+        person, owed_by = data.get("owed_by_person"), data.get("owed_by")
+        if (
+            person is not None
+            and owed_by is not None
+            and not person.memberships.filter(organisation_id=owed_by.organisation_id).exists()
+        ):
+            self.add_error("owed_by_person", f"{person} is not a member of {owed_by}.")
         if status == Commitment.Status.DONE and not done_on:
             self.add_error("done_on", "Give the date it was done.")
         if status and status != Commitment.Status.DONE and done_on:

@@ -15,7 +15,7 @@ from detente.records.visibility import AllianceAccess
 
 def visible(access: AllianceAccess) -> Any:
     return access.records(Commitment).select_related(
-        "owed_by__organisation", "owner_side__organisation"
+        "owed_by__organisation", "owner_side__organisation", "owed_by_person"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -29,6 +30,14 @@ class Commitment(AllianceRecord):
         DISPUTED = "disputed", "Disputed"
 
     owed_by = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="+")
+    owed_by_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person of the owing side who sees it through (optional).",
+    )
     kind = models.CharField(max_length=11, choices=Kind.choices, default=Kind.DELIVERABLE)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

@@ -74,6 +74,8 @@ def commitment_data(c: Commitment) -> dict[str, Any]:
     return {
         **record_base(c),
         "owed_by_id": c.owed_by_id,
+        "owed_by_person_id": c.owed_by_person_id,
+        "owed_by_person": str(c.owed_by_person) if c.owed_by_person_id else None,
         "kind": c.kind,
         "title": c.title,
         "description": c.description,
