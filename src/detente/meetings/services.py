@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -279,7 +278,7 @@ def system_access(alliance: Alliance) -> AllianceAccess:
     (the health service opens a cycle for a side that manages it). The audit shows no actor."""
     sides = list(alliance.sides.select_related("organisation"))
     return AllianceAccess(
-        alliance=alliance, user=AnonymousUser(), roles={sides[0].pk: Role.MANAGER}, sides=sides
+        alliance=alliance, user=None, roles={sides[0].pk: Role.MANAGER}, sides=sides
     )
 
 
@@ -318,6 +317,8 @@ def run_cadence_for(alliance: Alliance, now: dt.datetime | None = None) -> list[
     made = []
     for rhythm, label, starts_at in cadence.next_meetings(stored, now):
         key = f"{rhythm.kind}:{label}"
+        if starts_at < now:
+            continue  # this period's meeting day has passed: the cadence starts with the next
         if Meeting.objects.filter(alliance=alliance, cadence_key=key).exists():
             continue
         try:
