@@ -29,9 +29,15 @@ def agenda_data(cast: Any) -> dict[str, Any]:
     for prefix, side in (("a", cast.side_a), ("b", cast.side_b)):
         for visibility in ("joint", "private"):
             common = {"alliance": cast.alliance, "owner_side": side, "visibility": visibility}
-            name = (lambda what: secret(prefix, what)) if visibility == "private" else (
-                lambda what: f"{what}-{prefix.upper()}-JOINT"
+            tag = (
+                f"{prefix.upper()}-PRIVATE-ZQX"
+                if visibility == "private"
+                else (f"{prefix.upper()}-JOINT")
             )
+
+            def name(what: str, tag: str = tag) -> str:
+                return f"{what}-{tag}"
+
             made[f"{prefix}_{visibility}_alert"] = Alert.objects.create(
                 **common, key=f"{prefix}-{visibility}", period="2026Q4", measure="alignment",
                 label=name("Alert"), rule="level", severity=3, evidence=name("Evidence"),
@@ -68,5 +74,9 @@ def agenda_data(cast: Any) -> dict[str, Any]:
     return made
 
 
-PRIVATE_A = [secret("a", w) for w in ("Alert", "Evidence", "Commitment", "Conflict", "Rung", "Difference")]
-PRIVATE_B = [secret("b", w) for w in ("Alert", "Evidence", "Commitment", "Conflict", "Rung", "Difference")]
+PRIVATE_A = [
+    secret("a", w) for w in ("Alert", "Evidence", "Commitment", "Conflict", "Rung", "Difference")
+]
+PRIVATE_B = [
+    secret("b", w) for w in ("Alert", "Evidence", "Commitment", "Conflict", "Rung", "Difference")
+]

@@ -75,10 +75,16 @@ def test_an_internal_preparation_shows_only_its_own_sides_private_data(
         for private in PRIVATE_B:
             assert private not in seen[where], f"{private} in {where}"
     # the other side cannot find it at all
-    assert cast.client("bob").get(f"/alliances/{cast.alliance.pk}/meetings/{meeting['id']}/").status_code == 404
-    assert "Review preparation" not in cast.client("bob").get(
-        f"/alliances/{cast.alliance.pk}/meetings/"
-    ).content.decode()
+    assert (
+        cast.client("bob")
+        .get(f"/alliances/{cast.alliance.pk}/meetings/{meeting['id']}/")
+        .status_code
+        == 404
+    )
+    assert (
+        "Review preparation"
+        not in cast.client("bob").get(f"/alliances/{cast.alliance.pk}/meetings/").content.decode()
+    )
 
 
 def test_the_calendar_source_answers_only_the_meetings_a_person_may_see(
@@ -89,8 +95,12 @@ def test_the_calendar_source_answers_only_the_meetings_a_person_may_see(
 
     _schedule(cast, call, "alice", "preparation")
     _schedule(cast, call, "alice", "business_review")
-    mine = [e for e in events(cast.alice, Alliance.objects.for_user(cast.alice)) if e.kind == "meeting"]
-    theirs = [e for e in events(cast.bob, Alliance.objects.for_user(cast.bob)) if e.kind == "meeting"]
+    mine = [
+        e for e in events(cast.alice, Alliance.objects.for_user(cast.alice)) if e.kind == "meeting"
+    ]
+    theirs = [
+        e for e in events(cast.bob, Alliance.objects.for_user(cast.bob)) if e.kind == "meeting"
+    ]
     assert sorted(e.joint for e in mine) == [False, True]
     assert [e.title for e in theirs] == ["Review business_review"]
 

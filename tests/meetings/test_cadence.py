@@ -37,7 +37,9 @@ def test_the_job_opens_the_next_cycle_and_meeting_exactly_once(cast: Any) -> Non
     [meeting] = _health_meetings(cast)
     assert meeting.cycle == cycles[0] and meeting.visibility == "joint"
     assert meeting.starts_at == datetime(2026, 10, 15, 10, 0, tzinfo=UTC)
-    operational = Meeting.objects.filter(alliance=cast.alliance, cadence_key="operational_review:2026-10")
+    operational = Meeting.objects.filter(
+        alliance=cast.alliance, cadence_key="operational_review:2026-10"
+    )
     assert operational.count() == 1
     # everyone concerned is told, once: the survey opening and the meeting
     for person in (cast.alice, cast.bob, cast.bella):
@@ -77,7 +79,10 @@ def test_a_cycle_opened_by_hand_is_the_one_the_meeting_uses(cast: Any) -> None:
     )  # fmt: skip
     with time_machine.travel(datetime(2026, 10, 2, 9, 0, tzinfo=UTC), tick=False):
         tasks.run_cadence.enqueue()
-    assert Cycle.objects.filter(alliance=cast.alliance).count() == 1 and _health_meetings(cast)[0].cycle == made
+    assert (
+        Cycle.objects.filter(alliance=cast.alliance).count() == 1
+        and _health_meetings(cast)[0].cycle == made
+    )
 
 
 def test_the_scheduler_runs_the_cadence_job_once_per_hour(cast: Any) -> None:
@@ -112,7 +117,9 @@ def test_the_agreement_in_force_sets_the_cadence_where_it_says_so(cast: Any) -> 
 def test_managers_change_the_cadence_and_a_bad_time_zone_is_named(cast: Any, call: Any) -> None:
     url = f"/api/v1/alliances/{cast.alliance.pk}/meetings/cadence"
     assert call(cast.api("bella"), "PATCH", url, {"health_check_months": 1}).status_code == 403
-    answer = call(cast.api("bob"), "PATCH", url, {"health_check_months": 1, "time_zone": "Europe/Paris"})
+    answer = call(
+        cast.api("bob"), "PATCH", url, {"health_check_months": 1, "time_zone": "Europe/Paris"}
+    )
     assert answer.status_code == 200
     assert answer.json()["rhythms"][0]["every_months"] == 1
     refused = call(cast.api("bob"), "PATCH", url, {"time_zone": "Mars/Olympus"})

@@ -16,7 +16,12 @@ def _meeting(cast: Any, call: Any, kind: str = "business_review") -> dict[str, A
         cast.api("alice"),
         "POST",
         f"/api/v1/alliances/{cast.alliance.pk}/meetings",
-        {"kind": kind, "title": "QBR", "starts_at": "2026-11-02T09:00:00Z", "visibility": visibility},
+        {
+            "kind": kind,
+            "title": "QBR",
+            "starts_at": "2026-11-02T09:00:00Z",
+            "visibility": visibility,
+        },
     )
     return body(answer)
 
@@ -33,7 +38,9 @@ def test_actions_land_in_the_ledger_with_their_side_and_owner(cast: Any, call: A
         {"title": "Book the joint workshop", "side_id": cast.side_a.pk, "owner_id": cast.alice.pk,
          "due_date": "2026-12-15"},
     ]  # fmt: skip
-    answer = call(cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows})
+    answer = call(
+        cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows}
+    )
     assert answer.status_code == 201, answer.content
     pipeline = Commitment.objects.get(title="Send the Q1 pipeline")
     assert pipeline.owed_by == cast.side_b and pipeline.visibility == "joint"
@@ -56,7 +63,9 @@ def test_one_bad_row_refuses_the_whole_set_naming_the_row_and_field(cast: Any, c
         {"title": "Wrong owner", "side_id": cast.side_a.pk, "owner_id": cast.bob.pk,
          "due_date": "2026-12-01"},
     ]  # fmt: skip
-    answer = call(cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows})
+    answer = call(
+        cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows}
+    )
     assert answer.status_code == 422
     text = answer.content.decode()
     assert "Row 2, due_date" in text and "Row 3, owner" in text
@@ -81,23 +90,32 @@ def test_a_preparations_actions_stay_private_to_its_side(cast: Any, call: Any) -
     meeting = _meeting(cast, call, "preparation")
     rows = [{"title": "Prepare our walk-away", "side_id": cast.side_a.pk,
              "owner_id": cast.alice.pk, "due_date": "2026-12-01"}]  # fmt: skip
-    answer = call(cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows})
+    answer = call(
+        cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows}
+    )
     assert answer.status_code == 201
     assert Commitment.objects.get(title="Prepare our walk-away").visibility == "private"
     rows[0]["side_id"] = cast.side_b.pk
-    refused = call(cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows})
+    refused = call(
+        cast.api("alice"), "POST", _url(cast, meeting["id"], "/actions"), {"actions": rows}
+    )
     assert refused.status_code == 422 and "Row 1, side" in refused.content.decode()
 
 
 def test_minutes_and_decisions_are_saved_per_item_and_audited(cast: Any, call: Any) -> None:
     meeting = _meeting(cast, call)
-    added = call(cast.api("alice"), "POST", _url(cast, meeting["id"], "/agenda"), {"title": "Pricing"})
+    added = call(
+        cast.api("alice"), "POST", _url(cast, meeting["id"], "/agenda"), {"title": "Pricing"}
+    )
     item = body(added)["agenda"][-1]
     answer = call(
         cast.api("alice"),
         "PUT",
         _url(cast, meeting["id"], "/minutes"),
-        {"minutes": {str(item["id"]): "Agreed to hold prices."}, "decisions": "Hold prices\nMeet again"},
+        {
+            "minutes": {str(item["id"]): "Agreed to hold prices."},
+            "decisions": "Hold prices\nMeet again",
+        },
     )
     assert answer.status_code == 200
     data = body(answer)
@@ -112,16 +130,30 @@ def test_the_organiser_reorders_removes_and_adds_items(cast: Any, call: Any) -> 
     for title in ("One", "Two", "Three"):
         data = body(call(api, "POST", _url(cast, meeting["id"], "/agenda"), {"title": title}))
     ids = [i["id"] for i in data["agenda"]]
-    reordered = body(call(api, "PUT", _url(cast, meeting["id"], "/agenda/order"), {"ids": ids[::-1]}))
+    reordered = body(
+        call(api, "PUT", _url(cast, meeting["id"], "/agenda/order"), {"ids": ids[::-1]})
+    )
     assert [i["title"] for i in reordered["agenda"]] == ["Three", "Two", "One"]
     web = cast.client("alice")
     base = f"/alliances/{cast.alliance.pk}/meetings/{meeting['id']}/agenda/"
     moved = web.post(base + f"{ids[0]}/move/", {"direction": "up"}, headers={"HX-Request": "true"})
     assert moved.status_code == 200 and 'id="agenda"' in moved.content.decode()
-    assert [i["title"] for i in body(api.get(_url(cast, meeting["id"])))["agenda"]] == ["Three", "One", "Two"]
+    assert [i["title"] for i in body(api.get(_url(cast, meeting["id"])))["agenda"]] == [
+        "Three",
+        "One",
+        "Two",
+    ]
     web.post(base + f"{ids[1]}/remove/")
-    assert [i["title"] for i in body(api.get(_url(cast, meeting["id"])))["agenda"]] == ["Three", "One"]
+    assert [i["title"] for i in body(api.get(_url(cast, meeting["id"])))["agenda"]] == [
+        "Three",
+        "One",
+    ]
     bad = call(api, "PUT", _url(cast, meeting["id"], "/agenda/order"), {"ids": [ids[0]]})
     assert bad.status_code == 422
     # the other side reads the agenda but cannot change it
-    assert call(cast.api("bob"), "POST", _url(cast, meeting["id"], "/agenda"), {"title": "X"}).status_code == 403
+    assert (
+        call(
+            cast.api("bob"), "POST", _url(cast, meeting["id"], "/agenda"), {"title": "X"}
+        ).status_code
+        == 403
+    )

@@ -96,7 +96,7 @@ def warnings_and_alerts(alliance: Alliance, reader: Reader, joint_only: bool) ->
 
 
 # A perception gap worth a conversation: a point on a 1–5 score, ten points on a percentage.
-GAP_WORTH_DISCUSSING = {Measure.Scale.SCORE: 1.0}
+GAP_WORTH_DISCUSSING: dict[str, float] = {Measure.Scale.SCORE.value: 1.0}
 GAP_WORTH_DISCUSSING_PERCENT = 10.0
 
 

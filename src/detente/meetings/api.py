@@ -71,6 +71,9 @@ class CadenceIn(Schema):
     active: bool | None = None
 
 
+CADENCE_FIELDS = list(CadenceIn.model_fields)
+
+
 def _refuse(field: str, message: str) -> NinjaValidationError:
     return NinjaValidationError([{"loc": ["body", "payload", field], "msg": message}])
 
@@ -111,10 +114,7 @@ def update_cadence(request: HttpRequest, alliance_id: int, payload: CadenceIn) -
     access = get_alliance_access(request.user, alliance_id, manage=True)
     stored = cadence_for(access.alliance)
     before = audit.snapshot(stored) if stored.pk else None
-    data: dict[str, Any] = {
-        f: getattr(stored, f)
-        for f in CadenceForm._meta.fields or ()
-    }
+    data: dict[str, Any] = {f: getattr(stored, f) for f in CADENCE_FIELDS}
     data["meeting_time"] = stored.meeting_time.strftime("%H:%M")
     data |= payload.dict(exclude_unset=True)
     if not data.get("active"):
@@ -186,9 +186,7 @@ def create_actions(
 ) -> tuple[int, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     meeting = access.get_record(Meeting, pk, write=True)
-    rows = [
-        services.ActionRow(a.title, a.side_id, a.owner_id, a.due_date) for a in payload.actions
-    ]
+    rows = [services.ActionRow(a.title, a.side_id, a.owner_id, a.due_date) for a in payload.actions]
     try:
         services.create_actions(access, meeting, rows)
     except services.ActionsInvalid as refused:

@@ -38,7 +38,14 @@ NAMES = {
     "operational_review": r"operational reviews?|operations reviews?",
     "strategy_review": r"strateg(?:y|ic) reviews?",
 }
-WORDS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "semi-annual": 6, "yearly": 12, "annual": 12}
+WORDS = {
+    "monthly": 1,
+    "quarterly": 3,
+    "half-yearly": 6,
+    "semi-annual": 6,
+    "yearly": 12,
+    "annual": 12,
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def _texts(value: Any) -> list[str]:
 def parse_agreement(content: dict[str, Any]) -> dict[str, int]:
     """The months of each rhythm an agreement's content states; {} when it states none."""
     found: dict[str, int] = {}
-    part = content.get("cadence") if isinstance(content, dict) else None
+    part = content.get("cadence")
     if isinstance(part, dict):
         for kind in RHYTHMS:
             value = part.get(kind)
@@ -133,7 +140,9 @@ def period_label(start: dt.date, months: int) -> str:
 
 def health_period(start: dt.date, plan_kind: str) -> str:
     """The health check's period as the health plan names it (a month, or a quarter)."""
-    return f"{start:%Y-%m}" if plan_kind == "month" else f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return (
+        f"{start:%Y-%m}" if plan_kind == "month" else f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    )
 
 
 def meeting_start(cadence: Cadence, start: dt.date) -> dt.datetime:

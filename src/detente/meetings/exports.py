@@ -35,15 +35,27 @@ def markdown(detail: Detail) -> str:
 
     out = []
     if m.is_private:
-        out += [f"> **Internal preparation of {esc(str(m.owner_side))}.** Not for the other side.", ""]
-    out += [f"# {esc(m.title)}", "", f"*{esc(detail.alliance)} · {m.get_kind_display()} · {_when(detail)}*", ""]
+        out += [
+            f"> **Internal preparation of {esc(str(m.owner_side))}.** Not for the other side.",
+            "",
+        ]
+    out += [
+        f"# {esc(m.title)}",
+        "",
+        f"*{esc(detail.alliance)} · {m.get_kind_display()} · {_when(detail)}*",
+        "",
+    ]
     if m.location:
         out += [f"Where: {esc(m.location)}", ""]
     if detail.attendees:
-        out += ["## Attendees", ""] + [
-            f"- {esc(u.full_name or u.email)}{' (' + esc(side) + ')' if side else ''}"
-            for u, side in detail.attendees
-        ] + [""]
+        out += (
+            ["## Attendees", ""]
+            + [
+                f"- {esc(u.full_name or u.email)}{' (' + esc(side) + ')' if side else ''}"
+                for u, side in detail.attendees
+            ]
+            + [""]
+        )
     out += ["## Agenda", ""]
     if not detail.items:
         out.append("No items yet.")
@@ -138,7 +150,7 @@ def pdf(detail: Detail) -> bytes:
 
 def ics(detail: Detail) -> bytes:
     """The meeting as an invitation: one VEVENT with UID, DTSTAMP, DTSTART, SUMMARY and URL."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event  # type: ignore[import-untyped]
 
     m = detail.meeting
     cal = Calendar()

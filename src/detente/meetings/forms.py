@@ -51,7 +51,9 @@ class MeetingForm(RecordForm):
         assert isinstance(attendees, forms.ModelMultipleChoiceField)
         attendees.queryset = alliance_people(self.access)
         attendees.label_from_instance = person_label  # type: ignore[method-assign, assignment]
-        self.fields["visibility"].help_text = (
+        self.fields[
+            "visibility"
+        ].help_text = (
             "An internal preparation is always private to your side; the other kinds are joint."
         )
 
@@ -63,17 +65,17 @@ class MeetingForm(RecordForm):
             data["visibility"] = Visibility.PRIVATE
             side_id = self.owner_side_id
             for person in data.get("attendees") or []:
-                if side_id is not None and not person.memberships.filter(
-                    organisation__sides__pk=side_id
-                ).exists():
+                if (
+                    side_id is not None
+                    and not person.memberships.filter(organisation__sides__pk=side_id).exists()
+                ):
                     self.add_error(
-                        "attendees", f"{person_label(person)} is not on your side: "
-                        "an internal preparation is for your side only."
+                        "attendees",
+                        f"{person_label(person)} is not on your side: "
+                        "an internal preparation is for your side only.",
                     )
         elif data.get("visibility") == Visibility.PRIVATE:
-            self.add_error(
-                "visibility", "Only an internal preparation is private; choose joint."
-            )
+            self.add_error("visibility", "Only an internal preparation is private; choose joint.")
         return data
 
     def save(self, commit: bool = True) -> Meeting:
@@ -113,7 +115,9 @@ class CadenceForm(forms.ModelForm):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label="New item", max_length=300)
-    detail = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    detail = forms.CharField(
+        label="Details", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ActionRowForm(forms.Form):

@@ -24,9 +24,7 @@ EVERY = [(1, "Every month"), (3, "Every quarter"), (6, "Every half year"), (12, 
 class Cadence(AllianceRecord):
     """How often the alliance meets. One per alliance, joint; managers change it."""
 
-    health_check_months = models.PositiveSmallIntegerField(
-        "Health check", choices=EVERY, default=3
-    )
+    health_check_months = models.PositiveSmallIntegerField("Health check", choices=EVERY, default=3)
     operational_months = models.PositiveSmallIntegerField(
         "Operational review", choices=EVERY, default=1
     )
@@ -50,7 +48,9 @@ class Cadence(AllianceRecord):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["alliance"], name="one_cadence_per_alliance")]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance"], name="one_cadence_per_alliance")
+        ]
 
     def __str__(self) -> str:
         return "Meeting cadence"

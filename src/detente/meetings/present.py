@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from detente.commitments.models import Commitment
 from detente.meetings import cadence
+from detente.meetings.cadence import Rhythm
 from detente.meetings.models import AgendaItem, Cadence, Meeting, MeetingAction
 from detente.records.visibility import AllianceAccess
 
@@ -35,7 +36,7 @@ def meeting_row(m: Meeting) -> dict[str, Any]:
 class Home:
     upcoming: list[Meeting]
     past: list[Meeting]
-    rhythms: list[cadence.Rhythm]
+    rhythms: list[Rhythm]
     cadence: Cadence
 
     @property
@@ -47,7 +48,7 @@ class Home:
         }
 
 
-def cadence_data(stored: Cadence, rhythms: list[cadence.Rhythm]) -> dict[str, Any]:
+def cadence_data(stored: Cadence, rhythms: list[Rhythm]) -> dict[str, Any]:
     return {
         "rhythms": [
             {"kind": r.kind, "every_months": r.months, "from_agreement": r.from_agreement}
@@ -75,7 +76,7 @@ def home(access: AllianceAccess) -> Home:
 @dataclass
 class CadencePage:
     cadence: Cadence
-    rhythms: list[cadence.Rhythm]
+    rhythms: list[Rhythm]
 
     @property
     def data(self) -> dict[str, Any]:
@@ -144,6 +145,13 @@ def meeting(access: AllianceAccess, pk: Any) -> Detail:
     sides = {s.organisation_id: str(s) for s in access.sides}
     attendees = []
     for person in found.attendees.prefetch_related("memberships").order_by("full_name", "email"):
-        side = next((sides[m.organisation_id] for m in person.memberships.all() if m.organisation_id in sides), "")
+        side = next(
+            (
+                sides[m.organisation_id]
+                for m in person.memberships.all()
+                if m.organisation_id in sides
+            ),
+            "",
+        )
         attendees.append((person, side))
     return Detail(found, items, attendees, actions, str(access.alliance))

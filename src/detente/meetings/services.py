@@ -31,8 +31,7 @@ from detente.records.visibility import JOINT, PRIVATE, AllianceAccess
 def reader_for(meeting: Meeting) -> agenda.Reader:
     """A joint meeting reads joint records only; a preparation meeting its side's too."""
     side_id = meeting.owner_side_id if meeting.visibility == PRIVATE else None
-    on = meeting.starts_at.date() if meeting.starts_at else timezone.localdate()
-    return agenda.Reader(alliance=meeting.alliance, side_id=side_id, on=on)
+    return agenda.Reader(alliance=meeting.alliance, side_id=side_id, on=meeting.starts_at.date())
 
 
 def _child(meeting: Meeting, **fields: Any) -> dict[str, Any]:
@@ -210,7 +209,7 @@ def create_actions(
         if not form.is_valid():
             for name, messages in form.errors.items():
                 label = {"owed_by": "side", "owner_side": "side"}.get(name, name)
-                errors.append(f"Row {n}, {label}: {' '.join(messages)}")
+                errors.append(f"Row {n}, {label}: {' '.join(str(m) for m in messages)}")
             continue
         if owner is None:
             errors.append(f"Row {n}, owner: choose a person of the side that owes it.")

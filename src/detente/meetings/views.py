@@ -55,11 +55,15 @@ def _detail(request: HttpRequest, access: AllianceAccess, pk: int, **extra: obje
         "m": m,
         "can_edit": access.can_write_on(m.owner_side_id),
         "add_form": AgendaItemForm(),
-        "sides": access.sides if not m.is_private else [s for s in access.sides if s.pk == m.owner_side_id],
+        "sides": access.sides
+        if not m.is_private
+        else [s for s in access.sides if s.pk == m.owner_side_id],
         "people": alliance_people(access),
         **extra,
     }
-    template = "meetings/_agenda.html" if request.headers.get("HX-Request") else "meetings/detail.html"
+    template = (
+        "meetings/_agenda.html" if request.headers.get("HX-Request") else "meetings/detail.html"
+    )
     return render(request, template, context, status=int(str(extra.get("status", 200))))
 
 
@@ -69,7 +73,9 @@ def meeting_detail(request: HttpRequest, access: AllianceAccess, pk: int) -> Htt
 
 
 @alliance_page(write=True, post=True)
-def agenda_move(request: HttpRequest, access: AllianceAccess, pk: int, item_id: int) -> HttpResponse:
+def agenda_move(
+    request: HttpRequest, access: AllianceAccess, pk: int, item_id: int
+) -> HttpResponse:
     meeting = access.get_record(Meeting, pk, write=True)
     item = child_record(access, AgendaItem, item_id, meeting)
     services.move(access, meeting, item, "up" if request.POST.get("direction") == "up" else "down")
@@ -77,7 +83,9 @@ def agenda_move(request: HttpRequest, access: AllianceAccess, pk: int, item_id: 
 
 
 @alliance_page(write=True, post=True)
-def agenda_remove(request: HttpRequest, access: AllianceAccess, pk: int, item_id: int) -> HttpResponse:
+def agenda_remove(
+    request: HttpRequest, access: AllianceAccess, pk: int, item_id: int
+) -> HttpResponse:
     meeting = access.get_record(Meeting, pk, write=True)
     services.remove_item(access, child_record(access, AgendaItem, item_id, meeting))
     return _after_agenda(request, access, meeting)
