@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from detente.commitments.models import Commitment
 from detente.conflicts.dialogue import OPEN_QUESTIONS, SOURCE_QUESTIONS
@@ -135,10 +136,12 @@ def overdue_commitments(alliance: Alliance, reader: Reader, joint_only: bool) ->
     owed = reader.records(Commitment).filter(
         status__in=[Commitment.Status.OPEN, Commitment.Status.DISPUTED], due_date__lt=reader.on
     )
+    today = timezone.localdate()
     return [
         Item(
             "commitment",
-            f"Overdue: {c.title} (owed by {c.owed_by}, due {c.due_date:%d %b %Y})",
+            f"{'Overdue' if c.due_date < today else 'Due before the meeting'}: {c.title} "
+            f"(owed by {c.owed_by}, due {c.due_date:%d %b %Y})",
             c.description,
             _url("commitments_home", alliance) + f"#commitment-{c.pk}",
         )
