@@ -37,6 +37,7 @@ LAYERS: dict[str, set[str]] = {
         "notifications",
         "threads",
         "activity",
+        "meetings",
     },
     "aggregation": {"workspace"},
     "entry points": {"api", "backup", "cli", "demo", "urls", "wsgi", "__main__"},

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "detente.notifications",
     "detente.threads",
     "detente.activity",
+    "detente.meetings",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("detente.notifications.urls")),
     path("", include("detente.threads.urls")),
     path("", include("detente.activity.urls")),
+    path("", include("detente.meetings.urls")),
 ]

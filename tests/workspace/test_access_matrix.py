@@ -2713,6 +2713,282 @@ API_ROUTES |= {
 }
 
 
+# Meetings and the cadence (issue 17) ------------------------------------------------------
+
+
+def meeting_records(cast: Any) -> dict[str, Any]:
+    """A joint business review and a private preparation, both kept by side A, each with
+    one agenda item."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from detente.commitments.models import Commitment
+    from detente.meetings.models import AgendaItem, Meeting
+
+    cached = getattr(cast, "_meetings", None)
+    if cached and Meeting.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    made: dict[str, Any] = {}
+    for visibility, kind in (("joint", "business_review"), ("private", "preparation")):
+        common = {"alliance": cast.alliance, "owner_side": cast.side_a, "visibility": visibility}
+        meeting = Meeting.objects.create(
+            **common, kind=kind, title=f"Meeting {visibility}",
+            starts_at=timezone.now() + timedelta(days=7),
+        )  # fmt: skip
+        made[visibility] = meeting
+        made[f"{visibility}_item"] = AgendaItem.objects.create(
+            **common, meeting=meeting, position=10, title=f"Item {visibility}"
+        )
+        made[f"{visibility}_item2"] = AgendaItem.objects.create(
+            **common, meeting=meeting, position=20, title=f"Second item {visibility}"
+        )
+    # Something the agenda's refresh finds: a joint commitment already overdue.
+    Commitment.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, owed_by=cast.side_b,
+        title="Overdue for the meeting", due_date=timezone.localdate() - timedelta(days=5),
+    )  # fmt: skip
+    cast._meetings = made
+    return made
+
+
+def meeting_url(key: str, suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        made = meeting_records(cast)
+        pk = made[key].pk
+        suffix_ = suffix.replace("{item}", str(made[f"{key}_item"].pk))
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/meetings/{pk}{suffix_}"
+        return f"/alliances/{cast.alliance.pk}/meetings/{pk}/{suffix_}"
+
+    return url
+
+
+def meeting_form(cast: Any, who: str) -> dict:
+    return {
+        "owner_side": own_side(cast, who).pk, "visibility": "joint", "kind": "business_review",
+        "title": "Quarterly review", "starts_at": "2026-12-01T10:00", "duration_minutes": 60,
+    }  # fmt: skip
+
+
+def cadence_form(cast: Any, who: str) -> dict:
+    return {
+        "health_check_months": 3, "operational_months": 1, "strategy_months": 12,
+        "time_zone": "Europe/Paris", "meeting_day": 10, "meeting_time": "09:30", "active": "on",
+    }  # fmt: skip
+
+
+def action_rows(cast: Any, who: str) -> dict:
+    return {
+        "action_1_title": "Send the pipeline", "action_1_side": cast.side_a.pk,
+        "action_1_owner": cast.alice.pk, "action_1_due_date": "2026-12-20",
+    }  # fmt: skip
+
+
+def item_order(key: str) -> Callable[[Any, str], dict]:
+    def ids(cast: Any, who: str) -> dict:
+        made = meeting_records(cast)
+        return {"ids": [made[f"{key}_item2"].pk, made[f"{key}_item"].pk]}
+
+    return ids
+
+
+A_JOINT_ADD = statuses(201, 403, 403, 403, 404, 401)
+A_PRIVATE_ADD = statuses(201, 403, 404, 404, 404, 401)
+MEETING_ACTIONS = {
+    "actions": [{"title": "Send the pipeline", "side_id": None, "owner_id": None,
+                 "due_date": "2026-12-20"}]
+}  # fmt: skip
+
+
+def api_actions(cast: Any, who: str) -> dict:
+    row = MEETING_ACTIONS["actions"][0] | {"side_id": cast.side_a.pk, "owner_id": cast.alice.pk}
+    return {"actions": [row]}
+
+
+MT = "/alliances/{alliance_id}/meetings"
+MP = MT + "/{pk}"
+
+PAGES |= {
+    "meetings_home": [Case(alliance_url("meetings/"), MEMBERS)],
+    "meeting_new": [
+        Case(alliance_url("meetings/new/"), WRITERS),
+        Case(alliance_url("meetings/new/"), WRITERS_POST, "POST", meeting_form),
+    ],
+    "meetings_cadence": [Case(alliance_url("meetings/cadence/"), MEMBERS)],
+    "meetings_cadence_edit": [
+        Case(alliance_url("meetings/cadence/edit/"), MANAGERS),
+        Case(alliance_url("meetings/cadence/edit/"), MANAGERS_POST, "POST", cadence_form),
+    ],
+    "meeting_detail": [
+        Case(meeting_url("joint"), MEMBERS, note="a-joint"),
+        Case(meeting_url("private"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "meeting_edit": [
+        Case(meeting_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(
+            meeting_url("joint", "edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: meeting_form(cast, who) | {"title": "Renamed"},
+            note="a-joint",
+        ),
+        Case(meeting_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "meeting_agenda_add": [
+        Case(
+            meeting_url("joint", "agenda/add/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"title": "Pricing"},
+            note="a-joint",
+        ),
+        Case(
+            meeting_url("private", "agenda/add/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            lambda cast, who: {"title": "Pricing"},
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "meeting_agenda_refresh": [
+        Case(meeting_url("joint", "agenda/refresh/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+    ],
+    "meeting_agenda_move": [
+        Case(
+            meeting_url("joint", "agenda/{item}/move/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"direction": "down"},
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    "meeting_agenda_remove": [
+        Case(
+            meeting_url("joint", "agenda/{item}/remove/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            meeting_url("private", "agenda/{item}/remove/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "meeting_minutes": [
+        Case(
+            meeting_url("joint", "minutes/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            lambda cast, who: {"decisions": "Hold prices"},
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    "meeting_actions": [
+        Case(
+            meeting_url("joint", "actions/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            action_rows,
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    "meeting_pdf": [
+        Case(meeting_url("joint", "meeting.pdf"), MEMBERS, note="a-joint"),
+        Case(meeting_url("private", "meeting.pdf"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "meeting_md": [
+        Case(meeting_url("joint", "meeting.md"), MEMBERS, note="a-joint"),
+        Case(meeting_url("private", "meeting.md"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "meeting_ics": [
+        Case(meeting_url("joint", "invitation.ics"), MEMBERS, note="a-joint"),
+        Case(meeting_url("private", "invitation.ics"), A_PRIVATE_READ, note="a-private"),
+    ],
+}
+
+API_ROUTES |= {
+    ("GET", MT): [Case(api_url(A + "/meetings"), API_MEMBERS)],
+    ("POST", MT): [
+        Case(
+            api_url(A + "/meetings"),
+            API_CREATE,
+            data=body({"kind": "dialogue", "title": "Talk", "starts_at": "2026-12-01T10:00:00Z"}),
+        )
+    ],
+    ("GET", MT + "/cadence"): [Case(api_url(A + "/meetings/cadence"), API_MEMBERS)],
+    ("PATCH", MT + "/cadence"): [
+        Case(api_url(A + "/meetings/cadence"), API_MANAGERS, data=body({"meeting_day": 10}))
+    ],
+    ("GET", MP): [
+        Case(meeting_url("joint", api=True), API_MEMBERS, note="a-joint"),
+        Case(meeting_url("private", api=True), API_A_PRIVATE_READ, note="a-private"),
+    ],
+    ("PATCH", MP): [
+        Case(
+            meeting_url("joint", api=True),
+            API_A_JOINT_WRITE,
+            data=body({"title": "New"}),
+            note="a-joint",
+        ),
+        Case(
+            meeting_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"title": "New"}),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("POST", MP + "/agenda"): [
+        Case(
+            meeting_url("joint", "/agenda", api=True),
+            A_JOINT_ADD,
+            data=body({"title": "Pricing"}),
+            note="a-joint",
+        ),
+        Case(
+            meeting_url("private", "/agenda", api=True),
+            A_PRIVATE_ADD,
+            data=body({"title": "Pricing"}),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("PUT", MP + "/agenda/order"): [
+        Case(
+            meeting_url("joint", "/agenda/order", api=True),
+            API_A_JOINT_WRITE,
+            data=item_order("joint"),
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    ("DELETE", MP + "/agenda/{item_id}"): [
+        Case(meeting_url("joint", "/agenda/{item}", api=True), API_A_JOINT_WRITE, note="a-joint"),
+        Case(
+            meeting_url("private", "/agenda/{item}", api=True),
+            API_A_PRIVATE_WRITE,
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("PUT", MP + "/minutes"): [
+        Case(
+            meeting_url("joint", "/minutes", api=True),
+            API_A_JOINT_WRITE,
+            data=body({"decisions": "Hold prices"}),
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    ("POST", MP + "/actions"): [
+        Case(
+            meeting_url("joint", "/actions", api=True),
+            A_JOINT_ADD,
+            data=api_actions,
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

@@ -80,6 +80,8 @@ TWINS = [
          "detente.negotiation.present:preferences", record="round"),
     Twin("negotiation_facilitator", A + "/negotiation/rounds/{pk}/facilitator",
          "detente.negotiation.present:facilitator"),
+    Twin("meetings_home", A + "/meetings", "detente.meetings.present:home"),
+    Twin("meetings_cadence", A + "/meetings/cadence", "detente.meetings.present:cadence_page"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -125,6 +127,7 @@ RHYTHM = {
     A + "/activity": ("activity_alliance", "detente.activity.present:feed"),
     "/api/v1/notifications": ("notification_inbox", "detente.notifications.present:inbox"),
     A + "/threads/{kind}/{pk}": ("thread", "detente.threads.present:threads"),
+    A + "/meetings/{pk}": ("meeting_detail", "detente.meetings.present:meeting"),
 }
 
 

@@ -16,6 +16,7 @@ SECTIONS = [
     ("Decisions", "decisions_home"),
     ("Negotiation", "negotiation_home"),
     ("Conflicts", "conflicts_home"),
+    ("Meetings", "meetings_home"),
     ("Activity", "activity_alliance"),
     ("Audit", "audit_log"),
 ]

@@ -13,6 +13,7 @@ from detente.decisions.api import router as decisions_router
 from detente.differences.api import router as differences_router
 from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
+from detente.meetings.api import router as meetings_router
 from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
@@ -42,3 +43,4 @@ api.add_router("/", conflicts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", threads_router)
 api.add_router("/", activity_router)
+api.add_router("/", meetings_router)

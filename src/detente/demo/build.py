@@ -40,6 +40,7 @@ PHASES = [
     ["decision"],
     ["negotiation"],
     ["conflicts", "exit_plan"],
+    ["meetings"],
     ["threads"],
 ]
 STORY_KEYS = {"sides", "logins", "build_with", *SECTIONS}

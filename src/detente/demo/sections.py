@@ -818,3 +818,9 @@ SECTIONS = {
     "exit_plan": exit_plan,
     "threads": threads,
 }
+
+
+# The meetings app's section lives in its own module (demo/meetings.py).
+from detente.demo.meetings import meetings as _meetings  # noqa: E402
+
+SECTIONS["meetings"] = _meetings

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "detente.meetings"
+    label = "meetings"
+    verbose_name = "Meetings"
+
+    def ready(self) -> None:
+        from detente.jobs import schedule
+        from detente.meetings import calendar, tasks  # noqa: F401  (registers the calendar source)
+
+        schedule.register("meeting_cadence", tasks.CADENCE_EVERY, tasks.run_cadence)
