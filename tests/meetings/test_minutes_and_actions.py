@@ -46,6 +46,7 @@ def test_actions_land_in_the_ledger_with_their_side_and_owner(cast: Any, call: A
     assert pipeline.owed_by == cast.side_b and pipeline.visibility == "joint"
     assert str(pipeline.due_date) == "2026-12-01"
     assert MeetingAction.objects.get(commitment=pipeline).owner == cast.bella
+    assert pipeline.owed_by_person == cast.bella  # named in the ledger, not only the action
     assert [a["owner"] for a in body(answer)["actions"]] == ["Bella", "Alice"]
     assert AuditEntry.objects.filter(model="commitments.commitment", action="create").count() == 2
     # the other side sees the commitments in its ledger

@@ -197,10 +197,10 @@ def create_actions(
         data = {
             "owner_side": meeting.owner_side_id,
             "owed_by": side.pk if side else "",
+            "owed_by_person": owner.pk if owner else "",
             "kind": "deliverable",
             "title": row.title,
-            "description": f"From the meeting '{meeting.title}'"
-            + (f"; owner: {owner.full_name or owner.email}" if owner else ""),
+            "description": f"From the meeting '{meeting.title}'",
             "due_date": row.due_date or "",
             "status": "open",
             "visibility": meeting.visibility,
@@ -208,7 +208,9 @@ def create_actions(
         form = CommitmentForm(data=data, access=access)
         if not form.is_valid():
             for name, messages in form.errors.items():
-                label = {"owed_by": "side", "owner_side": "side"}.get(name, name)
+                label = {"owed_by": "side", "owner_side": "side", "owed_by_person": "owner"}.get(
+                    name, name
+                )
                 errors.append(f"Row {n}, {label}: {' '.join(str(m) for m in messages)}")
             continue
         if owner is None:
