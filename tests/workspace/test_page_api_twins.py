@@ -82,20 +82,16 @@ TWINS = [
          "detente.negotiation.present:facilitator"),
     Twin("meetings_home", A + "/meetings", "detente.meetings.present:home"),
     Twin("meetings_cadence", A + "/meetings/cadence", "detente.meetings.present:cadence_page"),
+    Twin("alliance_overview", A, "detente.alliances.present:overview"),
+    Twin("alliance_overview", A + "/sides", "detente.alliances.present:overview"),
+    Twin("alliance_overview", A + "/stakeholders", "detente.alliances.present:overview", fact="Stakeholder JOINT"),
+    Twin("alliance_overview", A + "/timeline", "detente.alliances.present:overview", fact="History JOINT"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
 LEFT = {
     "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
     "portfolio": ["/api/v1/alliances", "/api/v1/side-invitations"],
-    "alliance_overview": [
-        A,
-        A + "/sides",
-        A + "/stakeholders",
-        A + "/stakeholders/{pk}",
-        A + "/timeline",
-        A + "/timeline/{kind}/{pk}",
-    ],
     "objectives_home": [A + "/objectives", A + "/objectives/{pk}", A + "/kpis", A + "/guardrails"],
     "kpi_detail": [
         A + "/kpis/{pk}",
@@ -117,6 +113,10 @@ NO_PAGE = {
     A + "/decisions/{pk}/weights": "the weights form of the decision page",
     A + "/health/cycles": "the cycles of the scorecard on the health page",
     A + "/health/cycles/{pk}": "the heading of the cycle page",
+    A
+    + "/stakeholders/{pk}": "a stakeholder of the overview's map (its edit form is the only page)",
+    A
+    + "/timeline/{kind}/{pk}": "an entry of the overview's timeline (present.entry, as its fragment)",
 }
 
 # The alliance's rhythm (notifications, threads, activity): each page and its JSON twin call
@@ -163,6 +163,7 @@ def test_every_listed_page_is_in_the_url_conf_and_every_present_function_exists(
 def _tagged_world(cast: Any) -> dict[str, Any]:
     """A joint record and a private one of each side for each twin: the private ones carry
     the side's tag (A-PRIVATE, B-PRIVATE) in their title."""
+    from detente.alliances.models import HistoryEntry, Stakeholder
     from detente.commitments.models import Commitment
     from detente.conflicts.models import Comparison, Conflict
     from detente.decisions.models import Decision
@@ -205,6 +206,12 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             )
             out[f"round_{key}"] = NegotiationRound.objects.create(
                 title=f"Round {tag}", purpose=f"for {tag}", **common
+            )
+            out[f"stakeholder_{key}"] = Stakeholder.objects.create(
+                name=f"Stakeholder {tag}", title=f"Head of {tag}", **common
+            )
+            out[f"history_{key}"] = HistoryEntry.objects.create(
+                date=today, category="owed", title=f"History {tag}", notes=f"why {tag}", **common
             )
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
