@@ -86,21 +86,20 @@ TWINS = [
     Twin("alliance_overview", A + "/sides", "detente.alliances.present:overview"),
     Twin("alliance_overview", A + "/stakeholders", "detente.alliances.present:overview", fact="Stakeholder JOINT"),
     Twin("alliance_overview", A + "/timeline", "detente.alliances.present:overview", fact="History JOINT"),
+    Twin("objectives_home", A + "/objectives", "detente.objectives.present:home", fact="Objective JOINT"),
+    Twin("objectives_home", A + "/kpis", "detente.objectives.present:home", fact="KPI JOINT"),
+    Twin("objectives_home", A + "/guardrails", "detente.objectives.present:home"),
+    Twin("objectives_home", A + "/measurements", "detente.objectives.present:home"),
+    Twin("kpi_detail", A + "/kpis/{pk}", "detente.objectives.present:kpi", record="kpi", fact="KPI JOINT"),
+    Twin("kpi_detail", A + "/kpis/{pk}/series", "detente.objectives.present:kpi", record="kpi"),
+    Twin("kpi_detail", A + "/kpis/{pk}/guardrails", "detente.objectives.present:kpi", record="kpi"),
+    Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
 LEFT = {
     "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
     "portfolio": ["/api/v1/alliances", "/api/v1/side-invitations"],
-    "objectives_home": [A + "/objectives", A + "/objectives/{pk}", A + "/kpis", A + "/guardrails"],
-    "kpi_detail": [
-        A + "/kpis/{pk}",
-        A + "/kpis/{pk}/series",
-        A + "/kpis/{pk}/guardrails",
-        A + "/measurements",
-        A + "/measurements/{pk}",
-    ],
-    "goal_conflict": [A + "/goal-conflict"],
     "agreement_home": [A + "/agreement/versions"],
     "agreement_version": [A + "/agreement/versions/{pk}"],
     "agreement_diff": [A + "/agreement/diff"],
@@ -113,10 +112,10 @@ NO_PAGE = {
     A + "/decisions/{pk}/weights": "the weights form of the decision page",
     A + "/health/cycles": "the cycles of the scorecard on the health page",
     A + "/health/cycles/{pk}": "the heading of the cycle page",
-    A
-    + "/stakeholders/{pk}": "a stakeholder of the overview's map (its edit form is the only page)",
-    A
-    + "/timeline/{kind}/{pk}": "an entry of the overview's timeline (present.entry, as its fragment)",
+    A + "/stakeholders/{pk}": "a stakeholder on the overview's map; its only page is its form",
+    A + "/timeline/{kind}/{pk}": "an entry of the overview's timeline (present.entry)",
+    A + "/objectives/{pk}": "an objective of the objectives page; its only page is its form",
+    A + "/measurements/{pk}": "a value listed on its KPI's page; its only page is its form",
 }
 
 # The alliance's rhythm (notifications, threads, activity): each page and its JSON twin call
@@ -170,6 +169,7 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
     from detente.differences.models import Difference
     from detente.health.models import Cycle
     from detente.negotiation.models import NegotiationRound
+    from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 
     today = timezone.localdate()
     out: dict[str, Any] = {}
@@ -213,6 +213,37 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             out[f"history_{key}"] = HistoryEntry.objects.create(
                 date=today, category="owed", title=f"History {tag}", notes=f"why {tag}", **common
             )
+    # Objectives: a joint KPI, each side's private KPI guarding it, and each side's values.
+    month = f"{today.year}-{today.month:02d}"
+    last = today.replace(day=1) - timedelta(days=1)
+    last_month = f"{last.year}-{last.month:02d}"
+    for prefix, side, _ in owners:
+        for visibility in ("joint", "private"):
+            tag = f"{prefix.upper()}-PRIVATE" if visibility == "private" else "JOINT"
+            if visibility == "joint" and prefix == "b":
+                continue
+            common = {"alliance": cast.alliance, "owner_side": side, "visibility": visibility}
+            objective = Objective.objects.create(
+                title=f"Objective {tag}", scope="side" if visibility == "private" else "shared",
+                **common,
+            )  # fmt: skip
+            out[f"kpi_{prefix}_{visibility}"] = KPI.objects.create(
+                objective=objective, name=f"KPI {tag}", metric=f"metric {tag}", unit="units",
+                kind="count", target=300, deadline=today + timedelta(days=60),
+                frequency=KPI.Frequency.MONTH,
+            )  # fmt: skip
+    for prefix, side, _ in owners:
+        tag = f"{prefix.upper()}-PRIVATE"
+        private = {"alliance": cast.alliance, "owner_side": side, "visibility": "private"}
+        joint = {**private, "visibility": "joint"}
+        Measurement.objects.create(kpi=out["kpi_a_joint"], period=month, value=7, **joint)
+        Measurement.objects.create(
+            kpi=out["kpi_a_joint"], period=last_month, value=9, notes=f"value {tag}", **private
+        )
+        Guardrail.objects.create(
+            kpi=out["kpi_a_joint"], counter_kpi=out[f"kpi_{prefix}_private"], upper=5,
+            notes=f"guard {tag}", **private,
+        )  # fmt: skip
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),
