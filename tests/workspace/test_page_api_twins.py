@@ -94,14 +94,13 @@ TWINS = [
     Twin("kpi_detail", A + "/kpis/{pk}/series", "detente.objectives.present:kpi", record="kpi"),
     Twin("kpi_detail", A + "/kpis/{pk}/guardrails", "detente.objectives.present:kpi", record="kpi"),
     Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
+    Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
+    Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
 LEFT = {
     "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
-    "portfolio": ["/api/v1/alliances", "/api/v1/side-invitations"],
-    "agreement_home": [A + "/agreement/versions"],
-    "agreement_version": [A + "/agreement/versions/{pk}"],
     "agreement_diff": [A + "/agreement/diff"],
 }
 
@@ -127,6 +126,8 @@ RHYTHM = {
     "/api/v1/notifications": ("notification_inbox", "detente.notifications.present:inbox"),
     A + "/threads/{kind}/{pk}": ("thread", "detente.threads.present:threads"),
     A + "/meetings/{pk}": ("meeting_detail", "detente.meetings.present:meeting"),
+    "/api/v1/alliances": ("portfolio", "detente.alliances.present:portfolio"),
+    "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
 }
 
 
@@ -162,6 +163,7 @@ def test_every_listed_page_is_in_the_url_conf_and_every_present_function_exists(
 def _tagged_world(cast: Any) -> dict[str, Any]:
     """A joint record and a private one of each side for each twin: the private ones carry
     the side's tag (A-PRIVATE, B-PRIVATE) in their title."""
+    from detente.agreements.models import AgreementVersion
     from detente.alliances.models import HistoryEntry, Stakeholder
     from detente.commitments.models import Commitment
     from detente.conflicts.models import Comparison, Conflict
@@ -206,6 +208,9 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             )
             out[f"round_{key}"] = NegotiationRound.objects.create(
                 title=f"Round {tag}", purpose=f"for {tag}", **common
+            )
+            out[f"version_{key}"] = AgreementVersion.objects.create(
+                title=f"Agreement {tag}", summary=f"changes {tag}", **common
             )
             out[f"stakeholder_{key}"] = Stakeholder.objects.create(
                 name=f"Stakeholder {tag}", title=f"Head of {tag}", **common
@@ -291,3 +296,31 @@ def test_the_page_and_its_json_come_from_one_present_call_and_keep_the_other_sid
     secrets = [r for k, r in cast.records.items() if k.startswith(other[0].lower() + "_private")]
     for record in secrets:
         assert str(record) not in html and str(record) not in data
+
+
+# The portfolio is read per person, not per alliance (so it is listed with the rhythm above):
+# its page and each of its two JSON twins read through one present call too.
+@pytest.mark.parametrize("api_path", ["/api/v1/alliances", "/api/v1/side-invitations"])
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_portfolio_and_its_json_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], api_path: str, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, name = _present(RHYTHM[api_path][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    page = cast.client(who).get(reverse("portfolio"))
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    answer = cast.api(who).get(api_path)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    html, data = page.content.decode(), answer.content.decode()
+    if api_path == "/api/v1/alliances":
+        names = [item["name"] for item in answer.json()["items"]]
+        assert cast.alliance.name in html and cast.alliance.name in names
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data

@@ -364,14 +364,7 @@ def list_alliances(
     limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    alliances = (
-        Alliance.objects.for_user(request.user)
-        .order_by("name", "id")
-        .prefetch_related(
-            Prefetch("sides", queryset=Side.objects.select_related("organisation")),
-            PENDING_INVITATIONS,
-        )
-    )
+    alliances = present.portfolio(request.user).alliances.prefetch_related(PENDING_INVITATIONS)
     page = api_page(request, alliances, limit, offset)
     page["items"] = [_alliance_out(a) for a in page["items"]]
     return page
@@ -583,7 +576,7 @@ def list_audit(
     summary="Alliances asking an organisation I manage to join",
 )
 def list_side_invitations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_side_invitation_out(i) for i in side_invitations.pending_for(request.user)]
+    return [_side_invitation_out(i) for i in present.portfolio(request.user).side_invitations]
 
 
 @router.post("/side-invitations/{pk}/accept", response=SideInvitationAnswerOut)

@@ -1,4 +1,6 @@
-"""What the alliance overview shows: one function builds it for the page and its JSON twins.
+"""What the alliance overview and the portfolio show: one function each builds it for the
+page and its JSON twins (``portfolio``: the portfolio page, ``GET /alliances`` and
+``GET /side-invitations``).
 
 ``overview`` is the alliance's overview page (in the workspace, which adds what the other
 capabilities contribute) and ``GET .../{alliance_id}``, ``.../sides``, ``.../stakeholders``
@@ -11,7 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from detente.alliances import side_invitations, stakeholder_map, timeline
 from detente.alliances.models import SideInvitation, Stakeholder
@@ -73,3 +75,31 @@ def overview(access: AllianceAccess, filters: dict[str, Any] | None = None) -> O
 def entry(access: AllianceAccess, kind: str, pk: Any) -> timeline.Entry:
     """One visible timeline entry (else 404): its htmx fragment and ``GET .../timeline/{kind}/{pk}``."""
     return timeline.entry(access, kind, pk)
+
+
+class Portfolio:
+    """A person's alliances and the alliances asking an organisation they manage to join:
+    the portfolio page (in the workspace, which adds health and activity) and
+    ``GET /alliances`` and ``GET /side-invitations``."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    @cached_property
+    def mine(self) -> QuerySet[Alliance]:
+        return Alliance.objects.for_user(self.user)
+
+    @property
+    def alliances(self) -> QuerySet[Alliance]:
+        """Sorted by name, each with its sides; the caller takes a page of them."""
+        return self.mine.order_by("name", "id").prefetch_related(
+            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
+        )
+
+    @cached_property
+    def side_invitations(self) -> QuerySet[SideInvitation]:
+        return side_invitations.pending_for(self.user)
+
+
+def portfolio(user: Any) -> Portfolio:
+    return Portfolio(user)

@@ -6,18 +6,18 @@ app imports another just to be shown on these pages. URLs and templates are unch
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from detente.alliances import present as alliances_present
-from detente.alliances import side_invitations, timeline
+from detente.alliances import timeline
 from detente.alliances.forms import managed_organisations
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
 from detente.health import portfolio as health_portfolio
 from detente.records import audit_reading
-from detente.records.models import Alliance, Side
+from detente.records.models import Alliance
 from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 from detente.workspace import onboarding
@@ -25,20 +25,15 @@ from detente.workspace import onboarding
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    mine = Alliance.objects.for_user(request.user)
+    shown = alliances_present.portfolio(request.user)
+    mine = shown.mine
     # Over all the user's alliances, counted in SQL (the count serves the pages too).
     counted = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = {
         label: counted[value] for value, label in Alliance.Status.choices if value in counted
     }
     # A page of alliances (detente.records.paging); everything below reads only the page's.
-    page = page_of(
-        request,
-        mine.order_by("name", "id").prefetch_related(
-            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
-        ),
-        count=sum(counted.values()),
-    )
+    page = page_of(request, shown.alliances, count=sum(counted.values()))
     alliances = list(page)
     latest = dict(
         audit_reading.visible_to(request.user)
@@ -62,7 +57,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
             # Alliances that ask an organisation the user manages to join as a side.
-            "side_invitations": side_invitations.pending_for(request.user),
+            "side_invitations": shown.side_invitations,
         },
     )
 
