@@ -101,7 +101,6 @@ TWINS = [
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
 LEFT = {
     "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
-    "agreement_diff": [A + "/agreement/diff"],
 }
 
 # GET routes without a page of their own: one record of a list page, shown on that page.
@@ -128,6 +127,7 @@ RHYTHM = {
     A + "/meetings/{pk}": ("meeting_detail", "detente.meetings.present:meeting"),
     "/api/v1/alliances": ("portfolio", "detente.alliances.present:portfolio"),
     "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
+    A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
 }
 
 
@@ -322,5 +322,32 @@ def test_the_portfolio_and_its_json_come_from_one_present_call(
     if api_path == "/api/v1/alliances":
         names = [item["name"] for item in answer.json()["items"]]
         assert cast.alliance.name in html and cast.alliance.name in names
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data
+
+
+# The comparison of two versions needs the two (?a=&b=), which the walk above does not send.
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_comparison_and_its_json_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, name = _present(RHYTHM[A + "/agreement/diff"][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    mine = world[f"version_{'a' if who == 'alice' else 'b'}_private"].pk
+    query = f"?a={world['version_a_joint'].pk}&b={mine}"
+    a = cast.alliance.pk
+    page = cast.client(who).get(reverse("agreement_diff", args=[a]) + query)
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    answer = cast.api(who).get(f"/api/v1/alliances/{a}/agreement/diff" + query)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    assert answer.json()["b"] == mine
+    html, data = page.content.decode(), answer.content.decode()
     other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
     assert other not in html and other not in data
