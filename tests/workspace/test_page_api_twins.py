@@ -99,9 +99,7 @@ TWINS = [
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
-LEFT = {
-    "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
-}
+LEFT: dict[str, list[str]] = {}
 
 # GET routes without a page of their own: one record of a list page, shown on that page.
 NO_PAGE = {
@@ -128,6 +126,7 @@ RHYTHM = {
     "/api/v1/alliances": ("portfolio", "detente.alliances.present:portfolio"),
     "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
     A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
+    A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
 }
 
 
@@ -349,5 +348,32 @@ def test_the_comparison_and_its_json_come_from_one_present_call(
     assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
     assert answer.json()["b"] == mine
     html, data = page.content.decode(), answer.content.decode()
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data
+
+
+# A KPI's realism page and its trend (named {kpi_id}, which the walk above does not fill).
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_a_kpis_realism_and_its_trend_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = A + "/goals/kpis/{kpi_id}/trend"
+    module, name = _present(RHYTHM[path][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    a, kpi = cast.alliance.pk, world["kpi_a_joint"].pk
+    page = cast.client(who).get(reverse("realism_kpi", args=[a, kpi]))
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    api_path = path.replace("{alliance_id}", str(a)).replace("{kpi_id}", str(kpi))
+    answer = cast.api(who).get(api_path)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    html, data = page.content.decode(), answer.content.decode()
+    assert "KPI JOINT" in html and answer.json()["kpi_id"] == kpi
     other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
     assert other not in html and other not in data
