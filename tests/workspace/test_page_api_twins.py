@@ -82,33 +82,24 @@ TWINS = [
          "detente.negotiation.present:facilitator"),
     Twin("meetings_home", A + "/meetings", "detente.meetings.present:home"),
     Twin("meetings_cadence", A + "/meetings/cadence", "detente.meetings.present:cadence_page"),
+    Twin("alliance_overview", A, "detente.alliances.present:overview"),
+    Twin("alliance_overview", A + "/sides", "detente.alliances.present:overview"),
+    Twin("alliance_overview", A + "/stakeholders", "detente.alliances.present:overview", fact="Stakeholder JOINT"),
+    Twin("alliance_overview", A + "/timeline", "detente.alliances.present:overview", fact="History JOINT"),
+    Twin("objectives_home", A + "/objectives", "detente.objectives.present:home", fact="Objective JOINT"),
+    Twin("objectives_home", A + "/kpis", "detente.objectives.present:home", fact="KPI JOINT"),
+    Twin("objectives_home", A + "/guardrails", "detente.objectives.present:home"),
+    Twin("objectives_home", A + "/measurements", "detente.objectives.present:home"),
+    Twin("kpi_detail", A + "/kpis/{pk}", "detente.objectives.present:kpi", record="kpi", fact="KPI JOINT"),
+    Twin("kpi_detail", A + "/kpis/{pk}/series", "detente.objectives.present:kpi", record="kpi"),
+    Twin("kpi_detail", A + "/kpis/{pk}/guardrails", "detente.objectives.present:kpi", record="kpi"),
+    Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
+    Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
+    Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
-LEFT = {
-    "realism_kpi": [A + "/goals/kpis/{kpi_id}/trend"],
-    "portfolio": ["/api/v1/alliances", "/api/v1/side-invitations"],
-    "alliance_overview": [
-        A,
-        A + "/sides",
-        A + "/stakeholders",
-        A + "/stakeholders/{pk}",
-        A + "/timeline",
-        A + "/timeline/{kind}/{pk}",
-    ],
-    "objectives_home": [A + "/objectives", A + "/objectives/{pk}", A + "/kpis", A + "/guardrails"],
-    "kpi_detail": [
-        A + "/kpis/{pk}",
-        A + "/kpis/{pk}/series",
-        A + "/kpis/{pk}/guardrails",
-        A + "/measurements",
-        A + "/measurements/{pk}",
-    ],
-    "goal_conflict": [A + "/goal-conflict"],
-    "agreement_home": [A + "/agreement/versions"],
-    "agreement_version": [A + "/agreement/versions/{pk}"],
-    "agreement_diff": [A + "/agreement/diff"],
-}
+LEFT: dict[str, list[str]] = {}
 
 # GET routes without a page of their own: one record of a list page, shown on that page.
 NO_PAGE = {
@@ -117,6 +108,10 @@ NO_PAGE = {
     A + "/decisions/{pk}/weights": "the weights form of the decision page",
     A + "/health/cycles": "the cycles of the scorecard on the health page",
     A + "/health/cycles/{pk}": "the heading of the cycle page",
+    A + "/stakeholders/{pk}": "a stakeholder on the overview's map; its only page is its form",
+    A + "/timeline/{kind}/{pk}": "an entry of the overview's timeline (present.entry)",
+    A + "/objectives/{pk}": "an objective of the objectives page; its only page is its form",
+    A + "/measurements/{pk}": "a value listed on its KPI's page; its only page is its form",
 }
 
 # The alliance's rhythm (notifications, threads, activity): each page and its JSON twin call
@@ -128,6 +123,10 @@ RHYTHM = {
     "/api/v1/notifications": ("notification_inbox", "detente.notifications.present:inbox"),
     A + "/threads/{kind}/{pk}": ("thread", "detente.threads.present:threads"),
     A + "/meetings/{pk}": ("meeting_detail", "detente.meetings.present:meeting"),
+    "/api/v1/alliances": ("portfolio", "detente.alliances.present:portfolio"),
+    "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
+    A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
+    A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
 }
 
 
@@ -163,12 +162,15 @@ def test_every_listed_page_is_in_the_url_conf_and_every_present_function_exists(
 def _tagged_world(cast: Any) -> dict[str, Any]:
     """A joint record and a private one of each side for each twin: the private ones carry
     the side's tag (A-PRIVATE, B-PRIVATE) in their title."""
+    from detente.agreements.models import AgreementVersion
+    from detente.alliances.models import HistoryEntry, Stakeholder
     from detente.commitments.models import Commitment
     from detente.conflicts.models import Comparison, Conflict
     from detente.decisions.models import Decision
     from detente.differences.models import Difference
     from detente.health.models import Cycle
     from detente.negotiation.models import NegotiationRound
+    from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 
     today = timezone.localdate()
     out: dict[str, Any] = {}
@@ -206,6 +208,46 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             out[f"round_{key}"] = NegotiationRound.objects.create(
                 title=f"Round {tag}", purpose=f"for {tag}", **common
             )
+            out[f"version_{key}"] = AgreementVersion.objects.create(
+                title=f"Agreement {tag}", summary=f"changes {tag}", **common
+            )
+            out[f"stakeholder_{key}"] = Stakeholder.objects.create(
+                name=f"Stakeholder {tag}", title=f"Head of {tag}", **common
+            )
+            out[f"history_{key}"] = HistoryEntry.objects.create(
+                date=today, category="owed", title=f"History {tag}", notes=f"why {tag}", **common
+            )
+    # Objectives: a joint KPI, each side's private KPI guarding it, and each side's values.
+    month = f"{today.year}-{today.month:02d}"
+    last = today.replace(day=1) - timedelta(days=1)
+    last_month = f"{last.year}-{last.month:02d}"
+    for prefix, side, _ in owners:
+        for visibility in ("joint", "private"):
+            tag = f"{prefix.upper()}-PRIVATE" if visibility == "private" else "JOINT"
+            if visibility == "joint" and prefix == "b":
+                continue
+            common = {"alliance": cast.alliance, "owner_side": side, "visibility": visibility}
+            objective = Objective.objects.create(
+                title=f"Objective {tag}", scope="side" if visibility == "private" else "shared",
+                **common,
+            )  # fmt: skip
+            out[f"kpi_{prefix}_{visibility}"] = KPI.objects.create(
+                objective=objective, name=f"KPI {tag}", metric=f"metric {tag}", unit="units",
+                kind="count", target=300, deadline=today + timedelta(days=60),
+                frequency=KPI.Frequency.MONTH,
+            )  # fmt: skip
+    for prefix, side, _ in owners:
+        tag = f"{prefix.upper()}-PRIVATE"
+        private = {"alliance": cast.alliance, "owner_side": side, "visibility": "private"}
+        joint = {**private, "visibility": "joint"}
+        Measurement.objects.create(kpi=out["kpi_a_joint"], period=month, value=7, **joint)
+        Measurement.objects.create(
+            kpi=out["kpi_a_joint"], period=last_month, value=9, notes=f"value {tag}", **private
+        )
+        Guardrail.objects.create(
+            kpi=out["kpi_a_joint"], counter_kpi=out[f"kpi_{prefix}_private"], upper=5,
+            notes=f"guard {tag}", **private,
+        )  # fmt: skip
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),
@@ -253,3 +295,85 @@ def test_the_page_and_its_json_come_from_one_present_call_and_keep_the_other_sid
     secrets = [r for k, r in cast.records.items() if k.startswith(other[0].lower() + "_private")]
     for record in secrets:
         assert str(record) not in html and str(record) not in data
+
+
+# The portfolio is read per person, not per alliance (so it is listed with the rhythm above):
+# its page and each of its two JSON twins read through one present call too.
+@pytest.mark.parametrize("api_path", ["/api/v1/alliances", "/api/v1/side-invitations"])
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_portfolio_and_its_json_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], api_path: str, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, name = _present(RHYTHM[api_path][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    page = cast.client(who).get(reverse("portfolio"))
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    answer = cast.api(who).get(api_path)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    html, data = page.content.decode(), answer.content.decode()
+    if api_path == "/api/v1/alliances":
+        names = [item["name"] for item in answer.json()["items"]]
+        assert cast.alliance.name in html and cast.alliance.name in names
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data
+
+
+# The comparison of two versions needs the two (?a=&b=), which the walk above does not send.
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_comparison_and_its_json_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, name = _present(RHYTHM[A + "/agreement/diff"][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    mine = world[f"version_{'a' if who == 'alice' else 'b'}_private"].pk
+    query = f"?a={world['version_a_joint'].pk}&b={mine}"
+    a = cast.alliance.pk
+    page = cast.client(who).get(reverse("agreement_diff", args=[a]) + query)
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    answer = cast.api(who).get(f"/api/v1/alliances/{a}/agreement/diff" + query)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    assert answer.json()["b"] == mine
+    html, data = page.content.decode(), answer.content.decode()
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data
+
+
+# A KPI's realism page and its trend (named {kpi_id}, which the walk above does not fill).
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_a_kpis_realism_and_its_trend_come_from_one_present_call(
+    cast: Any, world: dict[str, Any], who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = A + "/goals/kpis/{kpi_id}/trend"
+    module, name = _present(RHYTHM[path][1])
+    real: Callable[..., Any] = getattr(module, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    a, kpi = cast.alliance.pk, world["kpi_a_joint"].pk
+    page = cast.client(who).get(reverse("realism_kpi", args=[a, kpi]))
+    assert page.status_code == 200 and len(calls) == 1, "the page reads through present once"
+    api_path = path.replace("{alliance_id}", str(a)).replace("{kpi_id}", str(kpi))
+    answer = cast.api(who).get(api_path)
+    assert answer.status_code == 200 and len(calls) == 2, "the JSON reads through present once"
+    html, data = page.content.decode(), answer.content.decode()
+    assert "KPI JOINT" in html and answer.json()["kpi_id"] == kpi
+    other = "B-PRIVATE" if who == "alice" else "A-PRIVATE"
+    assert other not in html and other not in data

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from detente.agreements import completeness, diff, document, services
+from detente.agreements import completeness, diff, document, present, services
 from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
 from detente.agreements.views import create_draft_from
@@ -187,9 +187,8 @@ def _refused(exc: services.Refused) -> HttpError:
 @router.get(P + "/versions", response=list[VersionSummaryOut], summary="Versions of the agreement")
 def list_versions(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    versions = list(access.records(AgreementVersion).prefetch_related("signatures__signed_by"))
-    visible = {v.pk for v in versions}
-    return [_summary(v, visible) for v in versions]
+    page = present.home(access)
+    return [_summary(v, page.visible_ids) for v in page.versions]
 
 
 @router.post(P + "/versions", response={201: VersionOut}, summary="Start a draft")
@@ -220,7 +219,7 @@ def create_draft(request: HttpRequest, alliance_id: int, payload: DraftIn) -> tu
 @router.get(P + "/versions/{pk}", response=VersionOut, summary="One version with its clauses")
 def get_version(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return _full(access, access.get_record(AgreementVersion, pk))
+    return _full(access, present.version(access, pk).version)
 
 
 @router.patch(P + "/versions/{pk}", response=VersionOut, summary="Change a draft")
@@ -335,7 +334,6 @@ def withdraw(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
 @router.get(P + "/diff", response=DiffOut, summary="What changed between two versions")
 def version_diff(request: HttpRequest, alliance_id: int, a: int, b: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    va = access.get_record(AgreementVersion, a)
-    vb = access.get_record(AgreementVersion, b)
-    sides = {s.id: str(s) for s in access.sides}
-    return {"a": va.pk, "b": vb.pk, "parts": diff.as_json(diff.diff(va.content, vb.content, sides))}
+    page = present.compare(access, a, b)
+    assert page.a is not None and page.b is not None  # both asked for, both visible
+    return {"a": page.a.pk, "b": page.b.pk, "parts": diff.as_json(page.parts)}

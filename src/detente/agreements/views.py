@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.agreements import completeness, diff, document, ladder, services
+from detente.agreements import completeness, document, ladder, present, services
 from detente.agreements.forms import (
     CLAUSE_FORMS,
     SINGLE_FORMS,
@@ -33,11 +33,7 @@ def _side_names(access: AllianceAccess) -> dict[int, str]:
 
 
 def _versions(access: AllianceAccess) -> list[AgreementVersion]:
-    return list(
-        access.records(AgreementVersion)
-        .select_related("owner_side__organisation", "created_by", "proposed_by")
-        .prefetch_related("signatures__signed_by", "signatures__side__organisation")
-    )
+    return present.visible_versions(access)
 
 
 def sections(version: AgreementVersion, access: AllianceAccess) -> list[dict[str, Any]]:
@@ -85,11 +81,9 @@ def _gap_rows(version: AgreementVersion, access: AllianceAccess) -> list[dict[st
 @login_required
 def agreement_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    versions = _versions(access)
-    in_force = next((v for v in versions if v.status == Status.IN_FORCE), None)
-    pending = next((v for v in versions if v.status == Status.PROPOSED), None)
-    drafts = [v for v in versions if v.status == Status.DRAFT]
-    shown = in_force or pending or (drafts[0] if drafts else None)
+    page = present.home(access)
+    versions, in_force, pending, drafts = page.versions, page.in_force, page.pending, page.drafts
+    shown = page.shown
     context = {
         "access": access,
         "alliance": access.alliance,
@@ -110,7 +104,8 @@ def agreement_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @login_required
 def agreement_version(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    version = access.get_record(AgreementVersion, pk)
+    page = present.version(access, pk)
+    version = page.version
     may_edit = version.is_draft and access.can_write_on(version.owner_side_id)
     context = {
         "access": access,
@@ -122,11 +117,9 @@ def agreement_version(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         "gap_rows": _gap_rows(version, access) if version.is_draft else [],
         "open_gaps": services.open_gaps(version, access.sides) if version.is_draft else [],
         "ladder": ladder.layout(version.content),
-        "versions": [v for v in _versions(access) if v.pk != version.pk],
+        "versions": page.others,
         # Shown only when the reader may see it (a private draft of the other side stays hidden).
-        "based_on": access.records(AgreementVersion).filter(pk=version.based_on_id).first()
-        if version.based_on_id
-        else None,
+        "based_on": page.based_on,
     }
     return render(request, "agreements/version.html", context)
 
@@ -343,31 +336,17 @@ def agreement_delete(request: HttpRequest, access: AllianceAccess, pk: int) -> H
 @login_required
 def agreement_diff(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    versions = _versions(access)
-    a = b = None
-    parts: list[diff.PartDiff] = []
-    if request.GET.get("a") and request.GET.get("b"):
-        a = access.get_record(AgreementVersion, request.GET["a"])
-        b = access.get_record(AgreementVersion, request.GET["b"])
-        parts = diff.diff(a.content, b.content, _side_names(access))
-    elif len(versions) >= 2:
-        # Default: what the newest numbered version changes from the one before it.
-        numbered = (
-            [v for v in versions if v.number]
-            if sum(1 for v in versions if v.number) >= 2
-            else versions
-        )
-        b, a = numbered[0], numbered[1]
-        parts = diff.diff(a.content, b.content, _side_names(access))
+    # Default: what the newest numbered version changes from the one before it.
+    page = present.compare(access, request.GET.get("a") or None, request.GET.get("b") or None)
     return render(
         request,
         "agreements/diff.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "versions": versions,
-            "a": a,
-            "b": b,
-            "parts": parts,
+            "versions": page.versions,
+            "a": page.a,
+            "b": page.b,
+            "parts": page.parts,
         },
     )

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from detente import audit
-from detente.alliances import services, side_invitations, timeline
+from detente.alliances import present, services, side_invitations, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
@@ -364,14 +364,7 @@ def list_alliances(
     limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    alliances = (
-        Alliance.objects.for_user(request.user)
-        .order_by("name", "id")
-        .prefetch_related(
-            Prefetch("sides", queryset=Side.objects.select_related("organisation")),
-            PENDING_INVITATIONS,
-        )
-    )
+    alliances = present.portfolio(request.user).alliances.prefetch_related(PENDING_INVITATIONS)
     page = api_page(request, alliances, limit, offset)
     page["items"] = [_alliance_out(a) for a in page["items"]]
     return page
@@ -402,7 +395,7 @@ def create_alliance(request: HttpRequest, payload: NewAllianceIn) -> tuple[int, 
 @router.get("/alliances/{alliance_id}", response=AllianceOut)
 def get_alliance(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return _alliance_out(access.alliance)
+    return _alliance_out(present.overview(access).alliance)
 
 
 @router.patch("/alliances/{alliance_id}", response=AllianceOut)
@@ -428,15 +421,14 @@ def change_status(request: HttpRequest, alliance_id: int, payload: StatusIn) -> 
 @router.get("/alliances/{alliance_id}/sides", response=list[SideOut])
 def list_sides(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_side_out(s) for s in access.sides]
+    return [_side_out(s) for s in present.overview(access).sides]
 
 
 @router.get("/alliances/{alliance_id}/stakeholders", response=list[StakeholderOut])
 def list_stakeholders(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    stakeholders = list(access.records(Stakeholder))
-    visible = {s.pk for s in stakeholders}
-    return [_stakeholder_out(s, visible) for s in stakeholders]
+    shown = present.overview(access)
+    return [_stakeholder_out(s, shown.stakeholder_ids) for s in shown.stakeholders]
 
 
 STAKEHOLDERS = RecordRoutes(
@@ -481,7 +473,8 @@ def list_timeline(
     access = get_alliance_access(request.user, alliance_id)
     if kind is not None:
         _kind_model(kind)
-    return [_entry_out(e) for e in timeline.entries(access, {"kind": kind, "since": since})]
+    shown = present.overview(access, {"kind": kind, "since": since})
+    return [_entry_out(e) for e in shown.entries]
 
 
 def _entry_routes(kind: str) -> RecordRoutes:
@@ -508,8 +501,9 @@ def create_entry(request: HttpRequest, alliance_id: int, kind: str, payload: Ent
 
 @router.get("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=EntryOut)
 def get_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> dict[str, Any]:
+    _kind_model(kind)
     access = get_alliance_access(request.user, alliance_id)
-    return _entry_out(_one_entry(access, kind, pk))
+    return _entry_out(present.entry(access, kind, pk))
 
 
 @router.patch("/alliances/{alliance_id}/timeline/{kind}/{pk}", response=EntryOut)
@@ -582,7 +576,7 @@ def list_audit(
     summary="Alliances asking an organisation I manage to join",
 )
 def list_side_invitations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_side_invitation_out(i) for i in side_invitations.pending_for(request.user)]
+    return [_side_invitation_out(i) for i in present.portfolio(request.user).side_invitations]
 
 
 @router.post("/side-invitations/{pk}/accept", response=SideInvitationAnswerOut)

@@ -14,7 +14,7 @@ from detente import audit
 from detente.accounts import invitations
 from detente.accounts.forms import InvitationForm
 from detente.accounts.models import Organisation
-from detente.alliances import services, side_invitations, timeline
+from detente.alliances import present, services, side_invitations, timeline
 from detente.alliances.forms import (
     TIMELINE_FORMS,
     AllianceForm,
@@ -239,7 +239,7 @@ def entry_edit(request: HttpRequest, access: AllianceAccess, kind: str, pk: int)
 def entry_detail(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> HttpResponse:
     _timeline_kind(kind)
     access = get_alliance_access(request.user, alliance_id)
-    entry = timeline.entry(access, kind, pk)
+    entry = present.entry(access, kind, pk)
     return render(request, "alliances/_entry.html", {"entry": entry, "access": access})
 
 

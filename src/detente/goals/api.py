@@ -16,7 +16,6 @@ from detente.goals.forms import (
     funnel_text,
     initial_values,
     phases_text,
-    trend_initial,
 )
 from detente.goals.present import check_payload
 from detente.records import services as record_services
@@ -150,8 +149,8 @@ def kpi_trend(
     cumulative count gives its trend too, with ``question: "funnel"`` saying which check fits.
     """
     access = get_alliance_access(request.user, alliance_id)
-    kpi = services.get_kpi(access, kpi_id)
-    initial = trend_initial(access, kpi)
+    page = present.kpi_realism(access, kpi_id)
+    kpi, initial = page.kpi, page.initial
     data = {
         "target": initial["target"] if target is None else target,
         "deadline": (deadline.isoformat() if deadline else initial["deadline"]),
@@ -162,9 +161,7 @@ def kpi_trend(
     if not form.is_valid():
         raise FormInvalid(form, renames={"measurements_side": "side_id"})
     clean = form.cleaned_data
-    result = questions.run_trend(
-        access,
-        kpi,
+    result = page.answer(
         clean["measurements_side"],
         target=float(clean["target"]),
         deadline=clean["deadline"],

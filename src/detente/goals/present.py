@@ -1,7 +1,8 @@
 """What goal realism shows: one function per page builds it for the page and for its JSON twin.
 
 ``goals`` is the alliance's checks and KPIs (the goals page and ``GET .../goals/checks``);
-``check`` is one check's page and ``GET .../goals/checks/{pk}``.
+``check`` is one check's page and ``GET .../goals/checks/{pk}``; ``kpi_realism`` is a KPI's
+realism page and ``GET .../goals/kpis/{kpi_id}/trend``.
 
 ``check_payload`` returns the saved inputs, the engine's result exactly as the engine gave it
 (the numbers `detente realism FILE --json --seed N` prints), the data of every chart, and the
@@ -10,13 +11,16 @@ trend of the probability across the checks of the same KPI that the user may see
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from detente.goals import questions
+from detente.goals.forms import trend_initial
 from detente.goals.models import RealismCheck
-from detente.goals.services import get_check, visible_checks
+from detente.goals.services import get_check, get_kpi, visible_checks
 from detente.objectives.forms import visible_kpis
 from detente.objectives.models import KPI
 from detente.records.visibility import AllianceAccess
@@ -174,3 +178,37 @@ def check(access: AllianceAccess, pk: Any) -> Check:
     """A check the user may see (else 404), with everything its page shows."""
     found = get_check(access, pk)
     return Check(check=found, data=check_payload(access, found))
+
+
+class KPIRealism:
+    """A KPI's realism page and ``GET .../goals/kpis/{kpi_id}/trend``: the KPI (else 404),
+    the checks of it the user may see, the trend form's starting values and the trend
+    check's answer (nothing saved). Each part is read lazily and at most once."""
+
+    def __init__(self, access: AllianceAccess, kpi_id: Any) -> None:
+        self.access = access
+        self.kpi = get_kpi(access, kpi_id)
+
+    @cached_property
+    def checks(self) -> list[RealismCheck]:
+        return list(visible_checks(self.access).filter(kpi=self.kpi))
+
+    @property
+    def is_trend(self) -> bool:
+        """A level, rate or duration KPI: the trend check answers, not the funnel's."""
+        return questions.question(self.kpi) == questions.TREND
+
+    @cached_property
+    def initial(self) -> dict[str, Any]:
+        return trend_initial(self.access, self.kpi)
+
+    def answer(
+        self, side: Any, *, target: float, deadline: dt.date, confidence: float
+    ) -> dict[str, Any]:
+        return questions.run_trend(
+            self.access, self.kpi, side, target=target, deadline=deadline, confidence=confidence
+        )
+
+
+def kpi_realism(access: AllianceAccess, kpi_id: Any) -> KPIRealism:
+    return KPIRealism(access, kpi_id)

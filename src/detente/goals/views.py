@@ -17,7 +17,6 @@ from detente.goals.forms import (
     TrendForm,
     initial_values,
     sides_with_values,
-    trend_initial,
 )
 from detente.goals.present import trend
 from detente.records.models import Side
@@ -40,10 +39,10 @@ def goals_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
 def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResponse:
     """A KPI's realism: the form for a new check and the checks saved so far."""
     access = get_alliance_access(request.user, alliance_id, write=request.method == "POST")
-    kpi = services.get_kpi(access, kpi_id)
-    checks = list(services.visible_checks(access).filter(kpi=kpi))
-    if questions.question(kpi) == questions.TREND:
-        return _trend_page(request, access, kpi, checks)
+    page = present.kpi_realism(access, kpi_id)
+    kpi, checks = page.kpi, page.checks
+    if page.is_trend:
+        return _trend_page(request, access, page)
     form = None
     if access.can_write:
         previous = checks[0] if checks else None
@@ -72,11 +71,11 @@ def realism_kpi(request: HttpRequest, alliance_id: int, kpi_id: int) -> HttpResp
     )
 
 
-def _trend_page(request: HttpRequest, access, kpi, checks: list) -> HttpResponse:
+def _trend_page(request: HttpRequest, access, page: present.KPIRealism) -> HttpResponse:
     """A level, rate or duration KPI: the trend check (read-only, nothing saved), and why
     the funnel's realism check does not apply. Its GET form answers at once for the KPI's
     own target and deadline."""
-    initial = trend_initial(access, kpi)
+    kpi, checks, initial = page.kpi, page.checks, page.initial
     form = TrendForm(
         request.GET if "target" in request.GET else None, access=access, kpi=kpi, initial=initial
     )
@@ -92,9 +91,7 @@ def _trend_page(request: HttpRequest, access, kpi, checks: list) -> HttpResponse
     else:
         side, target, deadline, confidence = None, None, None, 0.8
     if side is not None and target is not None and deadline is not None:
-        result = questions.run_trend(
-            access, kpi, side, target=float(target), deadline=deadline, confidence=confidence
-        )
+        result = page.answer(side, target=float(target), deadline=deadline, confidence=confidence)
     return render(
         request,
         "goals/trend.html",

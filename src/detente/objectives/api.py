@@ -14,14 +14,11 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from detente.alliances.models import Signal
-from detente.objectives import importer, services
-from detente.objectives.charts import kpi_series, visible_measurements
+from detente.objectives import importer, present, services
+from detente.objectives.charts import visible_measurements
 from detente.objectives.forms import GuardrailForm, KPIForm, MeasurementForm, ObjectiveForm
 from detente.objectives.guardrails import (
-    goal_conflict,
     guardrail_data,
-    kpi_guardrails,
-    visible_guardrails,
 )
 from detente.objectives.models import KPI, Measurement, Objective
 from detente.objectives.views import get_guardrail, get_kpi
@@ -242,7 +239,7 @@ def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: 
 @router.get(A + "/objectives", response=list[ObjectiveOut])
 def list_objectives(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_objective_out(o) for o in access.records(Objective).prefetch_related("kpis")]
+    return [_objective_out(o) for o in present.home(access).objectives]
 
 
 def _objective_form(access: AllianceAccess, payload: ObjectiveIn, instance: Any) -> ObjectiveForm:
@@ -287,10 +284,8 @@ def delete_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[st
 
 @router.get(A + "/kpis", response=list[KPIOut])
 def list_kpis(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
-    from detente.objectives.forms import visible_kpis
-
     access = get_alliance_access(request.user, alliance_id)
-    return [_kpi_out(k) for k in visible_kpis(access)]
+    return [_kpi_out(k) for k in present.home(access).kpis]
 
 
 def _kpi_form(access: AllianceAccess, payload: KPIIn, instance: KPI | None) -> KPIForm:
@@ -319,14 +314,14 @@ def create_kpi(request: HttpRequest, alliance_id: int, payload: KPIIn) -> Any:
 @router.get(A + "/kpis/{pk}", response=KPIOut)
 def get_kpi_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return _kpi_out(get_kpi(access, pk))
+    return _kpi_out(present.kpi(access, pk).kpi)
 
 
 @router.get(A + "/kpis/{pk}/series", response=SeriesOut, summary="Chart data of a KPI")
 def kpi_series_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     """The data the KPI page draws: one line per reporting side, and the target."""
     access = get_alliance_access(request.user, alliance_id)
-    return kpi_series(access, get_kpi(access, pk))
+    return present.kpi(access, pk).series
 
 
 @router.patch(A + "/kpis/{pk}", response=KPIOut)
@@ -349,12 +344,7 @@ def list_measurements(
     request: HttpRequest, alliance_id: int, kpi_id: int | None = None, period: str | None = None
 ) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    qs = visible_measurements(access)
-    if kpi_id is not None:
-        qs = qs.filter(kpi_id=kpi_id)
-    if period:
-        qs = qs.filter(period=period)
-    return [_measurement_out(m) for m in qs]
+    return [_measurement_out(m) for m in present.home(access).measurements(kpi_id, period)]
 
 
 def _measurement_saved(access: AllianceAccess, saved: tuple[Measurement, list[Signal]]) -> dict:
@@ -465,13 +455,13 @@ class GuardrailIn(Schema):
 )
 def kpi_guardrails_route(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return kpi_guardrails(access, get_kpi(access, pk))
+    return present.kpi(access, pk).guardrails
 
 
 @router.get(A + "/guardrails", response=list[dict], summary="Every guardrail you may see")
 def list_guardrails(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     access = get_alliance_access(request.user, alliance_id)
-    return [guardrail_data(access, g) for g in visible_guardrails(access)]
+    return present.home(access).guardrails
 
 
 def _guardrail_form(access: AllianceAccess, payload: GuardrailIn, instance: None) -> GuardrailForm:
@@ -517,4 +507,4 @@ def delete_guardrail(request: HttpRequest, alliance_id: int, pk: int) -> dict[st
 )
 def goal_conflict_route(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return goal_conflict(access)
+    return present.conflict(access)

@@ -8,13 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from detente.alliances.models import Signal
-from detente.objectives import exporter, importer, services
-from detente.objectives.charts import kpi_series, visible_measurements
+from detente.objectives import exporter, importer, present, services
 from detente.objectives.forms import (
     GuardrailForm,
     KPIForm,
@@ -22,57 +20,28 @@ from detente.objectives.forms import (
     ObjectiveForm,
     visible_kpis,
 )
-from detente.objectives.guardrails import goal_conflict, kpi_guardrails, visible_guardrails
+from detente.objectives.guardrails import visible_guardrails
 from detente.objectives.models import KPI, Guardrail, Measurement, Objective
+from detente.objectives.present import get_kpi
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 IMPORT_SALT = "detente.objectives.import"
 
 
-def get_kpi(access: AllianceAccess, pk: Any, *, write: bool = False) -> KPI:
-    """A KPI of an objective the user may see (else 404); with ``write``, one the user may change."""
-    try:
-        kpi = visible_kpis(access).get(pk=pk)
-    except (KPI.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such KPI.") from None
-    if write and not access.can_write_on(kpi.objective.owner_side_id):
-        raise PermissionDenied("Only writers of the side that keeps this objective may change it.")
-    return kpi
-
-
 @login_required
 def objectives_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    measurements = visible_measurements(access).select_related("owner_side__organisation")
-    objectives = list(
-        access.records(Objective)
-        .select_related("owner_side__organisation")
-        .prefetch_related(
-            Prefetch(
-                "kpis",
-                queryset=KPI.objects.prefetch_related(
-                    Prefetch("measurements", queryset=measurements.order_by("-period_start"))
-                ),
-            )
-        )
-    )
-    for objective in objectives:
-        for kpi in objective.kpis.all():
-            latest: dict[int, Measurement] = {}
-            for m in kpi.measurements.all():
-                latest.setdefault(m.owner_side_id, m)
-            kpi.latest = [latest[s.pk] for s in access.sides if s.pk in latest]
-    signals = access.records(Signal).filter(kind=Signal.Kind.KPI_DISCREPANCY)[:5]
+    page = present.home(access)
     return render(
         request,
         "objectives/home.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "shared": [o for o in objectives if o.scope == Objective.Scope.SHARED],
-            "own": [o for o in objectives if o.scope == Objective.Scope.SIDE],
-            "signals": signals,
+            "shared": page.shared,
+            "own": page.own,
+            "signals": page.signals,
         },
     )
 
@@ -130,24 +99,18 @@ def kpi_new(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
 @login_required
 def kpi_detail(request: HttpRequest, alliance_id: int, pk: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    kpi = get_kpi(access, pk)
-    measurements = (
-        visible_measurements(access)
-        .filter(kpi=kpi)
-        .select_related("owner_side__organisation")
-        .order_by("-period_start", "owner_side_id")
-    )
+    page = present.kpi(access, pk)
     return render(
         request,
         "objectives/kpi_detail.html",
         {
             "access": access,
             "alliance": access.alliance,
-            "kpi": kpi,
-            "measurements": measurements,
-            "series": kpi_series(access, kpi),
-            "guardrails": kpi_guardrails(access, kpi),
-            "can_edit": access.can_write_on(kpi.objective.owner_side_id),
+            "kpi": page.kpi,
+            "measurements": page.measurements,
+            "series": page.series,
+            "guardrails": page.guardrails,
+            "can_edit": page.can_edit,
         },
     )
 
@@ -207,7 +170,7 @@ def goal_conflict_page(request: HttpRequest, alliance_id: int) -> HttpResponse:
     return render(
         request,
         "objectives/goal_conflict.html",
-        {"access": access, "alliance": access.alliance, "data": goal_conflict(access)},
+        {"access": access, "alliance": access.alliance, "data": present.conflict(access)},
     )
 
 

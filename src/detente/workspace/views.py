@@ -6,18 +6,18 @@ app imports another just to be shown on these pages. URLs and templates are unch
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from detente.alliances import side_invitations, stakeholder_map, timeline
+from detente.alliances import present as alliances_present
+from detente.alliances import timeline
 from detente.alliances.forms import managed_organisations
-from detente.alliances.models import Stakeholder
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
 from detente.health import portfolio as health_portfolio
 from detente.records import audit_reading
-from detente.records.models import Alliance, Side
+from detente.records.models import Alliance
 from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 from detente.workspace import onboarding
@@ -25,20 +25,15 @@ from detente.workspace import onboarding
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    mine = Alliance.objects.for_user(request.user)
+    shown = alliances_present.portfolio(request.user)
+    mine = shown.mine
     # Over all the user's alliances, counted in SQL (the count serves the pages too).
     counted = dict(mine.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = {
         label: counted[value] for value, label in Alliance.Status.choices if value in counted
     }
     # A page of alliances (detente.records.paging); everything below reads only the page's.
-    page = page_of(
-        request,
-        mine.order_by("name", "id").prefetch_related(
-            Prefetch("sides", queryset=Side.objects.select_related("organisation"))
-        ),
-        count=sum(counted.values()),
-    )
+    page = page_of(request, shown.alliances, count=sum(counted.values()))
     alliances = list(page)
     latest = dict(
         audit_reading.visible_to(request.user)
@@ -62,7 +57,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
             # Alliances that ask an organisation the user manages to join as a side.
-            "side_invitations": side_invitations.pending_for(request.user),
+            "side_invitations": shown.side_invitations,
         },
     )
 
@@ -70,28 +65,28 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @login_required
 def alliance_overview(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id)
-    stakeholders = list(access.records(Stakeholder).select_related("owner_side__organisation"))
     filter_form = timeline.TimelineFilter(request.GET or None, access=access)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    entries = timeline.entries(access, filters)
+    # The alliance's own part, as its JSON twins read it (detente.alliances.present).
+    shown = alliances_present.overview(access, filters)
     if request.headers.get("HX-Request") == "true" and request.GET.get("fragment") == "timeline":
-        context = {"access": access, "entries": entries, "filter_form": filter_form}
+        context = {"access": access, "entries": shown.entries, "filter_form": filter_form}
         return render(request, "alliances/_timeline.html", context)
     context = {
         "access": access,
-        "alliance": access.alliance,
-        "stakeholders": stakeholders,
-        "map": stakeholder_map.layout(access.sides, stakeholders),
-        "entries": entries,
-        "activity": timeline.monthly_activity(entries if not filters else timeline.entries(access)),
+        "alliance": shown.alliance,
+        "stakeholders": shown.stakeholders,
+        "map": shown.map,
+        "entries": shown.entries,
+        "activity": shown.activity,
         "filter_form": filter_form,
-        "status_changes": access.alliance.status_changes.select_related("changed_by")[:10],
+        "status_changes": shown.status_changes,
         # One query, through the visibility rule (detente.commitments.ledger).
         "overdue_commitments": commitments_ledger.overdue(access),
         # Three queries, through the visibility rule (detente.conflicts.overview).
         "open_conflicts": open_conflicts(access),
         # Organisations asked to join and not answered yet: who asked, and when.
-        "pending_sides": side_invitations.pending_in(access),
+        "pending_sides": shown.pending_sides,
         # The first steps, what waits for this side, invitations sent (workspace.onboarding).
         **onboarding.overview_context(access),
     }
