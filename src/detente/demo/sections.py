@@ -526,12 +526,11 @@ def _realism_check(story: Story, kpi: KPI, shared: dict[str, Any], item: dict[st
     letter, on = item.pop("side"), item.pop("date")
     access = get_alliance_access(story.writer(letter), story.alliance.pk, write=True)
     fields = {**shared, **item}
+    ask = fields.pop("proposed_from", shared["target"])
     known = {}
     if fields.get("target") == "proposed":
         plain = {k: v for k, v in fields.items() if k not in ("target", "notes")}
-        form = _realism_form(
-            story, access, kpi, {**plain, "target": shared["target"]}, on, letter, {}
-        )
+        form = _realism_form(story, access, kpi, {**plain, "target": ask}, on, letter, {})
         proposed = goals.run(form.cleaned_data["document"], 1)["phases"]["proposed"]["total"]
         fields["target"], known["proposed"] = proposed, f"{proposed:,}"
     form = _realism_form(story, access, kpi, fields, on, letter, known)
@@ -582,12 +581,23 @@ def _form_errors(form: Any) -> str:
 def decision(story: Story) -> None:
     item = dict(story.data["decision"])
     weights, series = item.pop("weights", {}), item.pop("goal_series", [])
+    if isinstance(item.get("periods"), str):
+        with story.at("decision", "periods"):
+            item["periods"] = _last_quarters(item["periods"])
     with story.at("decision"):
         made = story.create(Decision, item)
         for letter, party in weights.items():
             with story.at("weights", letter):
                 story.create(PartyWeights, {"side": letter, **party}, decision=made)
         story.each("goal_series", lambda s: _goal_series(story, made, s), series)
+
+
+def _last_quarters(text: str) -> list[str]:
+    """``the 8 quarters before today``: their labels, oldest first, so the data stays current."""
+    match = re.fullmatch(r"the (\d+) quarters before today", text.strip())
+    if match is None:
+        raise ValueError(f"{text!r}: write a list of periods or 'the N quarters before today'")
+    return [p.label for p in periods_before_today("quarter", int(match[1]))]
 
 
 def _goal_series(story: Story, made: Decision, item: dict[str, Any]) -> None:
