@@ -29,6 +29,7 @@ LAYERS: dict[str, set[str]] = {
         "goals",
         "decisions",
         "negotiation",
+        "vision",
         "conflicts",
     },
     # the alliance's rhythm hears of changes through the audit log and a few service calls,

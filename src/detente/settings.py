@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "detente.goals",
     "detente.decisions",
     "detente.negotiation",
+    "detente.vision",
     "detente.conflicts",
     "django_tasks",
     "django_tasks_db",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("detente.goals.urls")),
     path("", include("detente.decisions.urls")),
     path("", include("detente.negotiation.urls")),
+    path("", include("detente.vision.urls")),
     path("", include("detente.conflicts.urls")),
     path("", include("detente.notifications.urls")),
     path("", include("detente.threads.urls")),

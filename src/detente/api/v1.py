@@ -15,6 +15,7 @@ from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
 from detente.meetings.api import router as meetings_router
 from detente.negotiation.api import router as negotiation_router
+from detente.vision.api import router as vision_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
 from detente.threads.api import router as threads_router
@@ -39,6 +40,7 @@ api.add_router("/", health_router)
 api.add_router("/", goals_router)
 api.add_router("/", decisions_router)
 api.add_router("/", negotiation_router)
+api.add_router("/", vision_router)
 api.add_router("/", conflicts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", threads_router)
