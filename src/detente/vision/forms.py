@@ -23,6 +23,7 @@ class VisionForm(forms.ModelForm):
         fields = ["text", "summary"]
         labels = {"text": "The vision", "summary": "What this revision changes"}
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {"text": {"required": "Write the vision."}}
 
     def __init__(self, *args: Any, access: AllianceAccess, current: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
