@@ -2989,6 +2989,149 @@ API_ROUTES |= {
 }
 
 
+# The shared vision and the ideas (issue 18, item 6) --------------------------------------
+
+
+def vision_records(cast: Any) -> dict[str, Any]:
+    """A vision proposed by side A and waiting, a joint idea and a private one kept by side
+    A, and an open round of side A that an idea can become an issue of."""
+    from detente.negotiation.models import NegotiationRound
+    from detente.vision.models import Idea, VisionVersion
+
+    cached = getattr(cast, "_vision", None)
+    if cached and Idea.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    made: dict[str, Any] = {
+        "version": VisionVersion.objects.create(**common, number=1, text="Grow together."),
+        "round": NegotiationRound.objects.create(**common, title="Renewal round"),
+    }
+    for visibility in ("joint", "private"):
+        made[visibility] = Idea.objects.create(
+            **common, visibility=visibility, title=f"Idea {visibility}"
+        )
+    cast._vision = made
+    return made
+
+
+def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        made = vision_records(cast)
+        where = {"version": "versions/", "joint": "ideas/", "private": "ideas/"}.get(key, "")
+        pk = f"{made[key].pk}/" if key else ""
+        path = f"{where}{pk}{suffix}"
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
+        return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
+
+    return url
+
+
+def vision_form(cast: Any, who: str) -> dict:
+    return {"text": f"Grow together, says {who}.", "summary": "", "side": own_side(cast, who).pk}
+
+
+def idea_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "title": "An idea", "status": "new",
+            "visibility": "joint"}  # fmt: skip
+
+
+def edited_idea(key: str) -> Callable[[Any, str], dict]:
+    return lambda cast, who: {"title": "Renamed", "status": "discussion", "visibility": key}
+
+
+def convert_form(cast: Any, who: str) -> dict:
+    return {"target": "negotiation_issue", "choice": vision_records(cast)["round"].pk}
+
+
+def vote_up(cast: Any, who: str) -> dict:
+    return {"vote": "up"}
+
+
+# Side A proposed the vision: side B's writers accept it, side A is told it cannot (409).
+VISION_ACCEPT_API = statuses(409, 403, 200, 200, 404, 401)
+# A private idea cannot become a joint issue: its own side is told why (409).
+API_CONVERT_PRIVATE = statuses(409, 403, 404, 404, 404, 401)
+
+PAGES |= {
+    "vision_home": [Case(vision_url(), MEMBERS)],
+    "vision_propose": [
+        Case(vision_url(suffix="propose/"), WRITERS),
+        Case(vision_url(suffix="propose/"), WRITERS_POST, "POST", vision_form),
+    ],
+    "vision_version": [Case(vision_url("version"), MEMBERS)],
+    "vision_accept": [
+        Case(vision_url("version", "accept/"), POST_ONLY),
+        Case(vision_url("version", "accept/"), WRITERS_POST, "POST"),
+    ],
+    "idea_new": [
+        Case(vision_url(suffix="ideas/new/"), WRITERS),
+        Case(vision_url(suffix="ideas/new/"), WRITERS_POST, "POST", idea_form),
+    ],
+    "idea_edit": [
+        Case(vision_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(vision_url("joint", "edit/"), A_JOINT_WRITE_POST, "POST", edited_idea("joint"),
+             note="a-joint"),
+        Case(vision_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "idea_delete": [
+        Case(vision_url("joint", "delete/"), POST_ONLY),
+        Case(vision_url("joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+        Case(vision_url("private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+    ],
+    "idea_vote": [
+        Case(vision_url("joint", "vote/"), POST_ONLY),
+        Case(vision_url("joint", "vote/"), WRITERS_POST, "POST", vote_up, note="a-joint"),
+        Case(vision_url("private", "vote/"), A_PRIVATE_WRITE_POST, "POST", vote_up,
+             note="a-private"),
+    ],
+    "idea_convert": [
+        Case(vision_url("joint", "convert/"), POST_ONLY),
+        Case(vision_url("joint", "convert/"), A_JOINT_WRITE_POST, "POST", convert_form,
+             note="a-joint"),
+        Case(vision_url("private", "convert/"), A_PRIVATE_WRITE_POST, "POST", convert_form,
+             note="a-private"),
+    ],
+}  # fmt: skip
+
+VV = "/alliances/{alliance_id}/vision"
+API_ROUTES |= {
+    ("GET", VV): [Case(vision_url(api=True), API_MEMBERS)],
+    ("POST", VV + "/versions"): [
+        Case(vision_url(suffix="versions", api=True), API_CREATE, data=body({"text": "New."}))
+    ],
+    ("GET", VV + "/versions/{pk}"): [Case(vision_url("version", api=True), API_MEMBERS)],
+    ("POST", VV + "/versions/{pk}/accept"): [
+        Case(vision_url("version", "accept", api=True), VISION_ACCEPT_API)
+    ],
+    ("POST", VV + "/ideas"): [
+        Case(vision_url(suffix="ideas", api=True), API_CREATE, data=body({"title": "An idea"}))
+    ],
+    ("PATCH", VV + "/ideas/{pk}"): [
+        Case(vision_url("joint", api=True), API_A_JOINT_WRITE, data=body({"title": "New"}),
+             note="a-joint"),
+        Case(vision_url("private", api=True), API_A_PRIVATE_WRITE, data=body({"title": "New"}),
+             note="a-private"),
+    ],
+    ("DELETE", VV + "/ideas/{pk}"): [
+        Case(vision_url("joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
+        Case(vision_url("private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+    ("PUT", VV + "/ideas/{pk}/vote"): [
+        Case(vision_url("joint", "vote", api=True), API_WRITERS, data=body({"vote": "up"}),
+             note="a-joint"),
+        Case(vision_url("private", "vote", api=True), API_A_PRIVATE_WRITE,
+             data=body({"vote": "up"}), note="a-private"),
+    ],
+    ("POST", VV + "/ideas/{pk}/convert"): [
+        Case(vision_url("joint", "convert", api=True), API_A_JOINT_WRITE, data=convert_form,
+             note="a-joint"),
+        Case(vision_url("private", "convert", api=True), API_CONVERT_PRIVATE,
+             data=convert_form, note="a-private"),
+    ],
+}  # fmt: skip
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

@@ -96,6 +96,8 @@ TWINS = [
     Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
     Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
+    Twin("vision_home", A + "/vision", "detente.vision.present:home", fact="Idea JOINT"),
+    Twin("vision_version", A + "/vision/versions/{pk}", "detente.vision.present:version", record="vision_version", fact="Vision JOINT"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -248,6 +250,16 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             kpi=out["kpi_a_joint"], counter_kpi=out[f"kpi_{prefix}_private"], upper=5,
             notes=f"guard {tag}", **private,
         )  # fmt: skip
+    # The vision (joint, as every version) and an idea of each kind, the private ones tagged.
+    from detente.vision.models import Idea, VisionVersion
+
+    for prefix, side, _ in owners:
+        Idea.objects.create(alliance=cast.alliance, owner_side=side, visibility="private",
+                            title=f"Idea {prefix.upper()}-PRIVATE")  # fmt: skip
+    Idea.objects.create(alliance=cast.alliance, owner_side=cast.side_a, title="Idea JOINT")
+    out["vision_version_a_joint"] = VisionVersion.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, number=1, text="Vision JOINT"
+    )
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),
