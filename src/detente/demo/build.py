@@ -39,6 +39,7 @@ PHASES = [
     ["realism_checks"],
     ["decision"],
     ["negotiation"],
+    ["vision"],
     ["conflicts", "exit_plan"],
     ["meetings"],
     ["threads"],

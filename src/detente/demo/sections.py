@@ -834,3 +834,8 @@ SECTIONS = {
 from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
+
+# The vision app's section (the shared vision and the ideas) lives in demo/vision.py.
+from detente.demo.vision import vision as _vision  # noqa: E402
+
+SECTIONS["vision"] = _vision
