@@ -15,10 +15,10 @@ from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
 from detente.meetings.api import router as meetings_router
 from detente.negotiation.api import router as negotiation_router
-from detente.vision.api import router as vision_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
 from detente.threads.api import router as threads_router
+from detente.vision.api import router as vision_router
 
 api = DetenteAPI(
     title="detente API",

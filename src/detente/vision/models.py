@@ -100,7 +100,7 @@ class IdeaVote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{'Up' if self.value > 0 else 'Down'} vote on {self.idea_id}"
+        return f"Vote {'for' if self.value > 0 else 'against'} {self.idea.title}"
 
     @property
     def alliance_id(self) -> int:
