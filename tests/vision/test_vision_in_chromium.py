@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.test_accessibility_in_chromium import AXE, RUN_AXE
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
@@ -42,6 +44,7 @@ def test_the_vision_page_fits_a_phone_and_votes_in_place(
     build_demo(reset=True)
     url = live_server.url  # type: ignore[attr-defined]
     page = phone.new_page(viewport={"width": 390, "height": 900})  # type: ignore[attr-defined]
+    page.add_init_script(path=str(AXE))
     page.goto(url + "/accounts/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -51,6 +54,7 @@ def test_the_vision_page_fits_a_phone_and_votes_in_place(
     page.goto(f"{url}/alliances/{alliance.pk}/negotiation/vision/")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert "premium layer" in page.inner_text("main")
+    assert _serious(page.evaluate(RUN_AXE)) == []
     if folder := os.environ.get("DETENTE_SCREENSHOTS"):
         side = email.split("@")[1].split(".")[0]
         page.screenshot(path=str(Path(folder) / f"vision-390-{side}.png"), full_page=True)
@@ -68,3 +72,17 @@ def test_the_vision_page_fits_a_phone_and_votes_in_place(
         arg=[f"#{row_id} .score", expected],
     )
     assert page.evaluate("window.sameDocument === true"), "the vote loaded a new page"
+
+    page.click("summary:has-text('History')")
+    page.click("a:has-text('Version 2')")
+    page.wait_for_selector("p.vision-diff ins")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert _serious(page.evaluate(RUN_AXE)) == []
+
+
+def _serious(violations: list[dict]) -> list[str]:
+    return [
+        f"{v['id']}: {v['targets'][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
