@@ -3,6 +3,7 @@
 from detente.activity.api import router as activity_router
 from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
+from detente.approvals.api import router as approvals_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
 from detente.api.openapi import DetenteAPI
@@ -44,3 +45,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", threads_router)
 api.add_router("/", activity_router)
 api.add_router("/", meetings_router)
+api.add_router("/", approvals_router)

@@ -233,6 +233,44 @@ def member_added(entry: AuditEntry) -> Event | None:
     )
 
 
+def approval_step(entry: AuditEntry) -> Event | None:
+    """A colleague named as approver is asked (again); the requester hears each answer.
+    The entry is private to the side, and so is the event."""
+    after = entry.after or {}
+    request_id, user_id, decision = (
+        after.get("request_id"),
+        after.get("user_id"),
+        after.get("decision"),
+    )
+    if entry.action not in ("create", "update") or request_id is None or entry.alliance_id is None:
+        return None
+    request = apps.get_model("approvals", "ApprovalRequest").objects.filter(pk=request_id).first()
+    if request is None:
+        return None
+    url = _url("approval_detail", entry.alliance_id, request_id)
+    if decision == "pending":
+        return _event(
+            entry,
+            Kind.APPROVAL,
+            f"approval-ask:{request_id}:{request.round}:{user_id}",
+            f"{request.requested_by or 'A colleague'} asks for your approval of {request.title} "
+            "before it goes to the partner.",
+            url,
+            [user_id],
+        )
+    if request.requested_by_id is None or request.requested_by_id == user_id:
+        return None
+    answered = "approved" if decision == "approved" else "asked for changes to"
+    return _event(
+        entry,
+        Kind.APPROVAL,
+        f"approval-answer:{entry.pk}",
+        f"{entry.actor or 'A colleague'} {answered} {request.title}.",
+        url,
+        [request.requested_by_id],
+    )
+
+
 RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "negotiation.negotiationround": round_opened,
     "negotiation.acceptance": package_accepted,
@@ -243,6 +281,7 @@ RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "conflicts.notification": ladder_notice,
     "alliances.side": partner_joined,
     "accounts.membership": member_added,
+    "approvals.approver": approval_step,
 }
 
 
