@@ -3,11 +3,11 @@
 from detente.activity.api import router as activity_router
 from detente.agreements.api import router as agreements_router
 from detente.alliances.api import router as alliances_router
-from detente.approvals.api import router as approvals_router
 from detente.api import errors
 from detente.api.auth import TokenAuth
 from detente.api.openapi import DetenteAPI
 from detente.api.parser import StrictJSONParser
+from detente.approvals.api import router as approvals_router
 from detente.commitments.api import router as commitments_router
 from detente.conflicts.api import router as conflicts_router
 from detente.decisions.api import router as decisions_router
