@@ -228,3 +228,30 @@ def test_the_pages_ask_answer_and_list_what_waits_for_you(cast: Any) -> None:
     assert request.status == "approved"
     version_page = cast.client("alice").get(f"/alliances/{a}/agreement/{draft.pk}/")
     assert "Internal approval" in version_page.content.decode()
+
+
+def test_the_request_page_and_its_json_come_from_one_present_call(
+    cast: Any, monkeypatch: Any
+) -> None:
+    from detente.approvals import present
+
+    draft = complete_draft(cast)
+    request = ask(cast, "alice", "agreement_version", draft.pk, [cast.rita], "Look at exit").json()
+    calls: list[int] = []
+    real = present.detail
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(present, "detail", counted)
+    page = cast.client("rita").get(f"/alliances/{cast.alliance.pk}/approvals/{request['id']}/")
+    assert page.status_code == 200 and len(calls) == 1 and "Look at exit" in page.content.decode()
+    data = cast.api("rita").get(approvals_api(cast, f"/{request['id']}"))
+    assert data.status_code == 200 and len(calls) == 2 and data.json()["note"] == "Look at exit"
+    assert (
+        cast.client("bob")
+        .get(f"/alliances/{cast.alliance.pk}/approvals/{request['id']}/")
+        .status_code
+        == 404
+    )

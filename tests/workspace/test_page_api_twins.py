@@ -96,6 +96,7 @@ TWINS = [
     Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
     Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
+    Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -127,6 +128,8 @@ RHYTHM = {
     "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
     A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
     A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
+    # A side's own approval request (tests/approvals reads both as each side).
+    A + "/approvals/{pk}": ("approval_detail", "detente.approvals.present:detail"),
 }
 
 
