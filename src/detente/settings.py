@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "detente.activity",
     "detente.meetings",
     "detente.approvals",
+    "detente.relationships",
 ]
 
 MIDDLEWARE = [

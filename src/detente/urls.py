@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("detente.activity.urls")),
     path("", include("detente.meetings.urls")),
     path("", include("detente.approvals.urls")),
+    path("", include("detente.relationships.urls")),
 ]

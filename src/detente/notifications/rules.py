@@ -271,6 +271,35 @@ def approval_step(entry: AuditEntry) -> Event | None:
     )
 
 
+def check_in_overdue(entry: AuditEntry) -> Event | None:
+    """The daily scan raised a watch: tell the side that sees the pair overdue (the person
+    linked to its end of the pair, else its managers). Private to that side, as the watch is."""
+    if entry.action != "create" or entry.alliance_id is None or entry.owner_side_id is None:
+        return None
+    watch = (
+        apps.get_model("relationships", "CheckInWatch")
+        .objects.filter(pk=entry.object_id)
+        .select_related("stakeholder", "counterpart")
+        .first()
+    )
+    if watch is None:
+        return None
+    ends = (watch.stakeholder, watch.counterpart)
+    ours = [s.user_id for s in ends if s.owner_side_id == entry.owner_side_id and s.user_id]
+    people = ours or audience.people_of([entry.owner_side_id], audience.MANAGERS)
+    last = f"last contact {watch.last_contact:%d %b %Y}" if watch.last_contact else "no contact yet"
+    return _event(
+        entry,
+        Kind.CHECK_IN,
+        f"check-in:{watch.pk}",
+        f"A check-in between {watch.stakeholder.name} and {watch.counterpart.name} is overdue "
+        f"(every {watch.days} days; {last}).",
+        _url("relationship_health", entry.alliance_id)
+        + f"#pair-{watch.stakeholder_id}-{watch.counterpart_id}",
+        people,
+    )
+
+
 RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "negotiation.negotiationround": round_opened,
     "negotiation.acceptance": package_accepted,
@@ -282,6 +311,7 @@ RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "alliances.side": partner_joined,
     "accounts.membership": member_added,
     "approvals.approver": approval_step,
+    "relationships.checkinwatch": check_in_overdue,
 }
 
 

@@ -1,0 +1,91 @@
+"""JSON twin of the relationship-health page, and setting a pair's cadence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from detente.records.api import FormInvalid
+from detente.records.visibility import get_alliance_access
+from detente.relationships import present, services
+from detente.relationships.forms import CadenceForm
+
+router = Router(tags=["relationships"])
+
+R = "/alliances/{alliance_id}/relationships"
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    title: str
+    side: str
+
+
+class StanceStep(Schema):
+    since: dt.date
+    stance: str
+    label: str
+
+
+class StancesOut(Schema):
+    stakeholder: list[StanceStep]
+    counterpart: list[StanceStep]
+
+
+class PairOut(Schema):
+    key: str
+    stakeholder: PersonOut
+    counterpart: PersonOut
+    private: bool
+    cadence_days: int
+    cadence_set: bool
+    cadence_kept_by: str
+    interactions: int
+    last_contact: dt.date | None
+    next_due: dt.date
+    overdue_days: int
+    response_hours: list[float]
+    median_response_hours: float | None
+    stance: StancesOut
+    may_set: bool
+
+
+class HealthOut(Schema):
+    today: dt.date
+    default_cadence_days: int
+    pairs: list[PairOut]
+
+
+class CadenceIn(Schema):
+    days: int = Field(..., description="A check-in at least every this many days (1 to 365).")
+
+
+@router.get(R, response=HealthOut, summary="Relationship health of each counterpart pair")
+def relationship_health(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    return present.health(access)
+
+
+@router.put(
+    R + "/{stakeholder_id}/{counterpart_id}/cadence",
+    response=PairOut,
+    summary="Set how often a pair should check in",
+)
+def set_relationship_cadence(
+    request: HttpRequest,
+    alliance_id: int,
+    stakeholder_id: int,
+    counterpart_id: int,
+    payload: CadenceIn,
+) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    pair = services.pair(access, stakeholder_id, counterpart_id)
+    form = CadenceForm(data=payload.dict())
+    if not form.is_valid():
+        raise FormInvalid(form)
+    services.set_cadence(access, pair, form.cleaned_data["days"])
+    return next(r for r in present.health(access)["pairs"] if r["key"] == pair.key)
