@@ -3080,6 +3080,57 @@ API_ROUTES |= {
 }
 
 
+# Relationship health per counterpart pair (issue 18, item 7) ----------------------------
+
+
+def counterpart_pair(cast: Any, end: str) -> tuple[Any, Any]:
+    """Side A's joint or private stakeholder paired with side B's joint one."""
+    from detente.alliances.models import Stakeholder
+
+    ours, theirs = cast.records[f"a_{end}_stakeholder"], cast.records["b_joint_stakeholder"]
+    Stakeholder.objects.filter(pk=ours.pk).update(counterpart=theirs)
+    return ours, theirs
+
+
+def cadence_url(end: str, api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        ours, theirs = counterpart_pair(cast, end)
+        if api:
+            return (
+                f"/api/v1/alliances/{cast.alliance.pk}/relationships/{ours.pk}/{theirs.pk}/cadence"
+            )
+        return f"/alliances/{cast.alliance.pk}/stakeholders/relationships/{ours.pk}/{theirs.pk}/cadence/"
+
+    return url
+
+
+PAGES |= {
+    "relationship_health": [Case(alliance_url("stakeholders/relationships/"), MEMBERS)],
+    "relationship_cadence": [
+        Case(cadence_url("joint"), WRITERS, note="joint-pair"),
+        Case(cadence_url("joint"), WRITERS_POST, "POST", body({"days": 14}), note="joint-pair"),
+        Case(cadence_url("private"), A_PRIVATE_WRITE, note="a-private-pair"),
+    ],
+}
+RH = "/alliances/{alliance_id}/relationships"
+API_ROUTES |= {
+    ("GET", RH): [
+        Case(lambda cast: f"/api/v1/alliances/{cast.alliance.pk}/relationships", API_MEMBERS)
+    ],
+    ("PUT", RH + "/{stakeholder_id}/{counterpart_id}/cadence"): [
+        Case(
+            cadence_url("joint", api=True), API_WRITERS, data=body({"days": 14}), note="joint-pair"
+        ),
+        Case(
+            cadence_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"days": 14}),
+            note="a-private-pair",
+        ),
+    ],  # fmt: skip
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

@@ -97,6 +97,7 @@ TWINS = [
     Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
     Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
+    Twin("relationship_health", A + "/relationships", "detente.relationships.present:health"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.

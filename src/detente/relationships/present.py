@@ -28,12 +28,12 @@ def _stances(access: AllianceAccess, people: list[Stakeholder], today: date) -> 
             model="alliances.stakeholder",
             object_id__in=[str(s.pk) for s in people],
         )
-        .order_by("created_at", "id")
+        .order_by("at", "id")
     )
     for entry in entries:
         stance = (entry.after or {}).get("stance")
         if stance:
-            changes[int(entry.object_id)].append((timezone.localdate(entry.created_at), stance))
+            changes[int(entry.object_id)].append((timezone.localdate(entry.at), stance))
     labels = dict(Stakeholder.Stance.choices)
     return {
         s.pk: [
