@@ -41,7 +41,6 @@ class RequestForm(forms.Form):
         field = self.fields["approvers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = colleagues(side, user)
-        field.label_from_instance = lambda u: str(u)  # type: ignore[method-assign]
 
 
 class AnswerForm(forms.Form):

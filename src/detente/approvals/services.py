@@ -86,26 +86,23 @@ def request_approval(
         after=audit.snapshot(request),
     )
     wanted = {u.pk: u for u in approvers}
-    for approver in list(request.approvers.all()):
-        if approver.user_id not in wanted:
-            gone = audit.snapshot(approver)
-            pk = approver.pk
-            approver.delete()
-            approver.pk = pk
-            audit.log(access.user, "delete", approver, before=gone, alliance=access.alliance)
+    for named in list(request.approvers.all()):
+        if named.user_id not in wanted:
+            gone = audit.snapshot(named)
+            pk = named.pk
+            named.delete()
+            named.pk = pk
+            audit.log(access.user, "delete", named, before=gone, alliance=access.alliance)
     current = {a.user_id: a for a in request.approvers.all()}
     for user_id, user in wanted.items():
-        approver = current.get(user_id)
-        if approver is None:
-            approver = Approver.objects.create(request=request, user=user)
+        if user_id not in current:
+            new = Approver.objects.create(request=request, user=user)
             audit.log(
-                access.user,
-                "create",
-                approver,
-                after=audit.snapshot(approver),
-                alliance=access.alliance,
+                access.user, "create", new, after=audit.snapshot(new), alliance=access.alliance
             )
-        elif approver.decision != Decision.PENDING or approver.comment:
+            continue
+        approver = current[user_id]
+        if approver.decision != Decision.PENDING or approver.comment:
             answered = audit.snapshot(approver)
             approver.decision, approver.comment, approver.decided_at = Decision.PENDING, "", None
             approver.save()
