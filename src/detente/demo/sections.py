@@ -834,3 +834,10 @@ SECTIONS = {
 from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
+
+# Internal approvals and relationship health (demo/consensus.py).
+from detente.demo.consensus import approvals as _approvals  # noqa: E402
+from detente.demo.consensus import check_ins as _check_ins  # noqa: E402
+
+SECTIONS["approvals"] = _approvals
+SECTIONS["check_ins"] = _check_ins
