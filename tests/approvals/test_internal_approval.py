@@ -255,3 +255,19 @@ def test_the_request_page_and_its_json_come_from_one_present_call(
         .status_code
         == 404
     )
+
+
+def test_the_round_page_shows_the_sides_own_approval_of_its_preferences_only(
+    cast: Any, round_with_preferences: Any
+) -> None:
+    rnd = round_with_preferences
+    prefs = SidePreferences.objects.get(round=rnd, owner_side=cast.side_a)
+    ask(cast, "alice", "negotiation_preferences", prefs.pk, [cast.rita], "Walk-away too low?")
+    url = f"/alliances/{cast.alliance.pk}/negotiation/rounds/{rnd.pk}/"
+    own = cast.client("alice").get(url).content.decode()
+    assert "Internal approval" in own and "Walk-away too low?" not in own  # the note: its page
+    assert "Waiting" in own
+    theirs = cast.client("bob").get(url).content.decode()
+    assert "No colleague has been asked" in theirs and "Walk-away too low?" not in theirs
+    inbox = cast.client("rita").get(f"/alliances/{cast.alliance.pk}/approvals/").content.decode()
+    assert "Negotiation preferences" in inbox
