@@ -60,7 +60,7 @@ def test_it_shows_last_contact_and_response_times_from_the_interactions_log(cast
     assert row["last_contact"] == str(timezone.localdate() - timedelta(days=5))
     assert row["interactions"] == 2
     assert row["response_hours"] == [30.0, 6.0] and row["median_response_hours"] == 18.0
-    assert row["cadence_set"] is False and row["overdue_days"] == 0
+    assert row["cadence_set"] is False and row["overdue_days"] == 0 and row["next_due"] is None
 
 
 def test_a_side_sets_a_target_and_an_overdue_pair_shows_it(cast: Any, nothing_changes: Any) -> None:

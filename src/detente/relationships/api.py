@@ -46,7 +46,7 @@ class PairOut(Schema):
     cadence_kept_by: str
     interactions: int
     last_contact: dt.date | None
-    next_due: dt.date
+    next_due: dt.date | None
     overdue_days: int
     response_hours: list[float]
     median_response_hours: float | None

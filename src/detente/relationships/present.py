@@ -78,7 +78,8 @@ def health(access: AllianceAccess, today: date | None = None) -> dict[str, Any]:
                 "cadence_kept_by": str(cadence.owner_side) if cadence else "",
                 "interactions": len(found),
                 "last_contact": last,
-                "next_due": contact.next_due(last, days, since),
+                # Without a target there is no due day: the suggested cadence raises nothing.
+                "next_due": contact.next_due(last, days, since) if cadence else None,
                 # Only a target someone set raises a watch; the default is a suggestion.
                 "overdue_days": contact.overdue_days(last, days, since, today) if cadence else 0,
                 "response_hours": [round(h, 1) for h in times],
