@@ -21,7 +21,7 @@ router = Router(tags=["approvals"])
 A = "/alliances/{alliance_id}/approvals"
 
 
-class ApproverOut(Schema):
+class ApprovalApproverOut(Schema):
     user_id: int
     name: str
     decision: str
@@ -30,7 +30,7 @@ class ApproverOut(Schema):
     decided_at: dt.datetime | None
 
 
-class RequestOut(Schema):
+class ApprovalRequestOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -45,19 +45,19 @@ class RequestOut(Schema):
     round: int
     requested_by: str
     requested_at: dt.datetime
-    approvers: list[ApproverOut]
+    approvers: list[ApprovalApproverOut]
     waiting_for_me: bool
     i_approve: bool
     changed_since: bool
     may_withdraw: bool
 
 
-class InboxOut(Schema):
-    waiting_for_you: list[RequestOut]
-    requests: list[RequestOut]
+class ApprovalInboxOut(Schema):
+    waiting_for_you: list[ApprovalRequestOut]
+    requests: list[ApprovalRequestOut]
 
 
-class RequestIn(Schema):
+class ApprovalRequestIn(Schema):
     kind: str = Field(
         ...,
         description="agreement_version or negotiation_preferences, or a kind another app registered.",
@@ -67,19 +67,21 @@ class RequestIn(Schema):
     note: str = ""
 
 
-class AnswerIn(Schema):
+class ApprovalAnswerIn(Schema):
     decision: str = Field(..., description="approved or changes")
     comment: str = Field("", description="Required with changes: what should change.")
 
 
-@router.get(A, response=InboxOut, summary="What waits for my approval, and my side's requests")
+@router.get(
+    A, response=ApprovalInboxOut, summary="What waits for my approval, and my side's requests"
+)
 def list_approvals(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     return present.inbox(access)
 
 
-@router.post(A, response={201: RequestOut}, summary="Ask colleagues to approve a record")
-def ask_approval(request: HttpRequest, alliance_id: int, payload: RequestIn) -> Any:
+@router.post(A, response={201: ApprovalRequestOut}, summary="Ask colleagues to approve a record")
+def ask_approval(request: HttpRequest, alliance_id: int, payload: ApprovalRequestIn) -> Any:
     access = get_alliance_access(request.user, alliance_id, write=True)
     record = present.target(access, payload.kind, payload.object_id)
     form = RequestForm(
@@ -99,15 +101,17 @@ def ask_approval(request: HttpRequest, alliance_id: int, payload: RequestIn) -> 
     return 201, present.detail(access, made.pk)
 
 
-@router.get(A + "/{pk}", response=RequestOut, summary="One approval request and its answers")
+@router.get(
+    A + "/{pk}", response=ApprovalRequestOut, summary="One approval request and its answers"
+)
 def get_approval(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     return present.detail(access, pk)
 
 
-@router.post(A + "/{pk}/answer", response=RequestOut, summary="Approve, or ask for changes")
+@router.post(A + "/{pk}/answer", response=ApprovalRequestOut, summary="Approve, or ask for changes")
 def answer_approval(
-    request: HttpRequest, alliance_id: int, pk: int, payload: AnswerIn
+    request: HttpRequest, alliance_id: int, pk: int, payload: ApprovalAnswerIn
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     approval = access.get_record(ApprovalRequest, pk)

@@ -18,28 +18,28 @@ router = Router(tags=["relationships"])
 R = "/alliances/{alliance_id}/relationships"
 
 
-class PersonOut(Schema):
+class CounterpartOut(Schema):
     id: int
     name: str
     title: str
     side: str
 
 
-class StanceStep(Schema):
+class StanceStepOut(Schema):
     since: dt.date
     stance: str
     label: str
 
 
-class StancesOut(Schema):
-    stakeholder: list[StanceStep]
-    counterpart: list[StanceStep]
+class PairStancesOut(Schema):
+    stakeholder: list[StanceStepOut]
+    counterpart: list[StanceStepOut]
 
 
-class PairOut(Schema):
+class CounterpartPairOut(Schema):
     key: str
-    stakeholder: PersonOut
-    counterpart: PersonOut
+    stakeholder: CounterpartOut
+    counterpart: CounterpartOut
     private: bool
     cadence_days: int
     cadence_set: bool
@@ -50,21 +50,23 @@ class PairOut(Schema):
     overdue_days: int
     response_hours: list[float]
     median_response_hours: float | None
-    stance: StancesOut
+    stance: PairStancesOut
     may_set: bool
 
 
-class HealthOut(Schema):
+class RelationshipHealthOut(Schema):
     today: dt.date
     default_cadence_days: int
-    pairs: list[PairOut]
+    pairs: list[CounterpartPairOut]
 
 
-class CadenceIn(Schema):
+class ContactCadenceIn(Schema):
     days: int = Field(..., description="A check-in at least every this many days (1 to 365).")
 
 
-@router.get(R, response=HealthOut, summary="Relationship health of each counterpart pair")
+@router.get(
+    R, response=RelationshipHealthOut, summary="Relationship health of each counterpart pair"
+)
 def relationship_health(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     return present.health(access)
@@ -72,7 +74,7 @@ def relationship_health(request: HttpRequest, alliance_id: int) -> dict[str, Any
 
 @router.put(
     R + "/{stakeholder_id}/{counterpart_id}/cadence",
-    response=PairOut,
+    response=CounterpartPairOut,
     summary="Set how often a pair should check in",
 )
 def set_relationship_cadence(
@@ -80,7 +82,7 @@ def set_relationship_cadence(
     alliance_id: int,
     stakeholder_id: int,
     counterpart_id: int,
-    payload: CadenceIn,
+    payload: ContactCadenceIn,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     pair = services.pair(access, stakeholder_id, counterpart_id)
