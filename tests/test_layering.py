@@ -31,6 +31,8 @@ LAYERS: dict[str, set[str]] = {
         "negotiation",
         "vision",
         "conflicts",
+        "approvals",
+        "relationships",
     },
     # the alliance's rhythm hears of changes through the audit log and a few service calls,
     # so no capability imports it

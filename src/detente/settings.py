@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "detente.threads",
     "detente.activity",
     "detente.meetings",
+    "detente.approvals",
+    "detente.relationships",
 ]
 
 MIDDLEWARE = [

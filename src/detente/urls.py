@@ -26,4 +26,6 @@ urlpatterns = [
     path("", include("detente.threads.urls")),
     path("", include("detente.activity.urls")),
     path("", include("detente.meetings.urls")),
+    path("", include("detente.approvals.urls")),
+    path("", include("detente.relationships.urls")),
 ]

@@ -3024,6 +3024,41 @@ def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[
             return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
         return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
 
+
+# Internal approvals (issue 18, item 4): private to the side that asks ----------------------
+
+
+def approval_records(cast: Any) -> dict[str, Any]:
+    """Side A's joint and private agreement drafts, and side A's request (Rita to approve)
+    on the joint one."""
+    from detente.agreements.models import AgreementVersion
+    from detente.approvals import services as approval_services
+    from detente.records.visibility import get_alliance_access
+
+    cached = getattr(cast, "_approvals", None)
+    if cached and AgreementVersion.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    made: dict[str, Any] = {}
+    for visibility in ("joint", "private"):
+        made[visibility] = AgreementVersion.objects.create(
+            alliance=cast.alliance, owner_side=cast.side_a, visibility=visibility,
+            title=f"Approval draft {visibility}",
+        )  # fmt: skip
+    access = get_alliance_access(cast.alice, cast.alliance.pk, write=True)
+    made["request"] = approval_services.request_approval(
+        access, "agreement_version", made["joint"], [cast.rita]
+    )
+    cast._approvals = made
+    return made
+
+
+def approval_url(suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = approval_records(cast)["request"].pk
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/approvals/{pk}{suffix}"
+        return f"/alliances/{cast.alliance.pk}/approvals/{pk}/{suffix}"
+
     return url
 
 
@@ -3130,6 +3165,111 @@ API_ROUTES |= {
              data=convert_form, note="a-private"),
     ],
 }  # fmt: skip
+
+
+def approval_ask_url(key: str) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = approval_records(cast)[key].pk
+        return f"/alliances/{cast.alliance.pk}/approvals/agreement_version/{pk}/ask/"
+
+    return url
+
+
+def approval_colleague(cast: Any, who: str) -> Any:
+    return {"alice": cast.rita, "bob": cast.bella, "bella": cast.bob}.get(who, cast.alice)
+
+
+def approval_ask_form(cast: Any, who: str) -> dict:
+    return {"approvers": [approval_colleague(cast, who).pk], "note": "Please look"}
+
+
+def approval_ask_body(cast: Any, who: str) -> dict:
+    pk = approval_records(cast)["joint"].pk
+    return {"kind": "agreement_version", "object_id": pk,
+            "approver_ids": [approval_colleague(cast, who).pk]}  # fmt: skip
+
+
+def approvals_api_url(cast: Any) -> str:
+    return f"/api/v1/alliances/{cast.alliance.pk}/approvals"
+
+
+# Only Rita is named: Alice (who asked) may not answer; side B cannot find the request.
+APPROVER_POST = statuses(403, 302, 404, 404, 404, 302)
+API_APPROVER = statuses(403, 200, 404, 404, 404, 401)
+PAGES |= {
+    "approvals_home": [Case(alliance_url("approvals/"), MEMBERS)],
+    "approval_new": [
+        Case(approval_ask_url("joint"), WRITERS, note="a-joint"),
+        Case(approval_ask_url("joint"), WRITERS_POST, "POST", approval_ask_form, note="a-joint"),
+        Case(approval_ask_url("private"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "approval_detail": [Case(approval_url(), A_PRIVATE_READ, note="a-private")],
+    "approval_answer": [
+        Case(approval_url("answer/"), APPROVER_POST, "POST", body({"decision": "approved"})),
+    ],
+    "approval_withdraw": [Case(approval_url("withdraw/"), A_PRIVATE_WRITE_POST, "POST")],
+}
+AP = "/alliances/{alliance_id}/approvals"
+API_ROUTES |= {
+    ("GET", AP): [Case(approvals_api_url, API_MEMBERS)],
+    ("POST", AP): [Case(approvals_api_url, API_CREATE, data=approval_ask_body)],
+    ("GET", AP + "/{pk}"): [Case(approval_url(api=True), API_A_PRIVATE_READ, note="a-private")],
+    ("POST", AP + "/{pk}/answer"): [
+        Case(approval_url("/answer", api=True), API_APPROVER, data=body({"decision": "approved"})),
+    ],
+    ("DELETE", AP + "/{pk}"): [Case(approval_url(api=True), API_A_PRIVATE_WRITE, note="a-private")],
+}
+
+
+# Relationship health per counterpart pair (issue 18, item 7) ----------------------------
+
+
+def counterpart_pair(cast: Any, end: str) -> tuple[Any, Any]:
+    """Side A's joint or private stakeholder paired with side B's joint one."""
+    from detente.alliances.models import Stakeholder
+
+    ours, theirs = cast.records[f"a_{end}_stakeholder"], cast.records["b_joint_stakeholder"]
+    Stakeholder.objects.filter(pk=ours.pk).update(counterpart=theirs)
+    return ours, theirs
+
+
+def cadence_url(end: str, api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        ours, theirs = counterpart_pair(cast, end)
+        if api:
+            return (
+                f"/api/v1/alliances/{cast.alliance.pk}/relationships/{ours.pk}/{theirs.pk}/cadence"
+            )
+        return f"/alliances/{cast.alliance.pk}/stakeholders/relationships/{ours.pk}/{theirs.pk}/cadence/"
+
+    return url
+
+
+PAGES |= {
+    "relationship_health": [Case(alliance_url("stakeholders/relationships/"), MEMBERS)],
+    "relationship_cadence": [
+        Case(cadence_url("joint"), WRITERS, note="joint-pair"),
+        Case(cadence_url("joint"), WRITERS_POST, "POST", body({"days": 14}), note="joint-pair"),
+        Case(cadence_url("private"), A_PRIVATE_WRITE, note="a-private-pair"),
+    ],
+}
+RH = "/alliances/{alliance_id}/relationships"
+API_ROUTES |= {
+    ("GET", RH): [
+        Case(lambda cast: f"/api/v1/alliances/{cast.alliance.pk}/relationships", API_MEMBERS)
+    ],
+    ("PUT", RH + "/{stakeholder_id}/{counterpart_id}/cadence"): [
+        Case(
+            cadence_url("joint", api=True), API_WRITERS, data=body({"days": 14}), note="joint-pair"
+        ),
+        Case(
+            cadence_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"days": 14}),
+            note="a-private-pair",
+        ),
+    ],  # fmt: skip
+}
 
 
 # Enumerating the routes -----------------------------------------------------------------

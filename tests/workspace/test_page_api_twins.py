@@ -98,6 +98,8 @@ TWINS = [
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
     Twin("vision_home", A + "/vision", "detente.vision.present:home", fact="Idea JOINT"),
     Twin("vision_version", A + "/vision/versions/{pk}", "detente.vision.present:version", record="vision_version", fact="Vision JOINT"),
+    Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
+    Twin("relationship_health", A + "/relationships", "detente.relationships.present:health"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -129,6 +131,8 @@ RHYTHM = {
     "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
     A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
     A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
+    # A side's own approval request (tests/approvals reads both as each side).
+    A + "/approvals/{pk}": ("approval_detail", "detente.approvals.present:detail"),
 }
 
 

@@ -43,6 +43,7 @@ PHASES = [
     ["conflicts", "exit_plan"],
     ["meetings"],
     ["threads"],
+    ["approvals", "check_ins"],
 ]
 STORY_KEYS = {"sides", "logins", "build_with", *SECTIONS}
 

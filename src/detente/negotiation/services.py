@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from detente import audit
+from detente.approvals import gate
 from detente.negotiation import forms as issue_forms
 from detente.negotiation import proposals
 from detente.negotiation.forms import MAX_CONSTRAINTS, PreferencesForm, RoundForm
@@ -290,6 +291,11 @@ def accept(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str
     result = proposals.solve_round(rnd, access.sides)
     if not proposals.is_proposed(result, package):
         raise Refused("Only one of the packages proposed now can be accepted.")
+    # Internal consensus first: the side's preferences approved by the colleagues it named.
+    prefs = my_preferences(access, rnd, side)
+    blocked = gate.blocking(prefs, [side.pk]) if prefs is not None else None
+    if blocked:
+        raise Refused(blocked)
     existing = access.records(Acceptance).filter(round=rnd, owner_side=side).first()
     if existing:
         _delete(access, existing)
