@@ -3024,6 +3024,8 @@ def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[
             return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
         return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
 
+    return url
+
 
 # Internal approvals (issue 18, item 4): private to the side that asks ----------------------
 
