@@ -3023,6 +3023,12 @@ PAGES |= {
 }
 
 
+# The progress digest (issue 17): a page under Meetings and its JSON twin ----------------
+
+PAGES |= {"meetings_digest": [Case(alliance_url("meetings/digest/"), MEMBERS)]}
+API_ROUTES |= {("GET", MT + "/digest"): [Case(api_url(A + "/meetings/digest"), API_MEMBERS)]}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add
