@@ -45,4 +45,4 @@ def calendar_reset(request: AuthedRequest) -> HttpResponse:
     messages.success(
         request, "Your calendar link is new. The old one stops working; subscribe again with this."
     )
-    return redirect(request.POST.get("next") or "account_settings")
+    return redirect("account_settings")
