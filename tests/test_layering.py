@@ -41,6 +41,7 @@ LAYERS: dict[str, set[str]] = {
         "threads",
         "activity",
         "meetings",
+        "calendars",
     },
     "aggregation": {"workspace"},
     "entry points": {"api", "backup", "cli", "demo", "urls", "wsgi", "__main__"},

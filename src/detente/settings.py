@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "detente.meetings",
     "detente.approvals",
     "detente.relationships",
+    "detente.calendars",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("detente.meetings.urls")),
     path("", include("detente.approvals.urls")),
     path("", include("detente.relationships.urls")),
+    path("", include("detente.calendars.urls")),
 ]

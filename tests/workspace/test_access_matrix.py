@@ -3023,6 +3023,17 @@ def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[
         if api:
             return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
         return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
+# Calendars (issue 17): the secret link opens without signing in, for anyone who holds it ---
+
+
+def calendar_link(who: str, alliance: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        from detente.calendars.feeds import token_for
+
+        token = token_for(getattr(cast, who))
+        if alliance:
+            return f"/calendar/{token}/alliances/{cast.alliance.pk}.ics"
+        return f"/calendar/{token}/detente.ics"
 
     return url
 
@@ -3272,6 +3283,29 @@ API_ROUTES |= {
         ),
     ],  # fmt: skip
 }
+LINK_HOLDERS = statuses(200, 200, 200, 200, 200, 200)
+NOBODY = statuses(404, 404, 404, 404, 404, 404)
+
+PAGES |= {
+    "calendar_feed": [
+        Case(calendar_link("alice"), LINK_HOLDERS, note="alices-link"),
+        Case(lambda cast: "/calendar/1-made-up/detente.ics", NOBODY, note="made-up"),
+    ],
+    "calendar_alliance_feed": [
+        Case(calendar_link("bella", alliance=True), LINK_HOLDERS, note="bellas-link"),
+        Case(calendar_link("oscar", alliance=True), NOBODY, note="outsiders-link"),
+    ],
+    "calendar_reset": [
+        Case(lambda cast: "/calendar/reset/", POST_ONLY),
+        Case(lambda cast: "/calendar/reset/", SIGNED_IN_POST, "POST"),
+    ],
+}
+
+
+# The progress digest (issue 17): a page under Meetings and its JSON twin ----------------
+
+PAGES |= {"meetings_digest": [Case(alliance_url("meetings/digest/"), MEMBERS)]}
+API_ROUTES |= {("GET", MT + "/digest"): [Case(api_url(A + "/meetings/digest"), API_MEMBERS)]}
 
 
 # Enumerating the routes -----------------------------------------------------------------

@@ -82,6 +82,7 @@ TWINS = [
          "detente.negotiation.present:facilitator"),
     Twin("meetings_home", A + "/meetings", "detente.meetings.present:home"),
     Twin("meetings_cadence", A + "/meetings/cadence", "detente.meetings.present:cadence_page"),
+    Twin("meetings_digest", A + "/meetings/digest", "detente.meetings.present:digest"),
     Twin("alliance_overview", A, "detente.alliances.present:overview"),
     Twin("alliance_overview", A + "/sides", "detente.alliances.present:overview"),
     Twin("alliance_overview", A + "/stakeholders", "detente.alliances.present:overview", fact="Stakeholder JOINT"),
