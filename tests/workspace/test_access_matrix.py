@@ -3023,6 +3023,10 @@ def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[
         if api:
             return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
         return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
+
+    return url
+
+
 # Calendars (issue 17): the secret link opens without signing in, for anyone who holds it ---
 
 
