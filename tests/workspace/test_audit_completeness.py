@@ -57,6 +57,10 @@ NOT_WRITES: dict[str, str] = {
     # row by row through the measurement form (tests/objectives/test_import.py).
     "POST /alliances/{alliance_id}/measurements/import": "the matrix sends no file",
     "measurement_import": "the matrix sends no file",
+    # Only the named colleague answers a request for approval, and the matrix names Rita, a
+    # read-only sponsor; her answer's audit row is checked in tests/approvals.
+    "POST /alliances/{alliance_id}/approvals/{pk}/answer": "only Rita, read-only, is named",
+    "approval_answer": "only Rita, read-only, is named",
     # Reminders are sent (and stamped) only once a wait is over; the matrix's cycle has none due.
     "POST /alliances/{alliance_id}/health/cycles/{pk}/reminders": "no reminder due",
     "cycle_remind": "no reminder due",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from detente import audit
 from detente.approvals import registry
 from detente.approvals.models import ApprovalRequest, Approver, Decision
+from detente.records.services import delete_record
 from detente.records.visibility import AllianceAccess
 
 
@@ -155,8 +156,4 @@ def withdraw(access: AllianceAccess, request: ApprovalRequest) -> None:
     """Drop the request: the side no longer asks for internal approval of the record."""
     if not access.can_write_on(request.owner_side_id):
         raise PermissionDenied("Only writers of your side may withdraw the request.")
-    before = audit.snapshot(request)
-    pk = request.pk
-    request.delete()
-    request.pk = pk
-    audit.log(access.user, "delete", request, before=before, alliance=access.alliance)
+    delete_record(access, request)  # the named colleagues' rows are audited with it
