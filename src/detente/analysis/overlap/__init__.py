@@ -18,13 +18,14 @@ from .accounts import (
     read_accounts,
     read_accounts_text,
 )
-from .exchange import Overlap, finish, message_sizes, prepare, respond
+from .exchange import Overlap, check_reply, finish, message_sizes, prepare, respond
 
 __all__ = [
     "KINDS",
     "Account",
     "Overlap",
     "account_key",
+    "check_reply",
     "finish",
     "kind_sets",
     "message_sizes",

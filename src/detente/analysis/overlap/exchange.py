@@ -81,6 +81,22 @@ def message_sizes(request: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def check_reply(request: dict[str, Any], reply: dict[str, Any]) -> None:
+    """Refuse a reply that is not an answer to ``request`` (what a relay can check without
+    any key): every part parses, each kind's answer has as many elements as was asked,
+    and it reveals only if the request asked to."""
+    psi = _psi()
+    asked = message_sizes(request)
+    setups, responses = _kinds(reply, "setups"), _kinds(reply, "responses")
+    if reply.get("reveal") is True and request.get("reveal") is not True:
+        raise InputError("reveal", "the request asked for counts only")
+    for kind in KINDS:
+        _parse(psi.ServerSetup, setups[kind], f"setups.{kind}")
+        answered = len(_parse(psi.Response, responses[kind], f"responses.{kind}").encrypted_elements)
+        if answered != asked[kind]:
+            raise InputError(f"responses.{kind}", f"answers {answered} accounts, not {asked[kind]}")
+
+
 def respond(
     sets: dict[str, list[str]], request: dict[str, Any], *, reveal: bool = False
 ) -> dict[str, Any]:
