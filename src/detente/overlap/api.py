@@ -22,8 +22,8 @@ from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["overlap"])
 
-O = "/alliances/{alliance_id}/overlap"
-R = O + "/runs/{pk}"
+OV = "/alliances/{alliance_id}/overlap"
+R = OV + "/runs/{pk}"
 
 
 class StartIn(Schema):
@@ -37,7 +37,8 @@ class ReplyIn(Schema):
 
 class ResultIn(Schema):
     counts: dict[str, dict[str, int]] = Field(
-        ..., description="{your kind: {their kind: count}} as `detente overlap finish --json` gives."
+        ...,
+        description="{your kind: {their kind: count}} as `detente overlap finish --json` gives.",
     )
 
 
@@ -61,13 +62,15 @@ def _step(call: Callable[[], OverlapRun], access: Any) -> tuple[int, dict[str, A
     return 200, present.run_summary(access, run)
 
 
-@router.get(O, summary="Customer overlap runs and rules of engagement")
+@router.get(OV, summary="Customer overlap runs and rules of engagement")
 def overlap_home_data(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     return present.home(access)
 
 
-@router.post(O + "/runs", response={201: dict, 422: dict}, summary="Ask the other side (relay a request)")
+@router.post(
+    OV + "/runs", response={201: dict, 422: dict}, summary="Ask the other side (relay a request)"
+)
 def start_run(request: HttpRequest, alliance_id: int, payload: StartIn) -> tuple[int, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     try:
@@ -111,7 +114,9 @@ def decline_run(request: HttpRequest, alliance_id: int, pk: int) -> tuple[int, A
     return _step(lambda: services.decline(access, pk), access)
 
 
-@router.post(R + "/result", response={200: dict, 422: dict}, summary="Post the counts (asking side)")
+@router.post(
+    R + "/result", response={200: dict, 422: dict}, summary="Post the counts (asking side)"
+)
 def finish_run(
     request: HttpRequest, alliance_id: int, pk: int, payload: ResultIn
 ) -> tuple[int, Any]:
@@ -134,13 +139,13 @@ RULES = RecordRoutes(
 )
 
 
-@router.post(O + "/rules", response={201: dict}, summary="Record a rule of engagement")
+@router.post(OV + "/rules", response={201: dict}, summary="Record a rule of engagement")
 def create_rule(request: HttpRequest, alliance_id: int, payload: RuleIn) -> tuple[int, Any]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     return RULES.create(access, payload)
 
 
-@router.delete(O + "/rules/{pk}", summary="Delete a rule of engagement")
+@router.delete(OV + "/rules/{pk}", summary="Delete a rule of engagement")
 def delete_rule(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, bool]:
     access = get_alliance_access(request.user, alliance_id, write=True)
     return RULES.delete(access, access.get_record(EngagementRule, pk, write=True))

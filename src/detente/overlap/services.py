@@ -144,7 +144,8 @@ def evidence(run: OverlapRun) -> str:
     """The counts in words, for a conflict's description."""
     assert run.counts is not None
     sides = (str(run.owner_side), str(run.answering_side))
-    lines = [f"Customer overlap run {run.pk} ({run.finished_at:%d %b %Y}), {sides[0]} asking:"]
+    when = run.finished_at or run.updated_at
+    lines = [f"Customer overlap run {run.pk} ({when:%d %b %Y}), {sides[0]} asking:"]
     for mine in KINDS:
         for theirs in KINDS:
             n = run.counts[mine][theirs]

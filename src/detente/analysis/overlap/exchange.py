@@ -92,7 +92,9 @@ def check_reply(request: dict[str, Any], reply: dict[str, Any]) -> None:
         raise InputError("reveal", "the request asked for counts only")
     for kind in KINDS:
         _parse(psi.ServerSetup, setups[kind], f"setups.{kind}")
-        answered = len(_parse(psi.Response, responses[kind], f"responses.{kind}").encrypted_elements)
+        answered = len(
+            _parse(psi.Response, responses[kind], f"responses.{kind}").encrypted_elements
+        )
         if answered != asked[kind]:
             raise InputError(f"responses.{kind}", f"answers {answered} accounts, not {asked[kind]}")
 
