@@ -40,6 +40,7 @@ PHASES = [
     ["decision"],
     ["negotiation"],
     ["conflicts", "exit_plan"],
+    ["overlap"],
     ["meetings"],
     ["threads"],
 ]

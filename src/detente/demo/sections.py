@@ -834,3 +834,8 @@ SECTIONS = {
 from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
+
+# The overlap app's section lives in its own module (demo/overlap.py).
+from detente.demo.overlap import overlap as _overlap  # noqa: E402
+
+SECTIONS["overlap"] = _overlap
