@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from detente.analysis.overlap import KINDS
+from detente.analysis.overlap.accounts import KIND_WORDS, LEGAL_SUFFIXES
 from detente.overlap.models import EngagementRule, OverlapRun
 from detente.overlap.services import MAX_ACCOUNTS
 from detente.records.visibility import AllianceAccess
@@ -67,6 +68,12 @@ def rule_summary(rule: EngagementRule) -> dict[str, Any]:
         "handover": rule.handover,
         "run_id": rule.run_id,
     }
+
+
+def browser_config() -> dict[str, Any]:
+    """What the browser's normalisation needs from the Python one, so both build the same
+    keys: the legal forms stripped from names and the words read as kinds."""
+    return {"suffixes": list(LEGAL_SUFFIXES), "kinds": dict(KIND_WORDS)}
 
 
 def home(access: AllianceAccess) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ..files import InputError
 # The kinds, strongest claim first: an account listed under two kinds by one side counts
 # once, as the first of them (a customer who is also a prospect is a customer).
 KINDS: tuple[str, ...] = ("customer", "opportunity", "prospect")
-_KIND_WORDS = {
+KIND_WORDS = {
     "customer": "customer",
     "customers": "customer",
     "client": "customer",
@@ -36,7 +36,7 @@ _KIND_WORDS = {
 
 # Legal forms stripped from the end of a name (after punctuation is removed), longest
 # first so "pty ltd" goes before "ltd".
-_LEGAL_SUFFIXES = sorted(
+LEGAL_SUFFIXES = sorted(
     {
         "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "lp",
         "ltd", "limited", "plc", "pty ltd", "pty", "gmbh", "ag", "kg", "gmbh co kg", "ug",
@@ -46,7 +46,7 @@ _LEGAL_SUFFIXES = sorted(
     },
     key=lambda s: -len(s),
 )  # fmt: skip
-_SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in _LEGAL_SUFFIXES) + r"))+$")
+_SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in LEGAL_SUFFIXES) + r"))+$")
 _DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 MAX_FIELD = 300
 
@@ -102,7 +102,7 @@ def kind_sets(accounts: Iterable[Account]) -> dict[str, list[str]]:
 
 
 def kind_of(text: str) -> str | None:
-    return _KIND_WORDS.get(re.sub(r"[\s_-]+", " ", text.strip().lower()))
+    return KIND_WORDS.get(re.sub(r"[\s_-]+", " ", text.strip().lower()))
 
 
 def read_accounts_text(text: str, *, limit: int | None = None) -> list[Account]:
