@@ -3069,6 +3069,12 @@ PAGES |= {
         Case(overlap_url("rule_joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
         Case(overlap_url("rule_private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
     ],
+    # The browser side's JSON endpoints: a form-encoded body (as the matrix posts) is a 422.
+    "overlap_worker": [Case(lambda cast: "/overlap/worker.js", EVERYONE)],
+    "overlap_start": [Case(alliance_url("conflicts/overlap/start/"), statuses(422, 403, 422, 422, 404, 302), "POST")],
+    "overlap_message": [Case(overlap_url("asked", "request.json"), MEMBERS)],
+    "overlap_answer": [Case(overlap_url("asked", "answer/"), statuses(403, 403, 422, 422, 404, 302), "POST")],
+    "overlap_result": [Case(overlap_url("answered", "result/"), statuses(422, 403, 403, 403, 404, 302), "POST")],
 }  # fmt: skip
 
 API_ROUTES |= {
