@@ -105,11 +105,13 @@ onmessage = function (event) {{
 """
 
 
-# The library compiles WebAssembly, which the site's policy forbids everywhere else. The
-# worker takes its policy from this response, so the one relaxation is here, and the
-# pages (and every other script) keep the strict policy.
+# The library compiles WebAssembly, and its Emscripten bindings build their call wrappers
+# with `new Function`: the site's policy forbids both everywhere else. A worker takes its
+# policy from the response that delivers its script, so the one relaxation is here, on a
+# worker that runs only this site's vendored library and steps and has no page (no DOM,
+# no cookies, no forms) to reach; every page keeps the strict policy.
 @login_required
-@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
+@csp_update({"script-src": ["'wasm-unsafe-eval'", "'unsafe-eval'"]})
 def overlap_worker(request: HttpRequest) -> HttpResponse:
     text = WORKER.format(
         library=json.dumps(static("overlap/psi_wasm_worker.js")),
