@@ -198,3 +198,19 @@ def test_it_names_the_bad_cell_on_the_command_line(tmp_path, capsys) -> None:
     bad.write_text("name,kind\nAcme,customer\nBeta,vendor\n")
     assert _cli("prepare", str(bad), "--secret", str(tmp_path / "s.key")) == 2
     assert "row 3, column kind: 'vendor' is not one of" in capsys.readouterr().err
+
+
+def test_it_finds_the_demo_alliances_eleven_shared_accounts_in_the_examples(
+    tmp_path, capsys
+) -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).parents[2] / "examples" / "overlap"
+    a, b = examples / "innovatetech.csv", examples / "globalconnect.csv"
+    request, reply, secret = tmp_path / "req.json", tmp_path / "reply.json", tmp_path / "a.key"
+    assert _cli("prepare", str(a), "--out", str(request), "--secret", str(secret)) == 0
+    assert _cli("respond", str(b), str(request), "--out", str(reply)) == 0
+    assert _cli("finish", str(a), str(reply), "--secret", str(secret)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("11 of your accounts are also the other side's accounts.")
+    assert "your prospects that are their customers: 4" in out
