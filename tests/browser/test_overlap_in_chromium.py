@@ -98,3 +98,44 @@ def test_two_browsers_find_their_shared_accounts_and_the_server_never_sees_a_lis
     for word in ("vantablack", "gossamer", "nightjar", "zircon"):
         assert word not in stored
     assert problems == []
+
+
+def test_the_overlap_pages_pass_axe_at_phone_width(
+    transactional_db: Any, cast: Any, live_server: Any, chromium_browser: Any
+) -> None:
+    from detente.analysis.overlap import finish, kind_sets, prepare, read_accounts_text, respond
+    from detente.overlap import services
+    from detente.records.visibility import get_alliance_access
+    from tests.browser.test_accessibility_in_chromium import AXE, RUN_AXE
+
+    a, b = kind_sets(read_accounts_text(ACME)), kind_sets(read_accounts_text(GLOBEX))
+    ask = get_alliance_access(cast.alice, cast.alliance.pk, write=True)
+    answer = get_alliance_access(cast.bob, cast.alliance.pk, write=True)
+    secret, request = prepare(a)
+    done = services.start(ask, request)
+    services.answer(answer, done.pk, respond(b, request))
+    services.finish(
+        ask, done.pk, finish(secret, a, services.get_run(ask, done.pk).reply or {}).counts
+    )
+    waiting = services.start(ask, prepare(a)[1])
+
+    problems: list[str] = []
+    base = live_server.url
+    overlap = f"{base}/alliances/{cast.alliance.pk}/conflicts/overlap/"
+    found = []
+    for who, path in (("alice", ""), ("alice", f"{done.pk}/"), ("bob", f"{waiting.pk}/")):
+        page = _signed_in(
+            chromium_browser,
+            base,
+            f"{who}@{'acme' if who == 'alice' else 'globex'}.example",
+            problems,
+        )
+        page.add_init_script(path=str(AXE))
+        page.goto(overlap + path)
+        page.wait_for_load_state("networkidle")
+        for v in page.evaluate(RUN_AXE):
+            if v["impact"] in ("serious", "critical"):
+                found.append(f"{who} {path}: {v['id']} {v['targets'][:3]}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide at 390"
+    assert found == [] and problems == []
