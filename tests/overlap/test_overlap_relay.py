@@ -210,3 +210,15 @@ def test_it_records_a_rule_of_engagement_as_a_joint_record(cast) -> None:
         {"leader": "owner"},
     )
     assert missing.status_code == 422 and body(missing)["errors"][0]["field"] == "handover"
+
+
+def test_it_shows_each_run_in_both_sides_audit_and_activity_without_an_account(cast) -> None:
+    result, _ = _exchange(cast, reveal=True)
+    for who in ("alice", "bob"):
+        for page in ("audit/", "activity/"):
+            answer = cast.client(who).get(f"/alliances/{cast.alliance.pk}/{page}")
+            text = answer.content.decode().lower()
+            assert answer.status_code == 200
+            assert not any(word in text for word in SECRETS)
+        audit = cast.client(who).get(f"/alliances/{cast.alliance.pk}/audit/").content.decode()
+        assert f"Customer overlap run {result['id']}" in audit
