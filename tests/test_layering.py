@@ -33,6 +33,7 @@ LAYERS: dict[str, set[str]] = {
         "conflicts",
         "approvals",
         "relationships",
+        "overlap",
     },
     # the alliance's rhythm hears of changes through the audit log and a few service calls,
     # so no capability imports it

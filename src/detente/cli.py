@@ -21,6 +21,7 @@ ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
     "conditions": ("detente.analysis.conditions.command", "what needs to be true for A to beat B"),
     "guardrails": ("detente.analysis.guardrails.command", "goal-conflict map and guardrail checks"),
     "warn": ("detente.analysis.warning.command", "early-warning alerts on a health-check CSV"),
+    "overlap": ("detente.analysis.overlap.command", "customer overlap without sharing lists"),
 }
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "detente.approvals",
     "detente.relationships",
     "detente.calendars",
+    "detente.overlap",
 ]
 
 MIDDLEWARE = [

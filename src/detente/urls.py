@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("detente.approvals.urls")),
     path("", include("detente.relationships.urls")),
     path("", include("detente.calendars.urls")),
+    path("", include("detente.overlap.urls")),
 ]

@@ -101,6 +101,8 @@ TWINS = [
     Twin("vision_version", A + "/vision/versions/{pk}", "detente.vision.present:version", record="vision_version", fact="Vision JOINT"),
     Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
     Twin("relationship_health", A + "/relationships", "detente.relationships.present:health"),
+    Twin("overlap_home", A + "/overlap", "detente.overlap.present:home", fact="Rule JOINT"),
+    Twin("overlap_run", A + "/overlap/runs/{pk}", "detente.overlap.present:run", record="overlap_run"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -117,6 +119,8 @@ NO_PAGE = {
     A + "/timeline/{kind}/{pk}": "an entry of the overview's timeline (present.entry)",
     A + "/objectives/{pk}": "an objective of the objectives page; its only page is its form",
     A + "/measurements/{pk}": "a value listed on its KPI's page; its only page is its form",
+    A + "/overlap/runs/{pk}/request": "a run's blinded request, for the answering side's machine",
+    A + "/overlap/runs/{pk}/reply": "a run's blinded reply, for the asking side's machine",
 }
 
 # The alliance's rhythm (notifications, threads, activity): each page and its JSON twin call
@@ -269,6 +273,18 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),
     )  # fmt: skip
+    from detente.overlap.models import EngagementRule, OverlapRun
+
+    out["overlap_run_a_joint"] = OverlapRun.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, answering_side=cast.side_b,
+        request={}, request_sizes={"customer": 2}, counts=None,
+    )  # fmt: skip
+    for prefix, side, _ in owners:
+        for visibility, tag in (("joint", "JOINT"), ("private", f"{prefix.upper()}-PRIVATE")):
+            EngagementRule.objects.create(
+                alliance=cast.alliance, owner_side=side, visibility=visibility,
+                title=f"Rule {tag}", handover=f"hand over {tag}",
+            )  # fmt: skip
     return out
 
 

@@ -19,6 +19,7 @@ from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
 from detente.relationships.api import router as relationships_router
+from detente.overlap.api import router as overlap_router
 from detente.threads.api import router as threads_router
 from detente.vision.api import router as vision_router
 
@@ -50,3 +51,4 @@ api.add_router("/", activity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", approvals_router)
 api.add_router("/", relationships_router)
+api.add_router("/", overlap_router)

@@ -41,6 +41,7 @@ PHASES = [
     ["negotiation"],
     ["vision"],
     ["conflicts", "exit_plan"],
+    ["overlap"],
     ["meetings"],
     ["threads"],
     ["approvals", "check_ins"],

@@ -845,3 +845,7 @@ from detente.demo.consensus import check_ins as _check_ins  # noqa: E402
 
 SECTIONS["approvals"] = _approvals
 SECTIONS["check_ins"] = _check_ins
+# The overlap app's section lives in its own module (demo/overlap.py).
+from detente.demo.overlap import overlap as _overlap  # noqa: E402
+
+SECTIONS["overlap"] = _overlap

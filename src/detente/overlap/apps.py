@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OverlapConfig(AppConfig):
+    name = "detente.overlap"
+    verbose_name = "Customer overlap"
