@@ -30,6 +30,7 @@ LAYERS: dict[str, set[str]] = {
         "decisions",
         "negotiation",
         "conflicts",
+        "plans",
     },
     # the alliance's rhythm hears of changes through the audit log and a few service calls,
     # so no capability imports it

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "detente.threads",
     "detente.activity",
     "detente.meetings",
+    "detente.plans",
 ]
 
 MIDDLEWARE = [

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("detente.threads.urls")),
     path("", include("detente.activity.urls")),
     path("", include("detente.meetings.urls")),
+    path("", include("detente.plans.urls")),
 ]
