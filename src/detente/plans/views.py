@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from detente.plans import present, services
 from detente.plans.forms import PlanItemForm, ProposeForm, StartPlanForm
 from detente.plans.models import SECTIONS, SINGULAR, Plan, PlanItem, PlanVersion, Section
-from detente.records.models import Side
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess
 
@@ -142,7 +141,7 @@ def plan_version_sign(request: HttpRequest, access: AllianceAccess, pk: int) -> 
         side = next(s for s in access.sides if str(s.pk) == request.POST.get("side"))
     except StopIteration:
         side = access.default_side
-    if not isinstance(side, Side) or not access.can_write_on(side.pk):
+    if not access.can_write_on(side.pk):
         raise PermissionDenied("Only a member or manager of a side may sign for it.")
     try:
         services.sign_version(access, version, side)
