@@ -67,20 +67,22 @@ def save_item(access: AllianceAccess, form: PlanItemForm, *, before: dict | None
 
 @transaction.atomic
 def move_item(access: AllianceAccess, item: PlanItem, direction: str) -> None:
-    """Swap the item with its neighbour in its list (one audit entry for each of the two)."""
-    ids = list(
-        _scope(item).select_for_update().order_by("position", "id").values_list("pk", flat=True)
-    )
-    at = ids.index(item.pk)
+    """Swap the item with its neighbour in its list: the two exchange places, with one audit
+    entry each. At the top (or bottom) of its list nothing changes."""
+    rows = list(_scope(item).select_for_update().order_by("position", "id"))
+    at = [r.pk for r in rows].index(item.pk)
     to = at - 1 if direction == "up" else at + 1
-    if not 0 <= to < len(ids):
+    if not 0 <= to < len(rows):
         return
-    ids[at], ids[to] = ids[to], ids[at]
-    for position, pk in enumerate(ids, start=1):
-        row = PlanItem.objects.get(pk=pk)
-        if row.position != position:
+    rows[at], rows[to] = rows[to], rows[at]
+    if rows[at].position == rows[to].position:  # equal places (never made here): renumber
+        wanted = {r.pk: n for n, r in enumerate(rows, start=1)}
+    else:
+        wanted = {rows[at].pk: rows[to].position, rows[to].pk: rows[at].position}
+    for row in rows:
+        if row.pk in wanted and row.position != wanted[row.pk]:
             before = audit.snapshot(row)
-            row.position = position
+            row.position = wanted[row.pk]
             row.save(update_fields=["position", "updated_at"])
             audit.log(access.user, "update", row, before=before, after=audit.snapshot(row))
 
