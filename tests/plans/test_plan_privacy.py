@@ -86,3 +86,26 @@ def test_a_version_freezes_only_the_joint_items(cast: Any, plan_world: dict[str,
     assert "A-PRIVATE" not in text and "B-PRIVATE" not in text
     methods = next(s for s in body(answer)["content"]["sections"] if s["section"] == "method")
     assert [i["label"] for i in methods["items"]] == ["M1", "M2", "M3"]
+
+
+def test_the_diff_page_and_its_json_come_from_one_compare_call(
+    cast: Any, plan_world: dict[str, Any], monkeypatch: Any
+) -> None:
+    from detente.plans import present, services
+    from detente.records.visibility import get_alliance_access
+
+    access = get_alliance_access(cast.alice, cast.alliance.pk)
+    services.propose_version(access, plan_world["plan"], side=cast.side_a)
+    calls: list[int] = []
+    real = present.compare
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(present, "compare", counted)
+    a = cast.alliance.pk
+    page = cast.client("bob").get(reverse("plan_diff", args=[a]) + "?a=1&b=1")
+    answer = cast.api("bob").get(f"/api/v1/alliances/{a}/plan/diff?a=1&b=1")
+    assert page.status_code == 200 and answer.status_code == 200 and len(calls) == 2
+    assert cast.api("bob").get(f"/api/v1/alliances/{a}/plan/diff?a=1&b=7").status_code == 404

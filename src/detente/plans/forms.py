@@ -25,6 +25,11 @@ class StartPlanForm(forms.ModelForm):
         widgets = {"format": forms.RadioSelect}
         labels = {"format": "Format", "title": "Name of the plan"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Left blank, it is called Joint plan."
+
 
 class PlanItemForm(RecordForm):
     class Meta:
