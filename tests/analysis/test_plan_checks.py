@@ -48,11 +48,18 @@ def test_a_measure_without_a_target_or_a_date_is_flagged_for_each() -> None:
             Measure("d", "Measure d", 0, DAY),  # a target of zero is a target
         ]
     )
-    assert codes(plan) == [("no_target", "a"), ("no_date", "b"), ("no_target", "c"), ("no_date", "c")]
+    assert codes(plan) == [
+        ("no_target", "a"),
+        ("no_date", "b"),
+        ("no_target", "c"),
+        ("no_date", "c"),
+    ]
 
 
 def test_an_obstacle_without_a_method_is_flagged() -> None:
-    plan = PlanInput(obstacles=[Obstacle("o1", "Obstacle 1"), Obstacle("o2", "Obstacle 2", ("m1",))])
+    plan = PlanInput(
+        obstacles=[Obstacle("o1", "Obstacle 1"), Obstacle("o2", "Obstacle 2", ("m1",))]
+    )
     assert codes(plan) == [("no_method", "o1")]
 
 

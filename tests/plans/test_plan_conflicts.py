@@ -65,7 +65,9 @@ def test_a_guardrail_between_the_two_kpis_holds_the_conflict(cast: Any) -> None:
     assert [(c["code"], c["needs_action"]) for c in checks] == [("guarded_conflict", False)]
 
 
-def test_a_private_guardrail_of_one_side_does_not_hold_the_conflict_for_the_other(cast: Any) -> None:
+def test_a_private_guardrail_of_one_side_does_not_hold_the_conflict_for_the_other(
+    cast: Any,
+) -> None:
     from detente.objectives.models import Guardrail
 
     made = _conflicting_world(cast)
@@ -74,7 +76,10 @@ def test_a_private_guardrail_of_one_side_does_not_hold_the_conflict_for_the_othe
         counter_kpi=made["quality"], lower=70,
     )  # fmt: skip
     codes = {
-        who: [c["code"] for c in body(cast.api(who).get(f"/api/v1/alliances/{cast.alliance.pk}/plan"))["checks"]]
+        who: [
+            c["code"]
+            for c in body(cast.api(who).get(f"/api/v1/alliances/{cast.alliance.pk}/plan"))["checks"]
+        ]
         for who in ("alice", "bob")
     }
     assert codes == {"alice": ["guarded_conflict"], "bob": ["conflict"]}

@@ -38,7 +38,9 @@ def test_a_side_starts_an_okr_plan_and_adds_an_objective_with_a_key_result(cast:
     a = cast.alliance.pk
     page = cast.client("alice").get(reverse("plan_home", args=[a]))
     assert "no joint plan yet" in page.content.decode()
-    started = cast.client("alice").post(reverse("plan_start", args=[a]), {"format": "okr", "title": "2027"})
+    started = cast.client("alice").post(
+        reverse("plan_start", args=[a]), {"format": "okr", "title": "2027"}
+    )
     assert started.status_code == 302
     created = cast.client("alice").post(
         reverse("plan_item_new", args=[a]),
@@ -94,7 +96,12 @@ def test_moving_a_joint_method_up_renumbers_the_list_with_one_audit_entry_per_mo
     count = AuditEntry.objects.count()
     _post(cast, "bob", f"/plan/items/{plan_world['m3'].pk}/move", {"direction": "up"})
     assert AuditEntry.objects.count() == count
-    assert _post(cast, "bob", f"/plan/items/{plan_world['m3'].pk}/move", {"direction": "x"}).status_code == 422
+    assert (
+        _post(
+            cast, "bob", f"/plan/items/{plan_world['m3'].pk}/move", {"direction": "x"}
+        ).status_code
+        == 422
+    )
 
 
 def test_the_page_shows_each_check_that_fires(cast: Any, plan_world: dict[str, Any]) -> None:
@@ -118,7 +125,9 @@ def test_a_version_is_signed_by_each_side_and_the_next_one_shows_its_diff(
     a = cast.alliance.pk
     first = body(_post(cast, "alice", "/plan/versions", {"summary": "First"}))
     assert _post(cast, "bob", "/plan/versions", {}).status_code == 409  # one pending at a time
-    signed = cast.client("bob").post(reverse("plan_version_sign", args=[a, first["id"]]), {"side": cast.side_b.pk})
+    signed = cast.client("bob").post(
+        reverse("plan_version_sign", args=[a, first["id"]]), {"side": cast.side_b.pk}
+    )
     assert signed.status_code == 302
     assert PlanVersion.objects.get(pk=first["id"]).status == "proposed"
     again = _post(cast, "bella", f"/plan/versions/{first['id']}/sign", {"side_id": cast.side_b.pk})
@@ -172,7 +181,9 @@ def test_a_key_result_shows_its_probability_from_the_realism_engine(cast: Any) -
     )
     kr.kpis.add(kpi, level)
     data = _plan(cast, "bob")
-    kpis = {k["name"]: k["realism"] for s in data["sections"] for i in s["items"] for k in i["kpis"]}
+    kpis = {
+        k["name"]: k["realism"] for s in data["sections"] for i in s["items"] for k in i["kpis"]
+    }
     assert kpis["Accounts won"]["applies"] and 0 <= kpis["Accounts won"]["probability"] <= 1
     assert "realism engine" in kpis["Accounts won"]["source"]
     assert not kpis["Margin"]["applies"] and kpis["Margin"]["probability"] is None

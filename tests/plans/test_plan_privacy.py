@@ -35,13 +35,19 @@ def test_each_side_sees_its_own_internal_items_numbered_on_their_own(
     cast: Any, plan_world: dict[str, Any]
 ) -> None:
     data = body(cast.api("alice").get(f"/api/v1/alliances/{cast.alliance.pk}/plan"))
-    internal = [s for s in data["sections"] if s["scope"] == "internal" and s["section"] == "method"]
+    internal = [
+        s for s in data["sections"] if s["scope"] == "internal" and s["section"] == "method"
+    ]
     assert [(s["side_id"], [i["title"] for i in s["items"]]) for s in internal] == [
         (cast.side_a.pk, ["Pricing floor A-PRIVATE"])
     ]
     assert internal[0]["items"][0]["feeds"] == "M1"
     joint_m1 = next(
-        i for s in data["sections"] if s["scope"] == "joint" for i in s["items"] if i["label"] == "M1"
+        i
+        for s in data["sections"]
+        if s["scope"] == "joint"
+        for i in s["items"]
+        if i["label"] == "M1"
     )
     assert joint_m1["fed_by"] == ["Acme M1"]
 
@@ -79,7 +85,9 @@ def test_a_side_s_internal_item_is_not_found_by_the_other_side(
 def test_a_version_freezes_only_the_joint_items(cast: Any, plan_world: dict[str, Any]) -> None:
     a = cast.alliance.pk
     answer = cast.api("alice").post(
-        f"/api/v1/alliances/{a}/plan/versions", '{"summary": "First"}', content_type="application/json"
+        f"/api/v1/alliances/{a}/plan/versions",
+        '{"summary": "First"}',
+        content_type="application/json",
     )
     assert answer.status_code == 201
     text = answer.content.decode()

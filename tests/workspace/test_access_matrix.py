@@ -3048,8 +3048,9 @@ PAGES |= {
     ],
     "plan_item_edit": [
         Case(plan_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
-        Case(plan_url("joint", "edit/"), A_JOINT_WRITE_POST, "POST", plan_item_form,
-             note="a-joint"),
+        Case(
+            plan_url("joint", "edit/"), A_JOINT_WRITE_POST, "POST", plan_item_form, note="a-joint"
+        ),
         Case(plan_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
     ],  # fmt: skip
     "plan_item_delete": [
@@ -3057,10 +3058,20 @@ PAGES |= {
         Case(plan_url("private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
     ],
     "plan_item_move": [
-        Case(plan_url("joint", "move/"), WRITERS_POST, "POST", lambda c, w: {"direction": "up"},
-             note="a-joint"),
-        Case(plan_url("private", "move/"), A_PRIVATE_WRITE_POST, "POST",
-             lambda c, w: {"direction": "up"}, note="a-private"),
+        Case(
+            plan_url("joint", "move/"),
+            WRITERS_POST,
+            "POST",
+            lambda c, w: {"direction": "up"},
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", "move/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            lambda c, w: {"direction": "up"},
+            note="a-private",
+        ),
     ],  # fmt: skip
     "plan_propose": [Case(plan_url(suffix="versions/propose/"), WRITERS_POST, "POST")],
     "plan_version": [Case(plan_url("version"), MEMBERS)],
@@ -3073,24 +3084,43 @@ API_ROUTES |= {
     ("GET", PL): [Case(plan_url(api=True), API_MEMBERS)],
     ("POST", PL): [Case(plan_url(api=True), API_PLAN_REFUSED, data=body({"format": "okr"}))],
     ("POST", PL + "/items"): [
-        Case(plan_url(suffix="items", api=True), API_CREATE,
-             data=body({"section": "method", "title": "Grow"}))
+        Case(
+            plan_url(suffix="items", api=True),
+            API_CREATE,
+            data=body({"section": "method", "title": "Grow"}),
+        )
     ],  # fmt: skip
     ("PATCH", PL + "/items/{pk}"): [
-        Case(plan_url("joint", api=True), API_A_JOINT_WRITE, data=body({"title": "New"}),
-             note="a-joint"),
-        Case(plan_url("private", api=True), API_A_PRIVATE_WRITE, data=body({"title": "New"}),
-             note="a-private"),
+        Case(
+            plan_url("joint", api=True),
+            API_A_JOINT_WRITE,
+            data=body({"title": "New"}),
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"title": "New"}),
+            note="a-private",
+        ),
     ],  # fmt: skip
     ("DELETE", PL + "/items/{pk}"): [
         Case(plan_url("joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
         Case(plan_url("private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
     ],
     ("POST", PL + "/items/{pk}/move"): [
-        Case(plan_url("joint", "move", api=True), API_WRITERS, data=body({"direction": "up"}),
-             note="a-joint"),
-        Case(plan_url("private", "move", api=True), API_A_PRIVATE_WRITE,
-             data=body({"direction": "up"}), note="a-private"),
+        Case(
+            plan_url("joint", "move", api=True),
+            API_WRITERS,
+            data=body({"direction": "up"}),
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", "move", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"direction": "up"}),
+            note="a-private",
+        ),
     ],  # fmt: skip
     ("POST", PL + "/versions"): [
         Case(plan_url(suffix="versions", api=True), API_PLAN_REFUSED, data=body({}))

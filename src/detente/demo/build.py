@@ -41,6 +41,7 @@ PHASES = [
     ["negotiation"],
     ["conflicts", "exit_plan"],
     ["meetings"],
+    ["plan"],
     ["threads"],
 ]
 STORY_KEYS = {"sides", "logins", "build_with", *SECTIONS}

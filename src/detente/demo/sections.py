@@ -834,3 +834,8 @@ SECTIONS = {
 from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
+
+# The plan's section lives in its own module (demo/plans.py).
+from detente.demo.plans import plan as _plan  # noqa: E402
+
+SECTIONS["plan"] = _plan

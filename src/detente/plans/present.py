@@ -232,12 +232,15 @@ def checks(
         Priority(
             key=str(i.pk),
             label=named(i),
-            side=str(i.owner_side),
+            # Only the joint plan's priorities are the sides' priorities to weigh against each
+            # other; an internal item is its side's preparation (side None: never paired).
+            side=str(i.owner_side) if i.visibility == JOINT else None,
             owner=_person(i.owner),
             measures=tuple(
                 str(c.pk) for c in children.get(i.pk, []) if c.section in MEASURE_SECTIONS
             ),
-            kpis=tuple(str(k) for k in kpis if k in {x.pk for x in i.kpis.all()}),
+            # A priority pulls with its own KPIs and those of its measures (key results).
+            kpis=tuple(str(k) for k in kpis if k in _kpis_of(i, children.get(i.pk, []))),
         )
         for i in items
         if i.section in PRIORITY_SECTIONS
@@ -278,6 +281,14 @@ def checks(
         }
         for f in found
     ]
+
+
+def _kpis_of(item: PlanItem, children: list[PlanItem]) -> set[int]:
+    out = {k.pk for k in item.kpis.all()}
+    for child in children:
+        if child.section in MEASURE_SECTIONS:
+            out |= {k.pk for k in child.kpis.all()}
+    return out
 
 
 def version(access: AllianceAccess, pk: Any) -> dict[str, Any]:

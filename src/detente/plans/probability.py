@@ -10,7 +10,6 @@ one, is preferred: it carries the funnel the sides agreed.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from django.forms import ValidationError
@@ -50,11 +49,9 @@ def kpi_probability(access: AllianceAccess, kpi: KPI) -> dict[str, Any]:
     if not mine:
         side = Counter(m.owner_side_id for m in values).most_common(1)[0][0]
         mine = [m for m in values if m.owner_side_id == side]
-    done = sum((m.value for m in mine), Decimal(0))
-    remaining = int(kpi.target - done)
-    if remaining <= 0:
-        return {"applies": True, "probability": 1.0, "source": "target already reached",
-                "reason": ""}  # fmt: skip
+    # As the realism check in the site asks it: the KPI's target, from today to its date, at
+    # the pace the values show.
+    target = max(1, int(kpi.target))
     calendar = WorkCalendar()
     try:
         counts, note = measurement_history(
@@ -62,7 +59,7 @@ def kpi_probability(access: AllianceAccess, kpi: KPI) -> dict[str, Any]:
         )
         result = analyse(
             {
-                "target": remaining,
+                "target": target,
                 "start": today.isoformat(),
                 "deadline": kpi.deadline.isoformat(),
                 "funnel": [{"name": kpi.name}],
@@ -76,6 +73,7 @@ def kpi_probability(access: AllianceAccess, kpi: KPI) -> dict[str, Any]:
     return {
         "applies": True,
         "probability": result["probability"],
-        "source": f"the realism engine on {note}; {remaining:,} {kpi.unit} still to go",
+        "source": f"the realism engine: {target:,} {kpi.unit} by {kpi.deadline:%d %b %Y} at the "
+        f"pace of {note}",
         "reason": "",
     }
