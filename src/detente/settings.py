@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "detente.goals",
     "detente.decisions",
     "detente.negotiation",
+    "detente.vision",
     "detente.conflicts",
     "django_tasks",
     "django_tasks_db",
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "detente.activity",
     "detente.meetings",
     "detente.plans",
+    "detente.approvals",
+    "detente.relationships",
+    "detente.calendars",
 ]
 
 MIDDLEWARE = [

@@ -41,10 +41,12 @@ def test_the_job_opens_the_next_cycle_and_meeting_exactly_once(cast: Any) -> Non
         alliance=cast.alliance, cadence_key="operational_review:2026-10"
     )
     assert operational.count() == 1
-    # everyone concerned is told, once: the survey opening and the meeting
-    for person in (cast.alice, cast.bob, cast.bella):
+    # everyone concerned is told, once: the survey opening to all, each meeting to its
+    # attendees (both sides' managers, whom the cadence invites)
+    assert set(meeting.attendees.all()) == {cast.alice, cast.bob}
+    for person, meetings in ((cast.alice, 2), (cast.bob, 2), (cast.bella, 0)):
         kinds = sorted(Notification.objects.filter(recipient=person).values_list("kind", flat=True))
-        assert kinds.count("survey") == 1 and kinds.count("meeting") == 2, (person, kinds)
+        assert kinds.count("survey") == 1 and kinds.count("meeting") == meetings, (person, kinds)
     assert not Notification.objects.filter(recipient=cast.oscar, alliance=cast.alliance).exists()
 
 
@@ -130,3 +132,26 @@ def test_managers_change_the_cadence_and_a_bad_time_zone_is_named(cast: Any, cal
          "time_zone": "Nowhere", "meeting_day": 15, "meeting_time": "10:00"},
     )  # fmt: skip
     assert page.status_code == 422 and "is not a time zone" in page.content.decode()
+
+
+def test_the_cadences_audit_rows_say_the_cadence_did_it(cast: Any) -> None:
+    from detente.audit.models import AuditEntry
+
+    _cadence(cast, "UTC")
+    with time_machine.travel(datetime(2026, 10, 1, 0, 30, tzinfo=UTC), tick=False):
+        tasks.run_cadence.enqueue()
+    rows = AuditEntry.objects.filter(model__in=["meetings.meeting", "meetings.agendaitem"])
+    assert rows.exists()
+    assert all(r.actor is None and "meeting cadence" in r.after["done_by"] for r in rows)
+
+
+def test_a_scheduled_meeting_tells_its_attendees_not_every_member(cast: Any) -> None:
+    url = f"/alliances/{cast.alliance.pk}/meetings/new/"
+    form = {
+        "owner_side": cast.side_a.pk, "visibility": "joint", "kind": "dialogue",
+        "title": "Pricing talk", "starts_at": "2026-12-01T10:00", "duration_minutes": 60,
+        "attendees": [cast.alice.pk, cast.bella.pk],
+    }  # fmt: skip
+    assert cast.client("alice").post(url, form).status_code == 302
+    told = set(Notification.objects.filter(kind="meeting").values_list("recipient", flat=True))
+    assert told == {cast.bella.pk}  # alice organised it; bob and rita are not attending

@@ -3025,6 +3025,40 @@ def plan_url(key: str | None = None, suffix: str = "", api: bool = False) -> Cal
         if api:
             return f"/api/v1/alliances/{cast.alliance.pk}/plan/{middle}{suffix}".rstrip("/")
         return f"/alliances/{cast.alliance.pk}/plan/{middle}{suffix}"
+# The shared vision and the ideas (issue 18, item 6) --------------------------------------
+
+
+def vision_records(cast: Any) -> dict[str, Any]:
+    """A vision proposed by side A and waiting, a joint idea and a private one kept by side
+    A, and an open round of side A that an idea can become an issue of."""
+    from detente.negotiation.models import NegotiationRound
+    from detente.vision.models import Idea, VisionVersion
+
+    cached = getattr(cast, "_vision", None)
+    if cached and Idea.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    made: dict[str, Any] = {
+        "version": VisionVersion.objects.create(**common, number=1, text="Grow together."),
+        "round": NegotiationRound.objects.create(**common, title="Renewal round"),
+    }
+    for visibility in ("joint", "private"):
+        made[visibility] = Idea.objects.create(
+            **common, visibility=visibility, title=f"Idea {visibility}"
+        )
+    cast._vision = made
+    return made
+
+
+def vision_url(key: str = "", suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        made = vision_records(cast)
+        where = {"version": "versions/", "joint": "ideas/", "private": "ideas/"}.get(key, "")
+        pk = f"{made[key].pk}/" if key else ""
+        path = f"{where}{pk}{suffix}"
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/vision/{path}".rstrip("/")
+        return f"/alliances/{cast.alliance.pk}/negotiation/vision/{path}"
 
     return url
 
@@ -3134,8 +3168,289 @@ API_ROUTES |= {
     ],
     ("GET", PL + "/diff"): [
         Case(lambda cast: plan_url(suffix="diff", api=True)(cast) + "?a=1&b=1", API_MEMBERS)
+# Calendars (issue 17): the secret link opens without signing in, for anyone who holds it ---
+
+
+def calendar_link(who: str, alliance: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        from detente.calendars.feeds import token_for
+
+        token = token_for(getattr(cast, who))
+        if alliance:
+            return f"/calendar/{token}/alliances/{cast.alliance.pk}.ics"
+        return f"/calendar/{token}/detente.ics"
+
+    return url
+
+
+# Internal approvals (issue 18, item 4): private to the side that asks ----------------------
+
+
+def approval_records(cast: Any) -> dict[str, Any]:
+    """Side A's joint and private agreement drafts, and side A's request (Rita to approve)
+    on the joint one."""
+    from detente.agreements.models import AgreementVersion
+    from detente.approvals import services as approval_services
+    from detente.records.visibility import get_alliance_access
+
+    cached = getattr(cast, "_approvals", None)
+    if cached and AgreementVersion.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    made: dict[str, Any] = {}
+    for visibility in ("joint", "private"):
+        made[visibility] = AgreementVersion.objects.create(
+            alliance=cast.alliance, owner_side=cast.side_a, visibility=visibility,
+            title=f"Approval draft {visibility}",
+        )  # fmt: skip
+    access = get_alliance_access(cast.alice, cast.alliance.pk, write=True)
+    made["request"] = approval_services.request_approval(
+        access, "agreement_version", made["joint"], [cast.rita]
+    )
+    cast._approvals = made
+    return made
+
+
+def approval_url(suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = approval_records(cast)["request"].pk
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/approvals/{pk}{suffix}"
+        return f"/alliances/{cast.alliance.pk}/approvals/{pk}/{suffix}"
+
+    return url
+
+
+def vision_form(cast: Any, who: str) -> dict:
+    return {"text": f"Grow together, says {who}.", "summary": "", "side": own_side(cast, who).pk}
+
+
+def idea_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "title": "An idea", "status": "new",
+            "visibility": "joint"}  # fmt: skip
+
+
+def edited_idea(key: str) -> Callable[[Any, str], dict]:
+    return lambda cast, who: {"title": "Renamed", "status": "discussion", "visibility": key}
+
+
+def convert_form(cast: Any, who: str) -> dict:
+    return {"target": "negotiation_issue", "choice": vision_records(cast)["round"].pk}
+
+
+def vote_up(cast: Any, who: str) -> dict:
+    return {"vote": "up"}
+
+
+# Side A proposed the vision: side B's writers accept it, side A is told it cannot (409).
+VISION_ACCEPT_API = statuses(409, 403, 200, 200, 404, 401)
+# A private idea cannot become a joint issue: its own side is told why (409).
+API_CONVERT_PRIVATE = statuses(409, 403, 404, 404, 404, 401)
+
+PAGES |= {
+    "vision_home": [Case(vision_url(), MEMBERS)],
+    "vision_propose": [
+        Case(vision_url(suffix="propose/"), WRITERS),
+        Case(vision_url(suffix="propose/"), WRITERS_POST, "POST", vision_form),
+    ],
+    "vision_version": [Case(vision_url("version"), MEMBERS)],
+    "vision_accept": [
+        Case(vision_url("version", "accept/"), POST_ONLY),
+        Case(vision_url("version", "accept/"), WRITERS_POST, "POST"),
+    ],
+    "idea_new": [
+        Case(vision_url(suffix="ideas/new/"), WRITERS),
+        Case(vision_url(suffix="ideas/new/"), WRITERS_POST, "POST", idea_form),
+    ],
+    "idea_edit": [
+        Case(vision_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(vision_url("joint", "edit/"), A_JOINT_WRITE_POST, "POST", edited_idea("joint"),
+             note="a-joint"),
+        Case(vision_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "idea_delete": [
+        Case(vision_url("joint", "delete/"), POST_ONLY),
+        Case(vision_url("joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+        Case(vision_url("private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+    ],
+    "idea_vote": [
+        Case(vision_url("joint", "vote/"), POST_ONLY),
+        Case(vision_url("joint", "vote/"), WRITERS_POST, "POST", vote_up, note="a-joint"),
+        Case(vision_url("private", "vote/"), A_PRIVATE_WRITE_POST, "POST", vote_up,
+             note="a-private"),
+    ],
+    "idea_convert": [
+        Case(vision_url("joint", "convert/"), POST_ONLY),
+        Case(vision_url("joint", "convert/"), A_JOINT_WRITE_POST, "POST", convert_form,
+             note="a-joint"),
+        Case(vision_url("private", "convert/"), A_PRIVATE_WRITE_POST, "POST", convert_form,
+             note="a-private"),
+    ],
+}  # fmt: skip
+
+VV = "/alliances/{alliance_id}/vision"
+API_ROUTES |= {
+    ("GET", VV): [Case(vision_url(api=True), API_MEMBERS)],
+    ("POST", VV + "/versions"): [
+        Case(vision_url(suffix="versions", api=True), API_CREATE, data=body({"text": "New."}))
+    ],
+    ("GET", VV + "/versions/{pk}"): [Case(vision_url("version", api=True), API_MEMBERS)],
+    ("POST", VV + "/versions/{pk}/accept"): [
+        Case(vision_url("version", "accept", api=True), VISION_ACCEPT_API)
+    ],
+    ("POST", VV + "/ideas"): [
+        Case(vision_url(suffix="ideas", api=True), API_CREATE, data=body({"title": "An idea"}))
+    ],
+    ("PATCH", VV + "/ideas/{pk}"): [
+        Case(vision_url("joint", api=True), API_A_JOINT_WRITE, data=body({"title": "New"}),
+             note="a-joint"),
+        Case(vision_url("private", api=True), API_A_PRIVATE_WRITE, data=body({"title": "New"}),
+             note="a-private"),
+    ],
+    ("DELETE", VV + "/ideas/{pk}"): [
+        Case(vision_url("joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
+        Case(vision_url("private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+    ("PUT", VV + "/ideas/{pk}/vote"): [
+        Case(vision_url("joint", "vote", api=True), API_WRITERS, data=body({"vote": "up"}),
+             note="a-joint"),
+        Case(vision_url("private", "vote", api=True), API_A_PRIVATE_WRITE,
+             data=body({"vote": "up"}), note="a-private"),
+    ],
+    ("POST", VV + "/ideas/{pk}/convert"): [
+        Case(vision_url("joint", "convert", api=True), API_A_JOINT_WRITE, data=convert_form,
+             note="a-joint"),
+        Case(vision_url("private", "convert", api=True), API_CONVERT_PRIVATE,
+             data=convert_form, note="a-private"),
+    ],
+}  # fmt: skip
+
+
+def approval_ask_url(key: str) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = approval_records(cast)[key].pk
+        return f"/alliances/{cast.alliance.pk}/approvals/agreement_version/{pk}/ask/"
+
+    return url
+
+
+def approval_colleague(cast: Any, who: str) -> Any:
+    return {"alice": cast.rita, "bob": cast.bella, "bella": cast.bob}.get(who, cast.alice)
+
+
+def approval_ask_form(cast: Any, who: str) -> dict:
+    return {"approvers": [approval_colleague(cast, who).pk], "note": "Please look"}
+
+
+def approval_ask_body(cast: Any, who: str) -> dict:
+    pk = approval_records(cast)["joint"].pk
+    return {"kind": "agreement_version", "object_id": pk,
+            "approver_ids": [approval_colleague(cast, who).pk]}  # fmt: skip
+
+
+def approvals_api_url(cast: Any) -> str:
+    return f"/api/v1/alliances/{cast.alliance.pk}/approvals"
+
+
+# Only Rita is named: Alice (who asked) may not answer; side B cannot find the request.
+APPROVER_POST = statuses(403, 302, 404, 404, 404, 302)
+API_APPROVER = statuses(403, 200, 404, 404, 404, 401)
+PAGES |= {
+    "approvals_home": [Case(alliance_url("approvals/"), MEMBERS)],
+    "approval_new": [
+        Case(approval_ask_url("joint"), WRITERS, note="a-joint"),
+        Case(approval_ask_url("joint"), WRITERS_POST, "POST", approval_ask_form, note="a-joint"),
+        Case(approval_ask_url("private"), A_PRIVATE_WRITE, note="a-private"),
+    ],
+    "approval_detail": [Case(approval_url(), A_PRIVATE_READ, note="a-private")],
+    "approval_answer": [
+        Case(approval_url("answer/"), APPROVER_POST, "POST", body({"decision": "approved"})),
+    ],
+    "approval_withdraw": [Case(approval_url("withdraw/"), A_PRIVATE_WRITE_POST, "POST")],
+}
+AP = "/alliances/{alliance_id}/approvals"
+API_ROUTES |= {
+    ("GET", AP): [Case(approvals_api_url, API_MEMBERS)],
+    ("POST", AP): [Case(approvals_api_url, API_CREATE, data=approval_ask_body)],
+    ("GET", AP + "/{pk}"): [Case(approval_url(api=True), API_A_PRIVATE_READ, note="a-private")],
+    ("POST", AP + "/{pk}/answer"): [
+        Case(approval_url("/answer", api=True), API_APPROVER, data=body({"decision": "approved"})),
+    ],
+    ("DELETE", AP + "/{pk}"): [Case(approval_url(api=True), API_A_PRIVATE_WRITE, note="a-private")],
+}
+
+
+# Relationship health per counterpart pair (issue 18, item 7) ----------------------------
+
+
+def counterpart_pair(cast: Any, end: str) -> tuple[Any, Any]:
+    """Side A's joint or private stakeholder paired with side B's joint one."""
+    from detente.alliances.models import Stakeholder
+
+    ours, theirs = cast.records[f"a_{end}_stakeholder"], cast.records["b_joint_stakeholder"]
+    Stakeholder.objects.filter(pk=ours.pk).update(counterpart=theirs)
+    return ours, theirs
+
+
+def cadence_url(end: str, api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        ours, theirs = counterpart_pair(cast, end)
+        if api:
+            return (
+                f"/api/v1/alliances/{cast.alliance.pk}/relationships/{ours.pk}/{theirs.pk}/cadence"
+            )
+        return f"/alliances/{cast.alliance.pk}/stakeholders/relationships/{ours.pk}/{theirs.pk}/cadence/"
+
+    return url
+
+
+PAGES |= {
+    "relationship_health": [Case(alliance_url("stakeholders/relationships/"), MEMBERS)],
+    "relationship_cadence": [
+        Case(cadence_url("joint"), WRITERS, note="joint-pair"),
+        Case(cadence_url("joint"), WRITERS_POST, "POST", body({"days": 14}), note="joint-pair"),
+        Case(cadence_url("private"), A_PRIVATE_WRITE, note="a-private-pair"),
     ],
 }
+RH = "/alliances/{alliance_id}/relationships"
+API_ROUTES |= {
+    ("GET", RH): [
+        Case(lambda cast: f"/api/v1/alliances/{cast.alliance.pk}/relationships", API_MEMBERS)
+    ],
+    ("PUT", RH + "/{stakeholder_id}/{counterpart_id}/cadence"): [
+        Case(
+            cadence_url("joint", api=True), API_WRITERS, data=body({"days": 14}), note="joint-pair"
+        ),
+        Case(
+            cadence_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"days": 14}),
+            note="a-private-pair",
+        ),
+    ],  # fmt: skip
+}
+LINK_HOLDERS = statuses(200, 200, 200, 200, 200, 200)
+NOBODY = statuses(404, 404, 404, 404, 404, 404)
+
+PAGES |= {
+    "calendar_feed": [
+        Case(calendar_link("alice"), LINK_HOLDERS, note="alices-link"),
+        Case(lambda cast: "/calendar/1-made-up/detente.ics", NOBODY, note="made-up"),
+    ],
+    "calendar_alliance_feed": [
+        Case(calendar_link("bella", alliance=True), LINK_HOLDERS, note="bellas-link"),
+        Case(calendar_link("oscar", alliance=True), NOBODY, note="outsiders-link"),
+    ],
+    "calendar_reset": [
+        Case(lambda cast: "/calendar/reset/", POST_ONLY),
+        Case(lambda cast: "/calendar/reset/", SIGNED_IN_POST, "POST"),
+    ],
+}
+
+
+# The progress digest (issue 17): a page under Meetings and its JSON twin ----------------
+
+PAGES |= {"meetings_digest": [Case(alliance_url("meetings/digest/"), MEMBERS)]}
+API_ROUTES |= {("GET", MT + "/digest"): [Case(api_url(A + "/meetings/digest"), API_MEMBERS)]}
 
 
 # Enumerating the routes -----------------------------------------------------------------

@@ -82,6 +82,7 @@ TWINS = [
          "detente.negotiation.present:facilitator"),
     Twin("meetings_home", A + "/meetings", "detente.meetings.present:home"),
     Twin("meetings_cadence", A + "/meetings/cadence", "detente.meetings.present:cadence_page"),
+    Twin("meetings_digest", A + "/meetings/digest", "detente.meetings.present:digest"),
     Twin("alliance_overview", A, "detente.alliances.present:overview"),
     Twin("alliance_overview", A + "/sides", "detente.alliances.present:overview"),
     Twin("alliance_overview", A + "/stakeholders", "detente.alliances.present:overview", fact="Stakeholder JOINT"),
@@ -98,6 +99,10 @@ TWINS = [
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
     Twin("plan_home", A + "/plan", "detente.plans.present:plan", fact="Plan JOINT"),
     Twin("plan_version", A + "/plan/versions/{pk}", "detente.plans.present:version", record="plan_version", fact="Plan JOINT"),
+    Twin("vision_home", A + "/vision", "detente.vision.present:home", fact="Idea JOINT"),
+    Twin("vision_version", A + "/vision/versions/{pk}", "detente.vision.present:version", record="vision_version", fact="Vision JOINT"),
+    Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
+    Twin("relationship_health", A + "/relationships", "detente.relationships.present:health"),
 ]  # fmt: skip
 
 # Twins still assembling their data separately (issue 11, item 4): page -> API paths.
@@ -130,6 +135,8 @@ RHYTHM = {
     A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
     A + "/plan/diff": ("plan_diff", "detente.plans.present:compare"),  # ?a=&b=
     A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
+    # A side's own approval request (tests/approvals reads both as each side).
+    A + "/approvals/{pk}": ("approval_detail", "detente.approvals.present:detail"),
 }
 
 
@@ -251,6 +258,16 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
             kpi=out["kpi_a_joint"], counter_kpi=out[f"kpi_{prefix}_private"], upper=5,
             notes=f"guard {tag}", **private,
         )  # fmt: skip
+    # The vision (joint, as every version) and an idea of each kind, the private ones tagged.
+    from detente.vision.models import Idea, VisionVersion
+
+    for prefix, side, _ in owners:
+        Idea.objects.create(alliance=cast.alliance, owner_side=side, visibility="private",
+                            title=f"Idea {prefix.upper()}-PRIVATE")  # fmt: skip
+    Idea.objects.create(alliance=cast.alliance, owner_side=cast.side_a, title="Idea JOINT")
+    out["vision_version_a_joint"] = VisionVersion.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, number=1, text="Vision JOINT"
+    )
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),

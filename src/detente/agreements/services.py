@@ -13,6 +13,7 @@ from detente import audit
 from detente.agreements import completeness, document
 from detente.agreements.forms import apply_part, validate_part
 from detente.agreements.models import AgreementVersion, Signature, Waiver
+from detente.approvals import gate
 from detente.records.models import Side
 from detente.records.visibility import JOINT, AllianceAccess
 
@@ -128,6 +129,10 @@ def propose(access: AllianceAccess, version: AgreementVersion) -> AgreementVersi
     ).first()
     if pending is not None:
         raise Refused(f"{pending.label} is already proposed; it must be signed or withdrawn first.")
+    # Internal consensus first: the proposing side's named colleagues must have approved it.
+    blocked = gate.blocking(version, access.writable_side_ids)
+    if blocked:
+        raise Refused(blocked)
     before = audit.snapshot(version)
     last = AgreementVersion.objects.filter(alliance=access.alliance).aggregate(n=Max("number"))["n"]
     version.number = (last or 0) + 1
@@ -153,6 +158,9 @@ def sign(access: AllianceAccess, version: AgreementVersion, side: Side) -> Signa
         )
     if version.signatures.filter(side=side).exists():
         raise Refused(f"{side} has already signed {version.label}.")
+    blocked = gate.blocking(version, [side.id])
+    if blocked:
+        raise Refused(blocked)
     signature = Signature.objects.create(version=version, side=side, signed_by=access.user)
     audit.log(
         access.user, "create", signature, after=audit.snapshot(signature), alliance=access.alliance

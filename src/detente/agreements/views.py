@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from detente.agreements import completeness, document, ladder, present, services
+from detente.agreements import approval, completeness, document, ladder, present, services
 from detente.agreements.forms import (
     CLAUSE_FORMS,
     SINGLE_FORMS,
@@ -22,6 +22,7 @@ from detente.agreements.forms import (
     WaiverForm,
 )
 from detente.agreements.models import AgreementVersion
+from detente.approvals import present as approvals_present
 from detente.records.views import RecordPages, alliance_page
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
@@ -120,6 +121,11 @@ def agreement_version(request: HttpRequest, alliance_id: int, pk: int) -> HttpRe
         "versions": page.others,
         # Shown only when the reader may see it (a private draft of the other side stays hidden).
         "based_on": page.based_on,
+        # The reader's side's internal approval (private to it), while the version may still
+        # be proposed or signed.
+        "approval": approvals_present.panel(access, approval.KIND, version)
+        if version.status in (Status.DRAFT, Status.PROPOSED)
+        else None,
     }
     return render(request, "agreements/version.html", context)
 

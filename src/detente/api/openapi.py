@@ -138,6 +138,8 @@ FORMS: dict[str, str] = {
     "MeasurementIn": "detente.objectives.forms.MeasurementForm",
     "GuardrailIn": "detente.objectives.forms.GuardrailForm",
     "WaiverIn": "detente.agreements.forms.WaiverForm",
+    "ApprovalAnswerIn": "detente.approvals.forms.AnswerForm",
+    "ContactCadenceIn": "detente.relationships.forms.CadenceForm",
     "DraftIn": "detente.agreements.forms.NewDraftForm",
     "DraftUpdateIn": "detente.agreements.forms.VersionForm",
 }

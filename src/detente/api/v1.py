@@ -7,6 +7,7 @@ from detente.api import errors
 from detente.api.auth import TokenAuth
 from detente.api.openapi import DetenteAPI
 from detente.api.parser import StrictJSONParser
+from detente.approvals.api import router as approvals_router
 from detente.commitments.api import router as commitments_router
 from detente.conflicts.api import router as conflicts_router
 from detente.decisions.api import router as decisions_router
@@ -18,7 +19,9 @@ from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
 from detente.plans.api import router as plans_router
+from detente.relationships.api import router as relationships_router
 from detente.threads.api import router as threads_router
+from detente.vision.api import router as vision_router
 
 api = DetenteAPI(
     title="detente API",
@@ -40,9 +43,12 @@ api.add_router("/", health_router)
 api.add_router("/", goals_router)
 api.add_router("/", decisions_router)
 api.add_router("/", negotiation_router)
+api.add_router("/", vision_router)
 api.add_router("/", conflicts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", threads_router)
 api.add_router("/", activity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", plans_router)
+api.add_router("/", approvals_router)
+api.add_router("/", relationships_router)

@@ -16,16 +16,15 @@ and the page are all rendered from the one ``Brief`` structure and nothing else.
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
 from detente.conflicts import linked, restructuring
 from detente.conflicts.models import Comparison, Conflict, ConflictView
+from detente.records import documents
 from detente.records.visibility import JOINT, AllianceAccess
 
 
@@ -249,31 +248,9 @@ def markdown(brief: Brief) -> str:
     return "\n".join(out)
 
 
-# The PDF uses reportlab's built-in Helvetica (Latin-1 glyphs); other characters are spelled.
-_SPELLED = {
-    "→": "->",
-    "←": "<-",
-    "–": "-",
-    "—": "-",
-    "‘": "'",
-    "’": "'",
-    "“": '"',
-    "”": '"',
-    "…": "...",
-    "≥": ">=",
-    "≤": "<=",
-}
-
-
-def _plain(text: str) -> str:
-    """Text the PDF's Latin-1 font can draw."""
-    for k, v in _SPELLED.items():
-        text = text.replace(k, v)
-    return text.encode("cp1252", "replace").decode("cp1252")
-
-
-def _pdf_text(text: str) -> str:
-    return escape(_plain(text)).replace("\n", "<br/>")
+# The PDF's font, spelling and page are shared with the other exports (records.documents).
+_plain = documents.plain
+_pdf_text = documents.pdf_text
 
 
 def pdf(brief: Brief) -> bytes:
@@ -281,7 +258,7 @@ def pdf(brief: Brief) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
@@ -349,17 +326,6 @@ def pdf(brief: Brief) -> bytes:
         p("Decision asked for", h2),
         p(brief.decision),
     ]
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=f"Escalation brief: {brief.title}",
-        author="detente",
-    )
 
     def mark(canvas: Any, document: Any) -> None:
         """The internal warning in the header and the footer of every page."""
@@ -374,5 +340,4 @@ def pdf(brief: Brief) -> bytes:
         canvas.drawCentredString(width / 2, 5 * mm, f"{text} · page {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=mark, onLaterPages=mark)
-    return buffer.getvalue()
+    return documents.render_pdf(story, f"Escalation brief: {brief.title}", on_page=mark)

@@ -39,10 +39,12 @@ PHASES = [
     ["realism_checks"],
     ["decision"],
     ["negotiation"],
+    ["vision"],
     ["conflicts", "exit_plan"],
     ["meetings"],
     ["plan"],
     ["threads"],
+    ["approvals", "check_ins"],
 ]
 STORY_KEYS = {"sides", "logins", "build_with", *SECTIONS}
 

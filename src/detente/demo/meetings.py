@@ -1,5 +1,6 @@
 """The ``meetings`` section of a story: a past meeting with its minutes, decisions and
-actions, and the next one with the agenda the alliance's data gives it.
+actions, and the next one with the agenda the alliance's data gives it; then last month's
+progress digest, sent to both sides' managers as the monthly job sends it.
 
 Meetings are made through the meetings app's own services (the form, the generated
 agenda, minutes, actions into the ledger), as the side's writer.
@@ -18,6 +19,7 @@ from detente.records.visibility import get_alliance_access
 
 def meetings(story: Story) -> None:
     story.each("meetings", lambda item: _meeting(story, item))
+    services.send_digest(story.alliance)
 
 
 def _meeting(story: Story, item: dict[str, Any]) -> Meeting:

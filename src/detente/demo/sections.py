@@ -839,3 +839,13 @@ SECTIONS["meetings"] = _meetings
 from detente.demo.plans import plan as _plan  # noqa: E402
 
 SECTIONS["plan"] = _plan
+# The vision app's section (the shared vision and the ideas) lives in demo/vision.py.
+from detente.demo.vision import vision as _vision  # noqa: E402
+
+SECTIONS["vision"] = _vision
+# Internal approvals and relationship health (demo/consensus.py).
+from detente.demo.consensus import approvals as _approvals  # noqa: E402
+from detente.demo.consensus import check_ins as _check_ins  # noqa: E402
+
+SECTIONS["approvals"] = _approvals
+SECTIONS["check_ins"] = _check_ins

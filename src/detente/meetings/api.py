@@ -126,6 +126,15 @@ def update_cadence(request: HttpRequest, alliance_id: int, payload: CadenceIn) -
     return present.cadence_page(access).data
 
 
+@router.get(P + "/digest", summary="A month's progress digest (joint records only)")
+def get_digest(request: HttpRequest, alliance_id: int, month: str | None = None) -> dict[str, Any]:
+    access = get_alliance_access(request.user, alliance_id)
+    try:
+        return present.digest(access, month).data
+    except ValueError as refused:
+        raise NinjaValidationError([{"loc": ["query", "month"], "msg": str(refused)}]) from None
+
+
 @router.get(M, summary="A meeting: agenda, attendees, minutes, decisions and actions")
 def get_meeting(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)

@@ -11,3 +11,4 @@ class MeetingsConfig(AppConfig):
         from detente.meetings import calendar, tasks  # noqa: F401  (registers the calendar source)
 
         schedule.register("meeting_cadence", tasks.CADENCE_EVERY, tasks.run_cadence)
+        schedule.register("progress_digest", tasks.DIGEST_EVERY, tasks.send_progress_digests)

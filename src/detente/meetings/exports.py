@@ -8,17 +8,14 @@ nothing the page does not.
 from __future__ import annotations
 
 import html
-import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
 
 from detente.meetings.present import Detail
 from detente.meetings.services import meeting_url
-
-_SPELLED = {"→": "->", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+from detente.records import documents
 
 
 def _when(detail: Detail) -> str:
@@ -79,18 +76,12 @@ def markdown(detail: Detail) -> str:
     return "\n".join(out) + "\n"
 
 
-def _pdf_text(text: str) -> str:
-    for k, v in _SPELLED.items():
-        text = text.replace(k, v)
-    text = text.encode("cp1252", "replace").decode("cp1252")
-    return escape(text).replace("\n", "<br/>")
+_pdf_text = documents.pdf_text
 
 
 def pdf(detail: Detail) -> bytes:
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     m = detail.meeting
     styles = getSampleStyleSheet()
@@ -133,19 +124,7 @@ def pdf(detail: Detail) -> bytes:
             )
             for a, c in detail.actions
         ]
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=_pdf_text(m.title),
-        author="detente",
-    )
-    doc.build(story)
-    return buffer.getvalue()
+    return documents.render_pdf(story, m.title)
 
 
 def ics(detail: Detail) -> bytes:

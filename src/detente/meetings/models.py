@@ -130,3 +130,21 @@ class MeetingAction(AllianceRecord):
 
     def __str__(self) -> str:
         return f"Action: {self.commitment}"
+
+
+class ProgressDigest(AllianceRecord):
+    """A month's progress digest, sent to both sides' managers: one per alliance and month,
+    which is what makes the monthly job send it once."""
+
+    period = models.CharField(max_length=7, help_text="The month, like 2026-11.")
+    summary = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "period"], name="one_digest_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress digest {self.period}"

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from detente.commitments.models import Commitment
 from detente.meetings import cadence
+from detente.meetings import digest as progress
 from detente.meetings.cadence import Rhythm
-from detente.meetings.models import AgendaItem, Cadence, Meeting, MeetingAction
-from detente.records.visibility import AllianceAccess
+from detente.meetings.digest import Digest
+from detente.meetings.models import AgendaItem, Cadence, Meeting, MeetingAction, ProgressDigest
+from detente.records.visibility import JOINT, AllianceAccess
 
 
 def meeting_row(m: Meeting) -> dict[str, Any]:
@@ -155,3 +157,29 @@ def meeting(access: AllianceAccess, pk: Any) -> Detail:
         )
         attendees.append((person, side))
     return Detail(found, items, attendees, actions, str(access.alliance))
+
+
+@dataclass
+class DigestPage:
+    digest: Digest
+    sent: list[ProgressDigest]
+    months: list[str]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.digest.data | {
+            "sent": [{"month": d.period, "sent_at": d.sent_at} for d in self.sent],
+        }
+
+
+def digest(access: AllianceAccess, month: str | None = None) -> DigestPage:
+    """A month's progress digest (last month by default), from joint records only, the
+    same for both sides; ValueError names a month not given as YYYY-MM."""
+    chosen = progress.Month.parse(month) if month else progress.last_month()
+    sent = list(access.records(ProgressDigest).filter(visibility=JOINT))
+    built = progress.build(access.alliance, chosen)
+    recent, m = [], progress.Month.of(timezone.localdate())
+    for _ in range(6):
+        m = m.previous()
+        recent.append(m.label)
+    return DigestPage(built, sent, recent)

@@ -17,8 +17,8 @@ from detente.commitments.forms import CommitmentForm
 from detente.health import services as health_services
 from detente.health.forms import CycleForm
 from detente.health.models import Cycle
-from detente.meetings import agenda, cadence
-from detente.meetings.models import AgendaItem, Cadence, Meeting, MeetingAction
+from detente.meetings import agenda, cadence, digest
+from detente.meetings.models import AgendaItem, Cadence, Meeting, MeetingAction, ProgressDigest
 from detente.notifications.events import Event, publish
 from detente.notifications.models import Kind
 from detente.records.models import Alliance, Side
@@ -64,7 +64,10 @@ def add_generated_items(actor: Any, meeting: Meeting) -> list[AgendaItem]:
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
         )
-        audit.log(actor, "create", row, after=audit.snapshot(row))
+        after = audit.snapshot(row)
+        if not getattr(actor, "is_authenticated", False):
+            after["done_by"] = CADENCE_ACTOR
+        audit.log(actor, "create", row, after=after)
         made.append(row)
     return made
 
@@ -243,13 +246,29 @@ def people_of(alliance: Alliance, side_id: int | None = None) -> list[int]:
     )
 
 
+def managers_of(alliance: Alliance, side_id: int | None = None) -> list[int]:
+    """The managers (and admins) of the alliance's sides, or of one side."""
+    sides = alliance.sides.all() if side_id is None else alliance.sides.filter(pk=side_id)
+    return list(
+        get_user_model()
+        .objects.filter(
+            memberships__organisation__sides__in=sides,
+            memberships__role__in=[Role.MANAGER, Role.ADMIN],
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def meeting_url(meeting: Meeting) -> str:
     return reverse("meeting_detail", args=[meeting.alliance_id, meeting.pk])
 
 
 def notify(meeting: Meeting, *, actor_id: int | None = None, minutes: bool = False) -> None:
-    """Tell the people concerned (publish checks each against the meeting's visibility)."""
-    private = meeting.visibility == PRIVATE
+    """Tell the meeting's attendees, or the managers of the sides concerned while it has
+    none (publish checks each against the meeting's visibility)."""
+    side = meeting.owner_side_id if meeting.visibility == PRIVATE else None
+    attendees = list(meeting.attendees.values_list("pk", flat=True))
     when = timezone.localtime(meeting.starts_at).strftime("%d %b %Y %H:%M")
     text = (
         f"Minutes of '{meeting.title}' are shared."
@@ -266,7 +285,7 @@ def notify(meeting: Meeting, *, actor_id: int | None = None, minutes: bool = Fal
             visibility=meeting.visibility,
             owner_side_id=meeting.owner_side_id,
             actor_id=actor_id,
-            user_ids=people_of(meeting.alliance, meeting.owner_side_id if private else None),
+            user_ids=attendees or managers_of(meeting.alliance, side),
         )
     )
 
@@ -274,9 +293,15 @@ def notify(meeting: Meeting, *, actor_id: int | None = None, minutes: bool = Fal
 # The cadence's job ----------------------------------------------------------------------
 
 
+# Who did it, in the audit rows the jobs write (they have no person as actor).
+CADENCE_ACTOR = "the alliance's meeting cadence (a scheduled job)"
+DIGEST_ACTOR = "the monthly progress digest (a scheduled job)"
+
+
 def system_access(alliance: Alliance) -> AllianceAccess:
     """The access the cadence acts with: no person, a manager of the alliance's first side
-    (the health service opens a cycle for a side that manages it). The audit shows no actor."""
+    (the health service opens a cycle for a side that manages it). Its audit rows have no
+    person as actor and say ``done_by``: the cadence."""
     sides = list(alliance.sides.select_related("organisation"))
     return AllianceAccess(
         alliance=alliance, user=None, roles={sides[0].pk: Role.MANAGER}, sides=sides
@@ -342,7 +367,9 @@ def run_cadence_for(alliance: Alliance, now: dt.datetime | None = None) -> list[
                     cadence_key=key,
                     purpose="Scheduled by the alliance's meeting cadence.",
                 )
-                audit.log(None, "create", meeting, after=audit.snapshot(meeting))
+                meeting.attendees.set(managers_of(alliance))
+                after = audit.snapshot(meeting) | {"done_by": CADENCE_ACTOR}
+                audit.log(None, "create", meeting, after=after)
                 add_generated_items(None, meeting)
                 notify(meeting)
         except IntegrityError:  # another worker scheduled it at the same moment
@@ -359,3 +386,45 @@ def save_cadence(access: AllianceAccess, form: Any, before: dict | None = None) 
         cadence_row.visibility = JOINT
     saved: Cadence = save_form(access, form, before=before)
     return saved
+
+
+# The monthly progress digest -------------------------------------------------------------
+
+
+def send_digest(alliance: Alliance, month: digest.Month | None = None) -> ProgressDigest | None:
+    """Send ``month``'s digest (last month by default, on the cadence's dates) to both sides'
+    managers, once: None when it was sent already or the alliance has no side yet."""
+    sides = list(alliance.sides.order_by("pk"))
+    if not sides:
+        return None
+    if month is None:
+        today = timezone.now().astimezone(cadence.zone(cadence.cadence_for(alliance))).date()
+        month = digest.last_month(today)
+    if ProgressDigest.objects.filter(alliance=alliance, period=month.label).exists():
+        return None
+    built = digest.build(alliance, month)
+    try:
+        with transaction.atomic():
+            row = ProgressDigest.objects.create(
+                alliance=alliance,
+                owner_side=sides[0],
+                visibility=JOINT,
+                period=month.label,
+                summary=built.text(),
+            )
+            audit.log(None, "create", row, after=audit.snapshot(row) | {"done_by": DIGEST_ACTOR})
+            publish(
+                Event(
+                    kind=Kind.PROGRESS,
+                    key=f"progress-digest:{alliance.pk}:{month.label}",
+                    text=built.text(),
+                    url=reverse("meetings_digest", args=[alliance.pk]) + f"?month={month.label}",
+                    alliance_id=alliance.pk,
+                    visibility=JOINT,
+                    owner_side_id=sides[0].pk,
+                    user_ids=managers_of(alliance),
+                )
+            )
+    except IntegrityError:  # another worker sent it at the same moment
+        return None
+    return row

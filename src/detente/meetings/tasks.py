@@ -19,3 +19,15 @@ def run_cadence() -> int:
     for alliance in Alliance.objects.exclude(status=Alliance.Status.CLOSED):
         made += len(services.run_cadence_for(alliance))
     return made
+
+
+DIGEST_EVERY = timedelta(hours=6)
+
+
+@task()
+def send_progress_digests() -> int:
+    """Last month's digest of each open alliance, sent once however often this runs."""
+    sent = 0
+    for alliance in Alliance.objects.exclude(status=Alliance.Status.CLOSED):
+        sent += services.send_digest(alliance) is not None
+    return sent

@@ -10,6 +10,7 @@ urlpatterns = [
     path(P + "new/", views.meeting_new, name="meeting_new"),
     path(P + "cadence/", views.cadence_page, name="meetings_cadence"),
     path(P + "cadence/edit/", views.cadence_edit, name="meetings_cadence_edit"),
+    path(P + "digest/", views.digest_page, name="meetings_digest"),
     path(M, views.meeting_detail, name="meeting_detail"),
     path(M + "edit/", views.meeting_edit, name="meeting_edit"),
     path(M + "agenda/add/", views.agenda_add, name="meeting_agenda_add"),

@@ -192,3 +192,17 @@ def cadence_edit(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
         return redirect("meetings_cadence", access.alliance.pk)
     status = 422 if request.method == "POST" else 200
     return form_page(request, access, form, "Meeting cadence", status=status)
+
+
+@alliance_page()
+def digest_page(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    context = {"access": access, "alliance": access.alliance}
+    try:
+        page = present.digest(access, request.GET.get("month"))
+    except ValueError as refused:
+        context["month_error"] = f"Month: {refused}"
+        page = present.digest(access)
+        context["page"] = page
+        return render(request, "meetings/digest.html", context, status=422)
+    context["page"] = page
+    return render(request, "meetings/digest.html", context)

@@ -6,12 +6,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from detente import audit
+from detente.approvals import gate
+from detente.negotiation import forms as issue_forms
 from detente.negotiation import proposals
 from detente.negotiation.forms import MAX_CONSTRAINTS, PreferencesForm, RoundForm
 from detente.negotiation.models import (
@@ -289,6 +291,11 @@ def accept(access: AllianceAccess, rnd: NegotiationRound, package: dict[str, str
     result = proposals.solve_round(rnd, access.sides)
     if not proposals.is_proposed(result, package):
         raise Refused("Only one of the packages proposed now can be accepted.")
+    # Internal consensus first: the side's preferences approved by the colleagues it named.
+    prefs = my_preferences(access, rnd, side)
+    blocked = gate.blocking(prefs, [side.pk]) if prefs is not None else None
+    if blocked:
+        raise Refused(blocked)
     existing = access.records(Acceptance).filter(round=rnd, owner_side=side).first()
     if existing:
         _delete(access, existing)
@@ -363,3 +370,42 @@ def agreement_draft(access: AllianceAccess, rnd: NegotiationRound, package: dict
     draft.save()
     audit.log(access.user, "update", draft, before=before, after=audit.snapshot(draft))
     return draft
+
+
+# One issue added from elsewhere (an idea of the vision app) ---------------------------------
+
+
+@transaction.atomic
+def add_issue(
+    access: AllianceAccess, rnd: NegotiationRound, label: str, options: list[str]
+) -> NegotiationIssue:
+    """Add one issue (in words, with its options) at the end of an open round, audited.
+
+    The same rules as the round's form: the words give the short name, at least two distinct
+    options, no issue twice, at most ``MAX_ISSUES``. Like a change of the round's issues, it
+    withdraws the acceptances given on the old issues. The caller has looked the round up for
+    writing; a closed round or a bad issue is ``Refused`` with the reason, and nothing is written.
+    """
+    if not rnd.is_open:
+        raise Refused("This round is closed; its issues can no longer change.")
+    words = " ".join(label.replace(":", " ").split())[:150]
+    try:
+        ((name, cleaned, words),) = issue_forms.parse_labelled_issues(
+            f"{words}: {', '.join(options)}"
+        )
+    except ValidationError as exc:  # the form's words, less the line number of its text box
+        raise Refused(" ".join(m.removeprefix("Line 1: ") for m in exc.messages)) from None
+    existing = list(rnd.issues.all())
+    if any(issue.name == name for issue in existing):
+        raise Refused(f"The round already has the issue '{words}'.")
+    if len(existing) >= issue_forms.MAX_ISSUES:
+        raise Refused(f"A round has at most {issue_forms.MAX_ISSUES} issues.")
+    position = max((issue.position for issue in existing), default=-1) + 1
+    issue = NegotiationIssue.objects.create(
+        round=rnd, name=name, label=words if words != name else "", options=cleaned,
+        position=position,
+    )  # fmt: skip
+    audit.log(access.user, "create", issue, after=audit.snapshot(issue), alliance=access.alliance)
+    for acceptance in access.records(Acceptance).filter(round=rnd):
+        _delete(access, acceptance)
+    return issue

@@ -16,7 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from detente import audit
-from detente.negotiation import present, proposals, services
+from detente.approvals import present as approvals_present
+from detente.negotiation import approval, present, proposals, services
 from detente.negotiation.forms import (
     AcceptForm,
     ConstraintForm,
@@ -66,7 +67,16 @@ def _round_context(access: AllianceAccess, page: present.RoundPage) -> dict[str,
         "constraint_sentences": page.constraint_sentences,
         "constraint_form": ConstraintForm(issues=issues),
         "may_change_terms": rnd.is_open and access.can_write_on(rnd.owner_side_id),
+        "approval": _approval(access, rnd, my_side),
     }
+
+
+def _approval(access: AllianceAccess, rnd: NegotiationRound, side: Any) -> Any:
+    """The internal approval of the reader's side's preferences (private to that side)."""
+    prefs = services.my_preferences(access, rnd, side) if side is not None else None
+    if prefs is None or not rnd.is_open:
+        return None
+    return approvals_present.panel(access, approval.KIND, prefs)
 
 
 @login_required

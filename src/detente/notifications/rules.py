@@ -233,6 +233,73 @@ def member_added(entry: AuditEntry) -> Event | None:
     )
 
 
+def approval_step(entry: AuditEntry) -> Event | None:
+    """A colleague named as approver is asked (again); the requester hears each answer.
+    The entry is private to the side, and so is the event."""
+    after = entry.after or {}
+    request_id, user_id, decision = (
+        after.get("request_id"),
+        after.get("user_id"),
+        after.get("decision"),
+    )
+    if entry.action not in ("create", "update") or request_id is None or entry.alliance_id is None:
+        return None
+    request = apps.get_model("approvals", "ApprovalRequest").objects.filter(pk=request_id).first()
+    if request is None:
+        return None
+    url = _url("approval_detail", entry.alliance_id, request_id)
+    if decision == "pending":
+        return _event(
+            entry,
+            Kind.APPROVAL,
+            f"approval-ask:{request_id}:{request.round}:{user_id}",
+            f"{request.requested_by or 'A colleague'} asks for your approval of {request.title} "
+            "before it goes to the partner.",
+            url,
+            [user_id],
+        )
+    if request.requested_by_id is None or request.requested_by_id == user_id:
+        return None
+    answered = "approved" if decision == "approved" else "asked for changes to"
+    return _event(
+        entry,
+        Kind.APPROVAL,
+        f"approval-answer:{entry.pk}",
+        f"{entry.actor or 'A colleague'} {answered} {request.title}.",
+        url,
+        [request.requested_by_id],
+    )
+
+
+def check_in_overdue(entry: AuditEntry) -> Event | None:
+    """The daily scan raised a watch: tell the side that sees the pair overdue (the person
+    linked to its end of the pair, else its managers). Private to that side, as the watch is."""
+    if entry.action != "create" or entry.alliance_id is None or entry.owner_side_id is None:
+        return None
+    watch = (
+        apps.get_model("relationships", "CheckInWatch")
+        .objects.filter(pk=entry.object_id)
+        .select_related("stakeholder", "counterpart")
+        .first()
+    )
+    if watch is None:
+        return None
+    ends = (watch.stakeholder, watch.counterpart)
+    ours = [s.user_id for s in ends if s.owner_side_id == entry.owner_side_id and s.user_id]
+    people = ours or audience.people_of([entry.owner_side_id], audience.MANAGERS)
+    last = f"last contact {watch.last_contact:%d %b %Y}" if watch.last_contact else "no contact yet"
+    return _event(
+        entry,
+        Kind.CHECK_IN,
+        f"check-in:{watch.pk}",
+        f"A check-in between {watch.stakeholder.name} and {watch.counterpart.name} is overdue "
+        f"(every {watch.days} days; {last}).",
+        _url("relationship_health", entry.alliance_id)
+        + f"#pair-{watch.stakeholder_id}-{watch.counterpart_id}",
+        people,
+    )
+
+
 RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "negotiation.negotiationround": round_opened,
     "negotiation.acceptance": package_accepted,
@@ -243,6 +310,8 @@ RULES: dict[str, Callable[[AuditEntry], Event | None]] = {
     "conflicts.notification": ladder_notice,
     "alliances.side": partner_joined,
     "accounts.membership": member_added,
+    "approvals.approver": approval_step,
+    "relationships.checkinwatch": check_in_overdue,
 }
 
 
