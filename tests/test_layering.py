@@ -31,6 +31,7 @@ LAYERS: dict[str, set[str]] = {
         "negotiation",
         "vision",
         "conflicts",
+        "plans",
         "approvals",
         "relationships",
         "overlap",

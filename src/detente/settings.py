@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "detente.threads",
     "detente.activity",
     "detente.meetings",
+    "detente.plans",
     "detente.approvals",
     "detente.relationships",
     "detente.calendars",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("detente.threads.urls")),
     path("", include("detente.activity.urls")),
     path("", include("detente.meetings.urls")),
+    path("", include("detente.plans.urls")),
     path("", include("detente.approvals.urls")),
     path("", include("detente.relationships.urls")),
     path("", include("detente.calendars.urls")),

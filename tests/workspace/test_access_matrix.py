@@ -3426,6 +3426,155 @@ PAGES |= {"meetings_digest": [Case(alliance_url("meetings/digest/"), MEMBERS)]}
 API_ROUTES |= {("GET", MT + "/digest"): [Case(api_url(A + "/meetings/digest"), API_MEMBERS)]}
 
 
+# The joint plan (issue 18) ---------------------------------------------------------------
+
+
+def plan_records(cast: Any) -> dict[str, Any]:
+    """A V2MOM plan with a joint method and a private one, both kept by side A, and a
+    proposed version 1."""
+    from detente.plans.models import Plan, PlanItem, PlanVersion
+
+    cached = getattr(cast, "_plan", None)
+    if cached and Plan.objects.filter(pk=cached["plan"].pk).exists():
+        return cached
+    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    plan = Plan.objects.create(**common, visibility="joint", format="v2mom")
+    made: dict[str, Any] = {"plan": plan}
+    for position, visibility in enumerate(("joint", "private"), start=1):
+        made[visibility] = PlanItem.objects.create(
+            **common, visibility=visibility, plan=plan, section="method", position=position,
+            title=f"Method {visibility}",
+        )  # fmt: skip
+    made["version"] = PlanVersion.objects.create(
+        **common, visibility="joint", plan=plan, number=1, content={"sections": []}
+    )
+    cast._plan = made
+    return made
+
+
+def plan_url(key: str | None = None, suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        made = plan_records(cast)
+        if key == "version":
+            middle = f"versions/{made['version'].pk}/"
+        else:
+            middle = f"items/{made[key].pk}/" if key else ""
+        if api:
+            return f"/api/v1/alliances/{cast.alliance.pk}/plan/{middle}{suffix}".rstrip("/")
+        return f"/alliances/{cast.alliance.pk}/plan/{middle}{suffix}"
+
+    return url
+
+
+def plan_item_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "section": "method",
+            "title": "Grow the north"}  # fmt: skip
+
+
+API_PLAN_REFUSED = statuses(409, 403, 409, 409, 404, 401)
+PL = "/alliances/{alliance_id}/plan"
+
+PAGES |= {
+    "plan_home": [Case(plan_url(), MEMBERS)],
+    "plan_start": [
+        Case(plan_url(suffix="start/"), WRITERS_POST, "POST", lambda c, w: {"format": "okr"})
+    ],
+    "plan_item_new": [
+        Case(plan_url(suffix="items/new/"), WRITERS),
+        Case(plan_url(suffix="items/new/"), WRITERS_POST, "POST", plan_item_form),
+    ],
+    "plan_item_edit": [
+        Case(plan_url("joint", "edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(
+            plan_url("joint", "edit/"), A_JOINT_WRITE_POST, "POST", plan_item_form, note="a-joint"
+        ),
+        Case(plan_url("private", "edit/"), A_PRIVATE_WRITE, note="a-private"),
+    ],  # fmt: skip
+    "plan_item_delete": [
+        Case(plan_url("joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+        Case(plan_url("private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+    ],
+    "plan_item_move": [
+        Case(
+            plan_url("joint", "move/"),
+            WRITERS_POST,
+            "POST",
+            lambda c, w: {"direction": "up"},
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", "move/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            lambda c, w: {"direction": "up"},
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "plan_propose": [Case(plan_url(suffix="versions/propose/"), WRITERS_POST, "POST")],
+    "plan_version": [Case(plan_url("version"), MEMBERS)],
+    "plan_version_sign": [Case(plan_url("version", "sign/"), WRITERS_POST, "POST")],
+    "plan_version_withdraw": [Case(plan_url("version", "withdraw/"), WRITERS_POST, "POST")],
+    "plan_diff": [Case(lambda cast: plan_url(suffix="diff/")(cast) + "?a=1&b=1", MEMBERS)],
+}
+
+API_ROUTES |= {
+    ("GET", PL): [Case(plan_url(api=True), API_MEMBERS)],
+    ("POST", PL): [Case(plan_url(api=True), API_PLAN_REFUSED, data=body({"format": "okr"}))],
+    ("POST", PL + "/items"): [
+        Case(
+            plan_url(suffix="items", api=True),
+            API_CREATE,
+            data=body({"section": "method", "title": "Grow"}),
+        )
+    ],  # fmt: skip
+    ("PATCH", PL + "/items/{pk}"): [
+        Case(
+            plan_url("joint", api=True),
+            API_A_JOINT_WRITE,
+            data=body({"title": "New"}),
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"title": "New"}),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("DELETE", PL + "/items/{pk}"): [
+        Case(plan_url("joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
+        Case(plan_url("private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+    ("POST", PL + "/items/{pk}/move"): [
+        Case(
+            plan_url("joint", "move", api=True),
+            API_WRITERS,
+            data=body({"direction": "up"}),
+            note="a-joint",
+        ),
+        Case(
+            plan_url("private", "move", api=True),
+            API_A_PRIVATE_WRITE,
+            data=body({"direction": "up"}),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("POST", PL + "/versions"): [
+        Case(plan_url(suffix="versions", api=True), API_PLAN_REFUSED, data=body({}))
+    ],
+    ("GET", PL + "/versions/{pk}"): [Case(plan_url("version", api=True), API_MEMBERS)],
+    ("POST", PL + "/versions/{pk}/sign"): [
+        Case(plan_url("version", "sign", api=True), API_WRITERS, data=body({}))
+    ],
+    ("POST", PL + "/versions/{pk}/withdraw"): [
+        Case(plan_url("version", "withdraw", api=True), API_WRITERS)
+    ],
+    ("GET", PL + "/diff"): [
+        Case(lambda cast: plan_url(suffix="diff", api=True)(cast) + "?a=1&b=1", API_MEMBERS)
+    ],
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

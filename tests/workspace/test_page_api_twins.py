@@ -97,6 +97,8 @@ TWINS = [
     Twin("goal_conflict", A + "/goal-conflict", "detente.objectives.present:conflict", fact="KPI JOINT"),
     Twin("agreement_home", A + "/agreement/versions", "detente.agreements.present:home", fact="Agreement JOINT"),
     Twin("agreement_version", A + "/agreement/versions/{pk}", "detente.agreements.present:version", record="version", fact="Agreement JOINT"),
+    Twin("plan_home", A + "/plan", "detente.plans.present:plan", fact="Plan JOINT"),
+    Twin("plan_version", A + "/plan/versions/{pk}", "detente.plans.present:version", record="plan_version", fact="Plan JOINT"),
     Twin("vision_home", A + "/vision", "detente.vision.present:home", fact="Idea JOINT"),
     Twin("vision_version", A + "/vision/versions/{pk}", "detente.vision.present:version", record="vision_version", fact="Vision JOINT"),
     Twin("approvals_home", A + "/approvals", "detente.approvals.present:inbox"),
@@ -135,6 +137,7 @@ RHYTHM = {
     "/api/v1/alliances": ("portfolio", "detente.alliances.present:portfolio"),
     "/api/v1/side-invitations": ("portfolio", "detente.alliances.present:portfolio"),
     A + "/agreement/diff": ("agreement_diff", "detente.agreements.present:compare"),  # ?a=&b=
+    A + "/plan/diff": ("plan_diff", "detente.plans.present:compare"),  # ?a=&b=
     A + "/goals/kpis/{kpi_id}/trend": ("realism_kpi", "detente.goals.present:kpi_realism"),
     # A side's own approval request (tests/approvals reads both as each side).
     A + "/approvals/{pk}": ("approval_detail", "detente.approvals.present:detail"),
@@ -285,6 +288,13 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
                 alliance=cast.alliance, owner_side=side, visibility=visibility,
                 title=f"Rule {tag}", handover=f"hand over {tag}",
             )  # fmt: skip
+    from detente.plans.document import joint_document
+    from detente.plans.models import Plan, PlanItem, PlanVersion
+
+    plan = Plan.objects.create(alliance=cast.alliance, owner_side=cast.side_a, visibility="joint")
+    for tag, side, visibility in (("JOINT", cast.side_a, "joint"), ("A-PRIVATE", cast.side_a, "private"), ("B-PRIVATE", cast.side_b, "private")):  # fmt: skip
+        PlanItem.objects.create(alliance=cast.alliance, owner_side=side, visibility=visibility, plan=plan, section="method", title=f"Plan {tag}")  # fmt: skip
+    out["plan_version_a_joint"] = PlanVersion.objects.create(alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", plan=plan, number=1, content=joint_document(plan))  # fmt: skip
     return out
 
 

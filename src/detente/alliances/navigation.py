@@ -9,6 +9,7 @@ SECTIONS = [
     ("Overview", "alliance_overview"),
     ("Agreement", "agreement_home"),
     ("Objectives & KPIs", "objectives_home"),
+    ("Plan", "plan_home"),
     ("Commitments", "commitments_home"),
     ("Differences", "differences_home"),
     ("Health", "health_home"),

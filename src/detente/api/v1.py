@@ -18,6 +18,7 @@ from detente.meetings.api import router as meetings_router
 from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
+from detente.plans.api import router as plans_router
 from detente.relationships.api import router as relationships_router
 from detente.overlap.api import router as overlap_router
 from detente.threads.api import router as threads_router
@@ -49,6 +50,7 @@ api.add_router("/", notifications_router)
 api.add_router("/", threads_router)
 api.add_router("/", activity_router)
 api.add_router("/", meetings_router)
+api.add_router("/", plans_router)
 api.add_router("/", approvals_router)
 api.add_router("/", relationships_router)
 api.add_router("/", overlap_router)

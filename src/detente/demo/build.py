@@ -43,6 +43,7 @@ PHASES = [
     ["conflicts", "exit_plan"],
     ["overlap"],
     ["meetings"],
+    ["plan"],
     ["threads"],
     ["approvals", "check_ins"],
 ]

@@ -835,6 +835,10 @@ from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
 
+# The plan's section lives in its own module (demo/plans.py).
+from detente.demo.plans import plan as _plan  # noqa: E402
+
+SECTIONS["plan"] = _plan
 # The vision app's section (the shared vision and the ideas) lives in demo/vision.py.
 from detente.demo.vision import vision as _vision  # noqa: E402
 
