@@ -834,3 +834,8 @@ SECTIONS = {
 from detente.demo.meetings import meetings as _meetings  # noqa: E402
 
 SECTIONS["meetings"] = _meetings
+
+# The milestones section lives in its own module (demo/milestones.py).
+from detente.demo.milestones import milestones as _milestones  # noqa: E402
+
+SECTIONS["milestones"] = _milestones

@@ -48,7 +48,8 @@ class MilestoneForm(RecordForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kpi, start, due = data.get("kpi"), data.get("start"), data.get("due")
         if kpi is not None and not kpi.is_count:
             self.add_error(
@@ -78,7 +79,7 @@ class MilestoneForm(RecordForm):
         milestone: Milestone = self.instance
         if milestone.visibility == Visibility.PRIVATE:
             milestone.state = Milestone.State.DRAFT
-        elif milestone.pk is None or milestone.state == Milestone.State.DRAFT:
+        elif milestone._state.adding or milestone.state == Milestone.State.DRAFT:
             milestone.state = Milestone.State.PROPOSED
         elif any(getattr(milestone, name) != self.terms_before[name] for name in TERMS):
             # New terms need the other side's yes again.
