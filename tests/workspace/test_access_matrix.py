@@ -3228,6 +3228,24 @@ API_ROUTES |= {
 }
 
 
+# Reference classes: each side reads its own organisation's; importing needs a writer.
+PAGES |= {
+    "reference_class": [Case(alliance_url("goals/reference/"), MEMBERS)],
+    "reference_import": [
+        Case(alliance_url("goals/reference/import/"), POST_ONLY),
+        Case(alliance_url("goals/reference/import/"), WRITERS_POST, "POST"),
+    ],
+}
+API_ROUTES |= {
+    ("GET", "/alliances/{alliance_id}/goals/reference"): [
+        Case(api_url(A + "/goals/reference"), API_MEMBERS)
+    ],
+    ("POST", "/alliances/{alliance_id}/goals/reference/import"): [
+        Case(api_url(A + "/goals/reference/import"), statuses(422, 403, 422, 422, 404, 401))
+    ],
+}
+
+
 # Enumerating the routes -----------------------------------------------------------------
 
 # Capabilities built alongside this suite (agreements, commitments, ...). Their owners add

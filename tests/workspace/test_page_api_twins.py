@@ -51,6 +51,7 @@ TWINS = [
          fact="Milestone JOINT"),
     Twin("milestone_detail", A + "/goals/milestones/{pk}", "detente.milestones.present:milestone",
          record="milestone", fact="Milestone JOINT"),
+    Twin("reference_class", A + "/goals/reference", "detente.milestones.reference:reference"),
     Twin("decisions_home", A + "/decisions", "detente.decisions.present:decisions",
          fact="Decision JOINT"),
     Twin("decision_detail", A + "/decisions/{pk}/conditions",

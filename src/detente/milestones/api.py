@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 
 from detente.goals.services import get_check
-from detente.milestones import present, services
+from detente.milestones import present, reference, services
 from detente.milestones.forms import MilestoneForm
 from detente.records.api import RecordRoutes, record_form
 from detente.records.visibility import AllianceAccess, get_alliance_access
@@ -103,3 +104,31 @@ def milestone_from_phase(
     access = get_alliance_access(request.user, alliance_id, write=True)
     milestone = services.from_check(access, get_check(access, check_id), index)
     return 201, present.milestone(access, milestone.pk).data
+
+
+@router.get("/alliances/{alliance_id}/goals/reference", response=dict)
+def get_reference_class(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
+    """Your own organisation's reference class and its P50/P80 adjustments."""
+    access = get_alliance_access(request.user, alliance_id)
+    return reference.reference(access).data
+
+
+@router.post("/alliances/{alliance_id}/goals/reference/import", response={201: dict, 422: dict})
+def import_past_projects(
+    request: HttpRequest,
+    alliance_id: int,
+    # Optional in the schema so that access is checked first; a missing file is a 422.
+    file: UploadedFile | None = File(None),  # noqa: B008 (ninja's declaration style)
+) -> tuple[int, Any]:
+    """Past projects of your organisation from a CSV (name, planned, achieved, notes), all
+    or nothing; a refused file is a 422 listing each row and column at fault."""
+    access = get_alliance_access(request.user, alliance_id, write=True)
+    try:
+        if file is None:
+            raise reference.ImportRefused(
+                [{"row": 0, "column": "file", "problem": "send the CSV as the 'file' field"}]
+            )
+        made = reference.import_projects(access, file.read())
+    except reference.ImportRefused as refused:
+        return 422, {"errors": refused.problems}
+    return 201, {"imported": len(made), **reference.reference(access).data}

@@ -7,4 +7,9 @@ class MilestonesConfig(AppConfig):
     verbose_name = "Milestones"
 
     def ready(self) -> None:
+        from detente.goals.forms import REFERENCE_SOURCES
         from detente.milestones import tracking  # noqa: F401  (recomputes as values arrive)
+        from detente.milestones.reference import past_goals
+
+        if past_goals not in REFERENCE_SOURCES:
+            REFERENCE_SOURCES.append(past_goals)

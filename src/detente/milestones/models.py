@@ -94,3 +94,28 @@ class MilestoneReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} as of {self.as_of}"
+
+
+class PastProject(models.Model):
+    """A past project of one organisation, imported from a file: what it planned and what it
+    achieved. With the organisation's completed milestones it forms the organisation's
+    reference class (``detente.milestones.reference``). It belongs to the organisation, not
+    to an alliance: no partner ever sees it."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="past_projects"
+    )
+    name = models.CharField(max_length=200)
+    planned = models.DecimalField(max_digits=18, decimal_places=4)
+    achieved = models.DecimalField(max_digits=18, decimal_places=4)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from detente.goals.services import get_check
-from detente.milestones import present, services
+from detente.milestones import present, reference, services
 from detente.milestones.forms import MilestoneForm
 from detente.milestones.models import Milestone
 from detente.records.api import FormInvalid
@@ -128,3 +128,30 @@ def milestone_from_phase(
     state = "proposed to the other side" if milestone.state == "proposed" else "saved as a draft"
     messages.success(request, f"Milestone '{milestone}' {state}.")
     return redirect("milestone_detail", access.alliance.pk, milestone.pk)
+
+
+@login_required
+def reference_class(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    """The reader's own organisation's reference class (never the partner's)."""
+    access = get_alliance_access(request.user, alliance_id)
+    page = reference.reference(access)
+    return render(
+        request,
+        "milestones/reference.html",
+        {"access": access, "alliance": access.alliance, "page": page, "data": page.data},
+    )
+
+
+@alliance_page(write=True, post=True)
+def reference_import(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a CSV file of past projects to import.")
+        return redirect("reference_class", access.alliance.pk)
+    try:
+        made = reference.import_projects(access, upload.read())
+    except reference.ImportRefused as refused:
+        messages.error(request, f"Nothing was imported: {refused}.")
+        return redirect("reference_class", access.alliance.pk)
+    messages.success(request, f"{len(made)} past projects imported.")
+    return redirect("reference_class", access.alliance.pk)
