@@ -536,7 +536,10 @@ class RealismCheckForm(FoldedForm, RecordForm):
                 "to use it.",
             )
             return None
-        side = Side.objects.select_related("organisation").get(pk=self.owner_side_id)
+        side_id = self.owner_side_id
+        if side_id is None:
+            return None  # the owner side's own error says why
+        side = Side.objects.select_related("organisation").get(pk=side_id)
         past = reference_class_for(self.access, side)
         if not past:
             self.add_error(
