@@ -323,3 +323,15 @@ def test_a_joint_meeting_lists_joint_milestones_at_risk_and_a_sides_preparation_
     assert titles(None) == ["Milestone at risk: Joint JOINT-RISK (due 31 Mar 2026)"]
     assert titles(cast.side_b.pk) == titles(None)
     assert len(titles(cast.side_a.pk)) == 2
+
+
+def test_it_recomputes_a_milestone_once_when_a_value_of_its_kpi_is_committed(
+    cast: Any, track: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    milestone = track.milestone(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        for period, value in [("2025-10", 1900), ("2025-11", 2000), ("2025-12", 2100)]:
+            track.value(cast, period, value)
+    milestone.refresh_from_db()
+    assert milestone.status != Milestone.Status.WAITING
+    assert milestone.readings.count() >= 1

@@ -17,6 +17,7 @@ corrected value corrects the chart; each reading keeps the engine's input it was
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from fractions import Fraction
 from typing import Any
 
@@ -141,6 +142,25 @@ def recompute_kpi(kpi_id: int) -> None:
         recompute(milestone)
 
 
+# KPIs whose milestones wait for a recompute once the current transaction commits. An
+# import of many values of one KPI registers a callback per value, but only the first one
+# to run recomputes (the others find the KPI done), so a KPI is recomputed once per commit.
+_waiting = threading.local()
+
+
+def _pending() -> set[int]:
+    if not hasattr(_waiting, "kpis"):
+        _waiting.kpis = set()
+    found: set[int] = _waiting.kpis
+    return found
+
+
+def _recompute_once(kpi_id: int) -> None:
+    if kpi_id in _pending():
+        _pending().discard(kpi_id)
+        recompute_kpi(kpi_id)
+
+
 @receiver(post_save, sender=Measurement)
 @receiver(post_delete, sender=Measurement)
 def _value_changed(sender: Any, instance: Measurement, **kwargs: Any) -> None:
@@ -148,4 +168,5 @@ def _value_changed(sender: Any, instance: Measurement, **kwargs: Any) -> None:
     change is committed (a KPI without milestones costs one query)."""
     kpi_id = instance.kpi_id
     if Milestone.objects.filter(kpi_id=kpi_id).exists():
-        transaction.on_commit(lambda: recompute_kpi(kpi_id))
+        _pending().add(kpi_id)
+        transaction.on_commit(lambda: _recompute_once(kpi_id))
