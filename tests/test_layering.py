@@ -27,6 +27,7 @@ LAYERS: dict[str, set[str]] = {
         "differences",
         "health",
         "goals",
+        "milestones",
         "decisions",
         "negotiation",
         "vision",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "detente.differences",
     "detente.health",
     "detente.goals",
+    "detente.milestones",
     "detente.decisions",
     "detente.negotiation",
     "detente.vision",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("detente.differences.urls")),
     path("", include("detente.health.urls")),
     path("", include("detente.goals.urls")),
+    path("", include("detente.milestones.urls")),
     path("", include("detente.decisions.urls")),
     path("", include("detente.negotiation.urls")),
     path("", include("detente.vision.urls")),

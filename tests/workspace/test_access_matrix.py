@@ -3457,6 +3457,259 @@ API_ROUTES |= {
     ],
     ("GET", PL + "/diff"): [
         Case(lambda cast: plan_url(suffix="diff", api=True)(cast) + "?a=1&b=1", API_MEMBERS)
+# Milestones (under Goal realism) --------------------------------------------------------
+
+
+def milestone_records(cast: Any) -> Any:
+    """Side A's joint and private objectives with a count KPI each, a realism check of each
+    with a phased plan, and a joint (proposed) and a private (draft) milestone of side A
+    (made once per role's transaction)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from detente.goals.models import RealismCheck
+    from detente.goals.services import run
+    from detente.milestones.models import Milestone
+    from detente.objectives.models import KPI, Objective
+
+    cached = getattr(cast, "_milestones", None)
+    if cached is not None and Milestone.objects.filter(pk=cached["joint"].pk).exists():
+        return cached
+    today = timezone.localdate()
+    a = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    document = {
+        "target": 300, "start": today.isoformat(), "deadline": (today + timedelta(days=60)).isoformat(),
+        "funnel": [{"name": "units"}], "history": [5] * 20, "activity": "poisson",
+        "phases": [{"name": "North", "share": 0.5, "end": (today + timedelta(days=30)).isoformat()},
+                   {"name": "South", "share": 0.5}],
+    }  # fmt: skip
+    result = run(document, 0)
+    made: dict[str, Any] = {}
+    for visibility in ("joint", "private"):
+        objective = Objective.objects.create(
+            title=f"Roll out {visibility}", visibility=visibility, **a
+        )
+        kpi = KPI.objects.create(
+            objective=objective, name=f"Sites {visibility}", metric="sites", unit="sites", kind="count",
+            target=300, deadline=today + timedelta(days=60), frequency="month",
+        )  # fmt: skip
+        made[f"{visibility}_kpi"] = kpi
+        made[f"{visibility}_check"] = RealismCheck.objects.create(
+            kpi=kpi, inputs=document, result=result, target=300, deadline=today + timedelta(days=60),
+            probability=result["probability"], probability_stderr=0.0, visibility=visibility, **a,
+        )  # fmt: skip
+        made[visibility] = Milestone.objects.create(
+            kpi=kpi, title=f"Milestone {visibility}", target=100, start=today,
+            due=today + timedelta(days=30), measured_by=cast.side_a, visibility=visibility,
+            state="proposed" if visibility == "joint" else "draft", **a,
+        )  # fmt: skip
+    cast._milestones = made
+    return made
+
+
+def milestone_url(key: str, pattern: str) -> Callable[[Any], str]:
+    """``pattern`` is formatted with the alliance id ``a`` and the id of ``key``."""
+    return lambda cast: pattern.format(a=cast.alliance.pk, pk=milestone_records(cast)[key].pk)
+
+
+def milestone_form(visibility: str, *, new: bool = True) -> Callable[[Any, str], dict]:
+    def data(cast: Any, who: str) -> dict:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        made = milestone_records(cast)
+        form = {
+            "visibility": visibility, "title": "Phase one", "kpi": made[f"{visibility}_kpi"].pk,
+            "target": 120, "start": today.isoformat(), "due": (today + timedelta(days=40)).isoformat(),
+            "measured_by": cast.side_a.pk, "confidence": 80, "notes": "",
+        }  # fmt: skip
+        if new:
+            form["owner_side"] = own_side(cast, who).pk
+        return form
+
+    return data
+
+
+def milestone_body(visibility: str) -> Callable[[Any, str], dict]:
+    def data(cast: Any, who: str) -> dict:
+        form = milestone_form(visibility, new=False)(cast, who)
+        return {**form, "visibility": visibility}
+
+    return data
+
+
+MS = "/alliances/{a}/goals/milestones/"
+# Accepting is for the other side: side A's own writers are refused (403); a private draft
+# is answered by nobody (side A is told it waits for no answer, side B cannot find it).
+ANSWER_JOINT_POST = statuses(403, 403, 302, 302, 404, 302)
+ANSWER_PRIVATE_POST = statuses(302, 403, 404, 404, 404, 302)
+PAGES |= {
+    "milestones_home": [Case(alliance_url("goals/milestones/"), MEMBERS)],
+    "milestone_new": [
+        Case(alliance_url("goals/milestones/new/"), WRITERS),
+        Case(
+            alliance_url("goals/milestones/new/"),
+            WRITERS_POST,
+            "POST",
+            milestone_form("joint"),
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    "milestone_detail": [
+        Case(milestone_url("joint", MS + "{pk}/"), MEMBERS, note="a-joint"),
+        Case(milestone_url("private", MS + "{pk}/"), A_PRIVATE_READ, note="a-private"),
+    ],
+    "milestone_edit": [
+        Case(milestone_url("joint", MS + "{pk}/edit/"), A_JOINT_WRITE, note="a-joint"),
+        Case(
+            milestone_url("joint", MS + "{pk}/edit/"),
+            A_JOINT_WRITE_POST,
+            "POST",
+            milestone_form("joint", new=False),
+            note="a-joint",
+        ),
+        Case(milestone_url("private", MS + "{pk}/edit/"), A_PRIVATE_WRITE, note="a-private"),
+        Case(
+            milestone_url("private", MS + "{pk}/edit/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            milestone_form("private", new=False),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "milestone_delete": [
+        Case(milestone_url("joint", MS + "{pk}/delete/"), POST_ONLY, note="a-joint"),
+        Case(
+            milestone_url("joint", MS + "{pk}/delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"
+        ),
+        Case(
+            milestone_url("private", MS + "{pk}/delete/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "milestone_accept": [
+        Case(milestone_url("joint", MS + "{pk}/accept/"), POST_ONLY, note="a-joint"),
+        Case(
+            milestone_url("joint", MS + "{pk}/accept/"), ANSWER_JOINT_POST, "POST", note="a-joint"
+        ),
+        Case(
+            milestone_url("private", MS + "{pk}/accept/"),
+            ANSWER_PRIVATE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "milestone_decline": [
+        Case(milestone_url("joint", MS + "{pk}/decline/"), POST_ONLY, note="a-joint"),
+        Case(
+            milestone_url("joint", MS + "{pk}/decline/"), ANSWER_JOINT_POST, "POST", note="a-joint"
+        ),
+        Case(
+            milestone_url("private", MS + "{pk}/decline/"),
+            ANSWER_PRIVATE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    "milestone_from_phase": [
+        Case(
+            milestone_url("joint_check", G + "checks/{pk}/phases/0/milestone/"),
+            POST_ONLY,
+            note="a-joint",
+        ),
+        Case(
+            milestone_url("joint_check", G + "checks/{pk}/phases/0/milestone/"),
+            WRITERS_POST,
+            "POST",
+            note="a-joint",
+        ),
+        Case(
+            milestone_url("private_check", G + "checks/{pk}/phases/0/milestone/"),
+            A_PRIVATE_WRITE_POST,
+            "POST",
+            note="a-private",
+        ),
+    ],  # fmt: skip
+}
+
+AM = "/alliances/{alliance_id}/goals/milestones"
+MA = "/api/v1/alliances/{a}/goals/milestones/"
+API_ANSWER_JOINT = statuses(403, 403, 200, 200, 404, 401)
+API_ANSWER_PRIVATE = statuses(409, 403, 404, 404, 404, 401)
+API_ROUTES |= {
+    ("GET", AM): [Case(api_url(A + "/goals/milestones"), API_MEMBERS)],
+    ("POST", AM): [
+        Case(
+            api_url(A + "/goals/milestones"),
+            API_CREATE,
+            data=milestone_form("joint"),
+            note="a-joint",
+        ),
+    ],  # fmt: skip
+    ("GET", AM + "/{pk}"): [
+        Case(milestone_url("joint", MA + "{pk}"), API_MEMBERS, note="a-joint"),
+        Case(milestone_url("private", MA + "{pk}"), API_A_PRIVATE_READ, note="a-private"),
+    ],
+    ("PATCH", AM + "/{pk}"): [
+        Case(
+            milestone_url("joint", MA + "{pk}"),
+            API_A_JOINT_WRITE,
+            data=body({"notes": "Go"}),
+            note="a-joint",
+        ),
+        Case(
+            milestone_url("private", MA + "{pk}"),
+            API_A_PRIVATE_WRITE,
+            data=body({"notes": "Go"}),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+    ("DELETE", AM + "/{pk}"): [
+        Case(milestone_url("joint", MA + "{pk}"), API_A_JOINT_WRITE, note="a-joint"),
+        Case(milestone_url("private", MA + "{pk}"), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+    ("POST", AM + "/{pk}/accept"): [
+        Case(milestone_url("joint", MA + "{pk}/accept"), API_ANSWER_JOINT, note="a-joint"),
+        Case(milestone_url("private", MA + "{pk}/accept"), API_ANSWER_PRIVATE, note="a-private"),
+    ],
+    ("POST", AM + "/{pk}/decline"): [
+        Case(milestone_url("joint", MA + "{pk}/decline"), API_ANSWER_JOINT, note="a-joint"),
+        Case(milestone_url("private", MA + "{pk}/decline"), API_ANSWER_PRIVATE, note="a-private"),
+    ],
+    ("POST", "/alliances/{alliance_id}/goals/checks/{check_id}/phases/{index}/milestone"): [
+        Case(
+            milestone_url("joint_check", GA + "checks/{pk}/phases/0/milestone"),
+            API_CREATE,
+            note="a-joint",
+        ),
+        Case(
+            milestone_url("private_check", GA + "checks/{pk}/phases/0/milestone"),
+            statuses(201, 403, 404, 404, 404, 401),
+            note="a-private",
+        ),
+    ],  # fmt: skip
+}
+
+
+# Reference classes: each side reads its own organisation's; importing needs a writer.
+PAGES |= {
+    "reference_class": [Case(alliance_url("goals/reference/"), MEMBERS)],
+    "reference_import": [
+        Case(alliance_url("goals/reference/import/"), POST_ONLY),
+        Case(alliance_url("goals/reference/import/"), WRITERS_POST, "POST"),
+    ],
+}
+API_ROUTES |= {
+    ("GET", "/alliances/{alliance_id}/goals/reference"): [
+        Case(api_url(A + "/goals/reference"), API_MEMBERS)
+    ],
+    ("POST", "/alliances/{alliance_id}/goals/reference/import"): [
+        Case(api_url(A + "/goals/reference/import"), statuses(422, 403, 422, 422, 404, 401))
     ],
 }
 

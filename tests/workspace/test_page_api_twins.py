@@ -47,6 +47,11 @@ TWINS = [
          record="difference", fact="Difference JOINT"),
     Twin("goals_home", A + "/goals/checks", "detente.goals.present:goals"),
     Twin("realism_check", A + "/goals/checks/{pk}", "detente.goals.present:check"),
+    Twin("milestones_home", A + "/goals/milestones", "detente.milestones.present:milestones",
+         fact="Milestone JOINT"),
+    Twin("milestone_detail", A + "/goals/milestones/{pk}", "detente.milestones.present:milestone",
+         record="milestone", fact="Milestone JOINT"),
+    Twin("reference_class", A + "/goals/reference", "detente.milestones.reference:reference"),
     Twin("decisions_home", A + "/decisions", "detente.decisions.present:decisions",
          fact="Decision JOINT"),
     Twin("decision_detail", A + "/decisions/{pk}/conditions",
@@ -272,6 +277,20 @@ def _tagged_world(cast: Any) -> dict[str, Any]:
     out["vision_version_a_joint"] = VisionVersion.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, number=1, text="Vision JOINT"
     )
+    # Milestones: a joint one of side A on the joint KPI, each side's private draft on its own.
+    from detente.milestones.models import Milestone
+
+    for prefix, side, _ in owners:
+        for visibility in ("joint", "private"):
+            if visibility == "joint" and prefix == "b":
+                continue
+            tag = f"{prefix.upper()}-PRIVATE" if visibility == "private" else "JOINT"
+            out[f"milestone_{prefix}_{visibility}"] = Milestone.objects.create(
+                alliance=cast.alliance, owner_side=side, visibility=visibility,
+                title=f"Milestone {tag}", kpi=out[f"kpi_{prefix}_{visibility}"], target=50,
+                start=today, due=today + timedelta(days=30), measured_by=side,
+                state="proposed" if visibility == "joint" else "draft", notes=f"notes {tag}",
+            )  # fmt: skip
     out["cycle_a_joint"] = Cycle.objects.create(
         alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", period="2026Q1",
         opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 30),

@@ -15,6 +15,7 @@ from detente.differences.api import router as differences_router
 from detente.goals.api import router as goals_router
 from detente.health.api import router as health_router
 from detente.meetings.api import router as meetings_router
+from detente.milestones.api import router as milestones_router
 from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
@@ -42,6 +43,7 @@ api.add_router("/", agreements_router)
 api.add_router("/", differences_router)
 api.add_router("/", health_router)
 api.add_router("/", goals_router)
+api.add_router("/", milestones_router)
 api.add_router("/", decisions_router)
 api.add_router("/", negotiation_router)
 api.add_router("/", vision_router)

@@ -37,6 +37,7 @@ PHASES = [
     ["differences"],
     ["health"],
     ["realism_checks"],
+    ["milestones"],
     ["decision"],
     ["negotiation"],
     ["vision"],

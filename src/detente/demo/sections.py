@@ -853,3 +853,7 @@ SECTIONS["check_ins"] = _check_ins
 from detente.demo.overlap import overlap as _overlap  # noqa: E402
 
 SECTIONS["overlap"] = _overlap
+# The milestones section lives in its own module (demo/milestones.py).
+from detente.demo.milestones import milestones as _milestones  # noqa: E402
+
+SECTIONS["milestones"] = _milestones

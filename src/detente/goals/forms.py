@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,19 @@ WEEKDAY_CHOICES = [
 ]
 FROM_MEASUREMENTS = "measurements"
 FROM_DAILY = "daily"
+
+# The sources of an organisation's reference class (issue 18): each is a function
+# ``(access, side) -> past goals`` in the engine's format (``{"name", "planned",
+# "achieved"}``), of the organisation of ``side``. Apps above goals (milestones) register
+# theirs from their ``AppConfig.ready``, so this module imports none of them.
+ReferenceSource = Callable[[AllianceAccess, Side], list[dict[str, Any]]]
+REFERENCE_SOURCES: list[ReferenceSource] = []
+
+
+def reference_class_for(access: AllianceAccess, side: Side) -> list[dict[str, Any]]:
+    """The past goals of ``side``'s organisation, from every registered source."""
+    return [goal for source in REFERENCE_SOURCES for goal in source(access, side)]
+
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _STAGE_LINE = re.compile(
@@ -404,6 +418,13 @@ class RealismCheckForm(FoldedForm, RecordForm):
         help_text="Pace multiplier from one phase to the next (e.g. 1.2), or 'history'.",
     )
     seed = forms.IntegerField(min_value=0, initial=0, help_text="Same seed, same numbers.")
+    use_reference_class = forms.BooleanField(
+        required=False,
+        label="Use our reference class",
+        help_text="Judge the target by your organisation's completed milestones and past "
+        "projects, as `detente realism` does with a reference class. They stay private to "
+        "your organisation, so the check must be private.",
+    )
 
     class Meta:
         model = RealismCheck
@@ -493,6 +514,11 @@ class RealismCheckForm(FoldedForm, RecordForm):
             document["phases"] = data["phases"]
             if data["ramp"] is not None:
                 document["ramp"] = data["ramp"]
+        if data.get("use_reference_class"):
+            past = self._reference_class(data)
+            if past is None:
+                return data
+            document["reference_class"] = past
         try:
             parse_plan(document)
         except InputError as exc:
@@ -500,6 +526,29 @@ class RealismCheckForm(FoldedForm, RecordForm):
             return data
         data["document"] = document
         return data
+
+    def _reference_class(self, data: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The organisation's past goals, for a private check only (else None, with an error)."""
+        if data.get("visibility") != Visibility.PRIVATE:
+            self.add_error(
+                "use_reference_class",
+                "Your organisation's reference class is private to it: keep the check private "
+                "to use it.",
+            )
+            return None
+        side_id = self.owner_side_id
+        if side_id is None:
+            return None  # the owner side's own error says why
+        side = Side.objects.select_related("organisation").get(pk=side_id)
+        past = reference_class_for(self.access, side)
+        if not past:
+            self.add_error(
+                "use_reference_class",
+                f"{side.organisation} has no completed milestone or past project yet: import "
+                "past projects on the reference class page (Goal realism, Milestones).",
+            )
+            return None
+        return past
 
     def _history(self, data: dict[str, Any], calendar: WorkCalendar) -> list[int] | None:
         if data["history_from"] == FROM_DAILY:

@@ -110,7 +110,45 @@ def inputs(alliance: Alliance, side_id: int | None) -> Inputs:
             )
         )
     out.observations += _ledger_observations(alliance, side_id, plan)
+    out.signals += _milestone_signals(alliance, side_id, plan, sides)
     return out
+
+
+def _milestone_signals(
+    alliance: Alliance, side_id: int | None, plan: HealthPlan, sides: dict[int, str]
+) -> list[engine.Signal]:
+    """Milestones at risk or missed (issue 18), one signal each in the period of its latest
+    reading: joint agreed milestones in every scan, a side's private drafts in its own."""
+    try:
+        from detente.milestones.models import Milestone  # noqa: PLC0415
+    except ImportError:  # no milestones in this installation
+        return []
+    off_track = (
+        Milestone.objects.visible_to_side(side_id)
+        .filter(
+            alliance=alliance,
+            status__in=[Milestone.Status.AT_RISK, Milestone.Status.MISSED],
+            state__in=[Milestone.State.AGREED, Milestone.State.DRAFT],
+        )
+        .order_by("due", "id")
+    )
+    today = timezone.localdate()
+    signals = []
+    for m in off_track:
+        chance = f", {m.probability:.0%} likely" if m.probability is not None else ""
+        note = (
+            f"{m.title}: {m.get_status_display().lower()} ({m.achieved:,} of {m.target:,}{chance})"
+        )
+        signals.append(
+            engine.Signal(
+                str(alliance.pk),
+                period_of(m.as_of or today, plan),
+                "milestones_off_track",
+                sides.get(m.owner_side_id, ""),
+                note,
+            )
+        )
+    return signals
 
 
 def _ledger_observations(

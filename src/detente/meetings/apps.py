@@ -8,7 +8,11 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from detente.jobs import schedule
-        from detente.meetings import calendar, tasks  # noqa: F401  (registers the calendar source)
+        from detente.meetings import (  # noqa: F401  (registers the calendar source)
+            calendar,
+            milestone_agenda,  # noqa: F401  (milestones at risk or missed)
+            tasks,
+        )
 
         schedule.register("meeting_cadence", tasks.CADENCE_EVERY, tasks.run_cadence)
         schedule.register("progress_digest", tasks.DIGEST_EVERY, tasks.send_progress_digests)

@@ -145,6 +145,9 @@ MORE_SIGNAL_KINDS: dict[str, str] = {
     "kpi_discrepancies": "KPI discrepancy between the sides",
     "falling_responsiveness": "sign of falling responsiveness from the partner's contacts",
     "other_signals": "other signal of possible divergence",
+    # Issue 18: an agreed (or a side's own) milestone the realism engine finds at risk, or
+    # one whose due date passed short of its target.
+    "milestones_off_track": "milestone at risk or missed",
 }
 ALL_SIGNAL_KINDS: dict[str, str] = {**SIGNAL_KINDS, **MORE_SIGNAL_KINDS}
 # English plurals where adding an "s" to the label would be wrong (new kinds only: the
@@ -153,6 +156,7 @@ SIGNAL_PLURALS: dict[str, str] = {
     "kpi_discrepancies": "KPI discrepancies between the sides",
     "falling_responsiveness": "signs of falling responsiveness from the partner's contacts",
     "other_signals": "other signals of possible divergence",
+    "milestones_off_track": "milestones at risk or missed",
 }
 # Seed 001: a discrepancy in shared KPIs matters "especially if one partner consistently
 # underperforms or overperforms in a way that suggests a different priority".
@@ -161,7 +165,13 @@ _KPI_DISCREPANCY_STEP = (
     "the KPI's definition and data sources; then ask openly whether one side's figures "
     "point to a different priority, and record the answer on the alliance's timeline."
 )
+_MILESTONE_STEP = (
+    "Put the milestone on the next joint review: compare the pace so far with the pace it "
+    "needs, and agree whether to add effort, re-phase it or change its target and date "
+    "together, rather than letting either side quietly give up on it."
+)
 SIGNAL_NEXT_STEPS: dict[str, str] = {
+    "milestones_off_track": _MILESTONE_STEP,
     "kpi_discrepancies": _KPI_DISCREPANCY_STEP,
     "falling_responsiveness": _ENGAGEMENT,
 }
