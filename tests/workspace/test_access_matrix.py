@@ -3457,6 +3457,132 @@ API_ROUTES |= {
     ],
     ("GET", PL + "/diff"): [
         Case(lambda cast: plan_url(suffix="diff", api=True)(cast) + "?a=1&b=1", API_MEMBERS)
+    ],
+}
+
+
+# Customer overlap (the overlap app, under the Conflicts tab) ---------------------------------
+
+_OVERLAP_MESSAGES: dict = {}
+
+
+def overlap_messages() -> dict:
+    """A real blinded request of side A and side B's reply to it, made once."""
+    if not _OVERLAP_MESSAGES:
+        from detente.analysis.overlap import kind_sets, prepare, read_accounts_text, respond
+
+        sets_a = kind_sets(read_accounts_text("name,kind\nFirm One,customer\nFirm Two,prospect\n"))
+        sets_b = kind_sets(read_accounts_text("name,kind\nFirm One,prospect\n"))
+        _, request = prepare(sets_a)
+        _OVERLAP_MESSAGES.update(request=request, reply=respond(sets_b, request))
+    return _OVERLAP_MESSAGES
+
+
+def overlap_records(cast: Any) -> dict[str, Any]:
+    """Runs asked by side A (waiting, answered, done) and its joint and private rules;
+    made once per role's transaction."""
+    from detente.overlap.models import EngagementRule, OverlapRun
+
+    cached = getattr(cast, "_overlap", None)
+    if cached is not None and OverlapRun.objects.filter(pk=cached["asked"].pk).exists():
+        return cached
+    messages = overlap_messages()
+    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
+    run = {"answering_side": cast.side_b, "request": messages["request"], **common}
+    sizes = {"customer": 1, "opportunity": 0, "prospect": 1}
+    zero = {k: {t: 0 for t in sizes} for k in sizes}
+    records = {
+        "asked": OverlapRun.objects.create(request_sizes=sizes, **run),
+        "answered": OverlapRun.objects.create(request_sizes=sizes, reply=messages["reply"], **run),
+        "done": OverlapRun.objects.create(
+            request_sizes=sizes, reply=messages["reply"], counts=zero, **run
+        ),
+        "rule_joint": EngagementRule.objects.create(handover="After the first meeting", **common),
+        "rule_private": EngagementRule.objects.create(
+            handover="Never", visibility="private", **common
+        ),
+        "counts": zero,
+    }
+    cast._overlap = records
+    return records
+
+
+def overlap_url(key: str, suffix: str = "", api: bool = False) -> Callable[[Any], str]:
+    def url(cast: Any) -> str:
+        pk = overlap_records(cast)[key].pk
+        if api:
+            kind = "rules" if key.startswith("rule") else "runs"
+            return f"/api/v1/alliances/{cast.alliance.pk}/overlap/{kind}/{pk}{suffix}"
+        rules = "rules/" if key.startswith("rule") else ""
+        return f"/alliances/{cast.alliance.pk}/conflicts/overlap/{rules}{pk}/{suffix}"
+
+    return url
+
+
+def overlap_rule_form(cast: Any, who: str) -> dict:
+    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "title": "Who leads",
+            "leader": "owner", "handover": "After the first meeting"}  # fmt: skip
+
+
+B_WRITERS_POST = statuses(403, 403, 302, 302, 404, 302)
+API_B_WRITERS = statuses(403, 403, 200, 200, 404, 401)
+OV = "/alliances/{alliance_id}/overlap"
+
+PAGES |= {
+    "overlap_home": [Case(alliance_url("conflicts/overlap/"), MEMBERS)],
+    "overlap_run": [Case(overlap_url("asked"), MEMBERS), Case(overlap_url("done"), MEMBERS)],
+    "overlap_decline": [Case(overlap_url("asked", "decline/"), B_WRITERS_POST, "POST")],
+    "overlap_conflict": [Case(overlap_url("done", "conflict/"), WRITERS_POST, "POST")],
+    "overlap_rule_new": [
+        Case(alliance_url("conflicts/overlap/rules/new/"), WRITERS),
+        Case(alliance_url("conflicts/overlap/rules/new/"), WRITERS_POST, "POST", overlap_rule_form),
+    ],
+    "overlap_rule_delete": [
+        Case(overlap_url("rule_joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
+        Case(overlap_url("rule_private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
+    ],
+    # The browser side's JSON endpoints: a form-encoded body (as the matrix posts) is a 422.
+    "overlap_worker": [Case(lambda cast: "/overlap/worker.js", EVERYONE)],
+    "overlap_start": [Case(alliance_url("conflicts/overlap/start/"), statuses(422, 403, 422, 422, 404, 302), "POST")],
+    "overlap_message": [Case(overlap_url("asked", "request.json"), MEMBERS)],
+    "overlap_answer": [Case(overlap_url("asked", "answer/"), statuses(403, 403, 422, 422, 404, 302), "POST")],
+    "overlap_result": [Case(overlap_url("answered", "result/"), statuses(422, 403, 403, 403, 404, 302), "POST")],
+}  # fmt: skip
+
+API_ROUTES |= {
+    ("GET", OV): [Case(api_url(A + "/overlap"), API_MEMBERS)],
+    ("POST", OV + "/runs"): [
+        Case(api_url(A + "/overlap/runs"), API_CREATE,
+             data=lambda cast, who: {"request": overlap_messages()["request"]}),
+    ],
+    ("GET", OV + "/runs/{pk}"): [Case(overlap_url("done", api=True), API_MEMBERS)],
+    ("GET", OV + "/runs/{pk}/request"): [Case(overlap_url("asked", "/request", api=True), API_MEMBERS)],
+    ("GET", OV + "/runs/{pk}/reply"): [Case(overlap_url("answered", "/reply", api=True), API_MEMBERS)],
+    ("POST", OV + "/runs/{pk}/reply"): [
+        Case(overlap_url("asked", "/reply", api=True), API_B_WRITERS,
+             data=lambda cast, who: {"reply": overlap_messages()["reply"]}),
+    ],
+    ("POST", OV + "/runs/{pk}/decline"): [
+        Case(overlap_url("asked", "/decline", api=True), API_B_WRITERS),
+    ],
+    ("POST", OV + "/runs/{pk}/result"): [
+        Case(overlap_url("answered", "/result", api=True), API_A_JOINT_WRITE,
+             data=lambda cast, who: {"counts": overlap_records(cast)["counts"]}),
+    ],
+    ("POST", OV + "/runs/{pk}/conflict"): [
+        Case(overlap_url("done", "/conflict", api=True), API_CREATE),
+    ],
+    ("POST", OV + "/rules"): [
+        Case(api_url(A + "/overlap/rules"), API_CREATE,
+             data=lambda cast, who: {"handover": "After the first meeting"}),
+    ],
+    ("DELETE", OV + "/rules/{pk}"): [
+        Case(overlap_url("rule_joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
+        Case(overlap_url("rule_private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
+    ],
+}  # fmt: skip
+
+
 # Milestones (under Goal realism) --------------------------------------------------------
 
 
@@ -3712,128 +3838,6 @@ API_ROUTES |= {
         Case(api_url(A + "/goals/reference/import"), statuses(422, 403, 422, 422, 404, 401))
     ],
 }
-
-
-# Customer overlap (the overlap app, under the Conflicts tab) ---------------------------------
-
-_OVERLAP_MESSAGES: dict = {}
-
-
-def overlap_messages() -> dict:
-    """A real blinded request of side A and side B's reply to it, made once."""
-    if not _OVERLAP_MESSAGES:
-        from detente.analysis.overlap import kind_sets, prepare, read_accounts_text, respond
-
-        sets_a = kind_sets(read_accounts_text("name,kind\nFirm One,customer\nFirm Two,prospect\n"))
-        sets_b = kind_sets(read_accounts_text("name,kind\nFirm One,prospect\n"))
-        _, request = prepare(sets_a)
-        _OVERLAP_MESSAGES.update(request=request, reply=respond(sets_b, request))
-    return _OVERLAP_MESSAGES
-
-
-def overlap_records(cast: Any) -> dict[str, Any]:
-    """Runs asked by side A (waiting, answered, done) and its joint and private rules;
-    made once per role's transaction."""
-    from detente.overlap.models import EngagementRule, OverlapRun
-
-    cached = getattr(cast, "_overlap", None)
-    if cached is not None and OverlapRun.objects.filter(pk=cached["asked"].pk).exists():
-        return cached
-    messages = overlap_messages()
-    common = {"alliance": cast.alliance, "owner_side": cast.side_a}
-    run = {"answering_side": cast.side_b, "request": messages["request"], **common}
-    sizes = {"customer": 1, "opportunity": 0, "prospect": 1}
-    zero = {k: {t: 0 for t in sizes} for k in sizes}
-    records = {
-        "asked": OverlapRun.objects.create(request_sizes=sizes, **run),
-        "answered": OverlapRun.objects.create(request_sizes=sizes, reply=messages["reply"], **run),
-        "done": OverlapRun.objects.create(
-            request_sizes=sizes, reply=messages["reply"], counts=zero, **run
-        ),
-        "rule_joint": EngagementRule.objects.create(handover="After the first meeting", **common),
-        "rule_private": EngagementRule.objects.create(
-            handover="Never", visibility="private", **common
-        ),
-        "counts": zero,
-    }
-    cast._overlap = records
-    return records
-
-
-def overlap_url(key: str, suffix: str = "", api: bool = False) -> Callable[[Any], str]:
-    def url(cast: Any) -> str:
-        pk = overlap_records(cast)[key].pk
-        if api:
-            kind = "rules" if key.startswith("rule") else "runs"
-            return f"/api/v1/alliances/{cast.alliance.pk}/overlap/{kind}/{pk}{suffix}"
-        rules = "rules/" if key.startswith("rule") else ""
-        return f"/alliances/{cast.alliance.pk}/conflicts/overlap/{rules}{pk}/{suffix}"
-
-    return url
-
-
-def overlap_rule_form(cast: Any, who: str) -> dict:
-    return {"owner_side": own_side(cast, who).pk, "visibility": "joint", "title": "Who leads",
-            "leader": "owner", "handover": "After the first meeting"}  # fmt: skip
-
-
-B_WRITERS_POST = statuses(403, 403, 302, 302, 404, 302)
-API_B_WRITERS = statuses(403, 403, 200, 200, 404, 401)
-OV = "/alliances/{alliance_id}/overlap"
-
-PAGES |= {
-    "overlap_home": [Case(alliance_url("conflicts/overlap/"), MEMBERS)],
-    "overlap_run": [Case(overlap_url("asked"), MEMBERS), Case(overlap_url("done"), MEMBERS)],
-    "overlap_decline": [Case(overlap_url("asked", "decline/"), B_WRITERS_POST, "POST")],
-    "overlap_conflict": [Case(overlap_url("done", "conflict/"), WRITERS_POST, "POST")],
-    "overlap_rule_new": [
-        Case(alliance_url("conflicts/overlap/rules/new/"), WRITERS),
-        Case(alliance_url("conflicts/overlap/rules/new/"), WRITERS_POST, "POST", overlap_rule_form),
-    ],
-    "overlap_rule_delete": [
-        Case(overlap_url("rule_joint", "delete/"), A_JOINT_WRITE_POST, "POST", note="a-joint"),
-        Case(overlap_url("rule_private", "delete/"), A_PRIVATE_WRITE_POST, "POST", note="a-private"),
-    ],
-    # The browser side's JSON endpoints: a form-encoded body (as the matrix posts) is a 422.
-    "overlap_worker": [Case(lambda cast: "/overlap/worker.js", EVERYONE)],
-    "overlap_start": [Case(alliance_url("conflicts/overlap/start/"), statuses(422, 403, 422, 422, 404, 302), "POST")],
-    "overlap_message": [Case(overlap_url("asked", "request.json"), MEMBERS)],
-    "overlap_answer": [Case(overlap_url("asked", "answer/"), statuses(403, 403, 422, 422, 404, 302), "POST")],
-    "overlap_result": [Case(overlap_url("answered", "result/"), statuses(422, 403, 403, 403, 404, 302), "POST")],
-}  # fmt: skip
-
-API_ROUTES |= {
-    ("GET", OV): [Case(api_url(A + "/overlap"), API_MEMBERS)],
-    ("POST", OV + "/runs"): [
-        Case(api_url(A + "/overlap/runs"), API_CREATE,
-             data=lambda cast, who: {"request": overlap_messages()["request"]}),
-    ],
-    ("GET", OV + "/runs/{pk}"): [Case(overlap_url("done", api=True), API_MEMBERS)],
-    ("GET", OV + "/runs/{pk}/request"): [Case(overlap_url("asked", "/request", api=True), API_MEMBERS)],
-    ("GET", OV + "/runs/{pk}/reply"): [Case(overlap_url("answered", "/reply", api=True), API_MEMBERS)],
-    ("POST", OV + "/runs/{pk}/reply"): [
-        Case(overlap_url("asked", "/reply", api=True), API_B_WRITERS,
-             data=lambda cast, who: {"reply": overlap_messages()["reply"]}),
-    ],
-    ("POST", OV + "/runs/{pk}/decline"): [
-        Case(overlap_url("asked", "/decline", api=True), API_B_WRITERS),
-    ],
-    ("POST", OV + "/runs/{pk}/result"): [
-        Case(overlap_url("answered", "/result", api=True), API_A_JOINT_WRITE,
-             data=lambda cast, who: {"counts": overlap_records(cast)["counts"]}),
-    ],
-    ("POST", OV + "/runs/{pk}/conflict"): [
-        Case(overlap_url("done", "/conflict", api=True), API_CREATE),
-    ],
-    ("POST", OV + "/rules"): [
-        Case(api_url(A + "/overlap/rules"), API_CREATE,
-             data=lambda cast, who: {"handover": "After the first meeting"}),
-    ],
-    ("DELETE", OV + "/rules/{pk}"): [
-        Case(overlap_url("rule_joint", api=True), API_A_JOINT_WRITE, note="a-joint"),
-        Case(overlap_url("rule_private", api=True), API_A_PRIVATE_WRITE, note="a-private"),
-    ],
-}  # fmt: skip
 
 
 # Enumerating the routes -----------------------------------------------------------------

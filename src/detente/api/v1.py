@@ -19,9 +19,9 @@ from detente.milestones.api import router as milestones_router
 from detente.negotiation.api import router as negotiation_router
 from detente.notifications.api import router as notifications_router
 from detente.objectives.api import router as objectives_router
+from detente.overlap.api import router as overlap_router
 from detente.plans.api import router as plans_router
 from detente.relationships.api import router as relationships_router
-from detente.overlap.api import router as overlap_router
 from detente.threads.api import router as threads_router
 from detente.vision.api import router as vision_router
 
