@@ -15,9 +15,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from detente import audit
+from detente.approvals import gate
 from detente.plans.document import joint_document
 from detente.plans.forms import PlanItemForm
-from detente.plans.models import Plan, PlanItem, PlanSignature, PlanVersion
+from detente.plans.models import (
+    PRIORITY_SECTIONS,
+    SECTIONS,
+    Plan,
+    PlanItem,
+    PlanSignature,
+    PlanVersion,
+)
 from detente.records import services
 from detente.records.models import Side
 from detente.records.visibility import JOINT, AllianceAccess
@@ -66,6 +74,37 @@ def save_item(access: AllianceAccess, form: PlanItemForm, *, before: dict | None
 
 
 @transaction.atomic
+def add_priority(
+    access: AllianceAccess, plan: Plan, *, title: str, description: str = ""
+) -> tuple[PlanItem, int]:
+    """Add a joint priority (a method of a V2MOM, an objective of OKRs) at the end of the
+    joint list, kept by the user's side, with one audit entry. Returns the item and its
+    number among the joint priorities."""
+    access.require_write()
+    side = access.default_side
+    if not access.can_write_on(side.id):
+        raise PermissionDenied("Only a member or manager of a side may add a priority.")
+    section = next(s for s in SECTIONS[Plan.Format(plan.format)] if s in PRIORITY_SECTIONS)
+    joint = PlanItem.objects.select_for_update().filter(
+        plan=plan, section=section, visibility=JOINT
+    )
+    last = joint.aggregate(n=Max("position"))["n"]
+    item = PlanItem.objects.create(
+        alliance=access.alliance,
+        owner_side=side,
+        visibility=JOINT,
+        created_by=access.user,
+        plan=plan,
+        section=section,
+        position=(last or 0) + 1,
+        title=title[:300],
+        description=description,
+    )
+    audit.log(access.user, "create", item, after=audit.snapshot(item))
+    return item, joint.count()
+
+
+@transaction.atomic
 def move_item(access: AllianceAccess, item: PlanItem, direction: str) -> None:
     """Swap the item with its neighbour in its list: the two exchange places, with one audit
     entry each. At the top (or bottom) of its list nothing changes."""
@@ -104,6 +143,10 @@ def propose_version(
     content = joint_document(plan)
     if not any(s["items"] for s in content["sections"]):
         raise Refused("The plan has no joint item yet: add one before proposing a version.")
+    # The proposing side's internal approval of the joint plan as it stands (private to it).
+    blocked = gate.blocking(plan, [side.id])
+    if blocked:
+        raise Refused(blocked)
     last = PlanVersion.objects.filter(plan=plan).aggregate(n=Max("number"))["n"]
     version = PlanVersion.objects.create(
         alliance=access.alliance,
@@ -134,6 +177,10 @@ def sign_version(access: AllianceAccess, version: PlanVersion, side: Side) -> Pl
         )
     if version.signatures.filter(side=side).exists():
         raise Refused(f"{side} has already signed {version.label}.")
+    # The signing side's internal approval of the version (private to it).
+    blocked = gate.blocking(version, [side.id])
+    if blocked:
+        raise Refused(blocked)
     signature = PlanSignature.objects.create(version=version, side=side, signed_by=access.user)
     audit.log(
         access.user, "create", signature, after=audit.snapshot(signature), alliance=access.alliance

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from detente.plans import present, services
+from detente.approvals import present as approvals_present
+from detente.plans import approval, present, services
 from detente.plans.forms import PlanItemForm, ProposeForm, StartPlanForm
 from detente.plans.models import SECTIONS, SINGULAR, Plan, PlanItem, PlanVersion, Section
 from detente.records.views import RecordPages, alliance_page
@@ -28,6 +29,10 @@ def _render(
 ) -> HttpResponse:
     data = present.plan(access)
     status = extra.pop("status", 200)
+    plan = access.records(Plan).first()
+    # The reader's side's internal approval of the joint plan before proposing (private to it).
+    if plan is not None and "approval" not in extra:
+        extra["approval"] = approvals_present.panel(access, approval.PLAN, plan)
     return render(
         request,
         template,
@@ -127,10 +132,19 @@ def plan_propose(request: HttpRequest, access: AllianceAccess) -> HttpResponse:
 @alliance_page()
 def plan_version(request: HttpRequest, access: AllianceAccess, pk: int) -> HttpResponse:
     data = present.version(access, pk)
+    version = access.get_record(PlanVersion, pk)
     return render(
         request,
         "plans/version.html",
-        {"access": access, "alliance": access.alliance, "v": data},
+        {
+            "access": access,
+            "alliance": access.alliance,
+            "v": data,
+            # The reader's side's internal approval before signing (private to it).
+            "approval": approvals_present.panel(access, approval.KIND, version)
+            if version.status == PlanVersion.Status.PROPOSED
+            else None,
+        },
     )
 
 
