@@ -322,3 +322,88 @@ def on_audit_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: A
     event = rule(instance)
     if event is not None and event.user_ids:
         publish(event)
+
+
+# The joint plan and milestones (issue 18) -------------------------------------------------
+
+
+def plan_version_step(entry: AuditEntry) -> Event | None:
+    """A plan version proposed: the other sides' managers sign it off. In force: the managers
+    of the sides other than the one whose signature put it in force hear it is settled."""
+    before, after = entry.before or {}, entry.after or {}
+    a = entry.alliance_id
+    if a is None or after.get("visibility", "joint") != "joint":
+        return None
+    number = after.get("number") or ""
+    url = _url("plan_version", a, entry.object_id)
+    if entry.action == "create" and after.get("status") == "proposed":
+        return _event(
+            entry,
+            Kind.PLAN,
+            f"plan-proposed:{entry.object_id}",
+            f"{_side_name(entry.owner_side_id)} proposed version {number} of the joint plan: "
+            "it waits for your side's sign-off.",
+            url,
+            audience.people_of(audience.other_sides(a, entry.owner_side_id), audience.MANAGERS),
+        )
+    if before.get("status") == "proposed" and after.get("status") == "in_force":
+        last = (
+            apps.get_model("plans", "PlanSignature")
+            .objects.filter(version_id=entry.object_id)
+            .order_by("-signed_at", "-id")
+            .first()
+        )
+        signer = last.side_id if last else entry.owner_side_id
+        return _event(
+            entry,
+            Kind.PLAN,
+            f"plan-in-force:{entry.object_id}",
+            f"Version {number} of the joint plan is in force: {_side_name(signer)} signed it last.",
+            url,
+            audience.people_of(audience.other_sides(a, signer), audience.MANAGERS),
+        )
+    return None
+
+
+def milestone_step(entry: AuditEntry) -> Event | None:
+    """A joint milestone proposed (or proposed again after its terms changed): the other
+    sides' writers answer it. Accepted or declined: the proposing side hears. A private
+    draft is its side's own: it never reaches this rule's audience."""
+    before, after = entry.before or {}, entry.after or {}
+    a = entry.alliance_id
+    if a is None or entry.action not in ("create", "update"):
+        return None
+    if after.get("visibility", "joint") != "joint":
+        return None
+    url = _url("milestone_detail", a, entry.object_id)
+    title = after.get("title") or entry.object_repr
+    was, now = before.get("state"), after.get("state")
+    if now == "proposed" and (entry.action == "create" or was != "proposed"):
+        event = _event(
+            entry,
+            Kind.MILESTONE,
+            f"milestone-proposed:{entry.pk}",
+            f"{_side_name(entry.owner_side_id)} proposed the milestone '{title}': "
+            "it waits for your side to accept or decline it.",
+            url,
+            audience.people_of(audience.other_sides(a, entry.owner_side_id)),
+        )
+        # A draft made joint: the entry is private because the draft was; the event says
+        # only what is joint now.
+        event.visibility = "joint"
+        return event
+    if was == "proposed" and now in ("agreed", "declined"):
+        answered = "accepted" if now == "agreed" else "declined"
+        return _event(
+            entry,
+            Kind.MILESTONE,
+            f"milestone-{answered}:{entry.pk}",
+            f"The other side {answered} the milestone '{title}'.",
+            url,
+            audience.people_of([entry.owner_side_id]),
+        )
+    return None
+
+
+RULES["plans.planversion"] = plan_version_step
+RULES["milestones.milestone"] = milestone_step
