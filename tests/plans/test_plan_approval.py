@@ -126,6 +126,9 @@ def test_the_other_side_sees_nothing_of_a_plan_approval_on_pages_or_in_the_api(
         assert "APPROVAL-NOTE" not in page and "Rita" not in page
         twin = json.dumps(body(cast.api(who).get(_api(cast, f"/plan/versions/{version['id']}"))))
         assert "approv" not in twin.lower()
-    assert AuditEntry.objects.filter(model="approvals.approvalrequest").exclude(
-        visibility="private"
-    ).count() == 0
+    assert (
+        AuditEntry.objects.filter(model="approvals.approvalrequest")
+        .exclude(visibility="private")
+        .count()
+        == 0
+    )

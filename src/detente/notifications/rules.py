@@ -371,7 +371,8 @@ def milestone_step(entry: AuditEntry) -> Event | None:
     draft is its side's own: it never reaches this rule's audience."""
     before, after = entry.before or {}, entry.after or {}
     a = entry.alliance_id
-    if a is None or entry.action not in ("create", "update"):
+    side = entry.owner_side_id
+    if a is None or side is None or entry.action not in ("create", "update"):
         return None
     if after.get("visibility", "joint") != "joint":
         return None
@@ -400,7 +401,7 @@ def milestone_step(entry: AuditEntry) -> Event | None:
             f"milestone-{answered}:{entry.pk}",
             f"The other side {answered} the milestone '{title}'.",
             url,
-            audience.people_of([entry.owner_side_id]),
+            audience.people_of([side]),
         )
     return None
 

@@ -6,5 +6,5 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
-        from detente.plans import approval  # noqa: F401  (registers the approval kinds)
-        from detente.plans import conversions  # noqa: F401  (an idea becomes a priority)
+        # Register the approval kinds, and what an idea of the vision page can become.
+        from detente.plans import approval, conversions  # noqa: F401

@@ -11,13 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from detente.plans import services
-from detente.plans.models import SHORT, Plan
+from detente.plans.models import SHORT, Plan, Section
 from detente.records.visibility import AllianceAccess
 from detente.vision.conversions import Converted, Refused, conversion
 
 NO_PLAN = (
-    "This alliance has no joint plan yet: start one on the Plan tab, then make the idea "
-    "a priority."
+    "This alliance has no joint plan yet: start one on the Plan tab, then make the idea a priority."
 )
 
 
@@ -41,5 +40,8 @@ def to_plan_priority(access: AllianceAccess, idea: Any, choice: Any) -> Converte
     except PermissionDenied as exc:
         raise Refused(str(exc)) from None
     return Converted(
-        f"Priority {SHORT[item.section]}{number} of the plan '{plan}'", item.pk, "plan_home", ()
+        f"Priority {SHORT[Section(item.section)]}{number} of the plan '{plan}'",
+        item.pk,
+        "plan_home",
+        (),
     )
