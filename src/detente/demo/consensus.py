@@ -16,13 +16,17 @@ from detente.alliances.models import Stakeholder
 from detente.approvals import services as approvals_services
 from detente.approvals.models import ApprovalRequest, Approver
 from detente.demo.story import Story, moment
+from detente.plans.models import Plan
 from detente.records.visibility import get_alliance_access
 from detente.relationships import services as relationships_services
 from detente.relationships.models import ContactCadence
 from detente.relationships.tasks import check_ins_overdue
 
 # What a story's approval may name: the kind, and how to find the record by its title.
-APPROVABLE = {"agreement": ("agreement_version", AgreementVersion, "title")}
+APPROVABLE: dict[str, tuple[str, type[Any], str]] = {
+    "agreement": ("agreement_version", AgreementVersion, "title")
+}
+APPROVABLE["plan"] = ("plan", Plan, "title")  # the joint plan before a version is proposed
 
 
 def approvals(story: Story) -> None:
