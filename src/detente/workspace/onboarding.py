@@ -116,11 +116,12 @@ def _counterparts(access: AllianceAccess) -> Step:
     if not partners and not asked:
         notes.append("no partner side yet")
     a = access.alliance.pk
+    detail = "; ".join(notes)
     return Step(
         "counterparts",
         "Invite your counterparts",
         done,
-        "; ".join(notes).capitalize() + ".",
+        detail[:1].upper() + detail[1:] + ".",  # not capitalize(): it lowercases the names
         reverse("invite", args=[a])
         if access.can_manage
         else reverse("alliance_overview", args=[a]),
