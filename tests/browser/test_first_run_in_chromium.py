@@ -285,6 +285,7 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
     pavel.goto(home + "/")
     pavel.wait_for_selector("#waiting-for-you")
     walk.step(pavel, "19-partner-waiting-for-you", narrow=True)
+    assert "nobody of Borealis Logistics is asked" in pavel.inner_text("#waiting-for-you")
     answer_survey(walk, pavel, cycle, PAVEL, "Pavel Novak", None, dont_know=False)
     dana.goto(cycle)
     walk.step(dana, "20-answers-so-far")

@@ -222,6 +222,28 @@ def waiting_for_me(access: AllianceAccess) -> list[Waiting]:
                 "Answer the survey",
             )
         )
+    # An open health check none of a side's people is asked to answer yet: the side's
+    # managers invite them (each side asks its own people).
+    managed = [s for s in access.my_sides if access.can_manage_on(s.id)]
+    open_cycles = access.records(Cycle).filter(
+        closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today
+    )
+    for cycle in open_cycles:
+        asked = set(
+            access.records(SurveyInvitation)
+            .filter(cycle=cycle, owner_side_id__in=[s.id for s in managed])
+            .values_list("owner_side_id", flat=True)
+        )
+        for side in managed:
+            if side.id not in asked:
+                out.append(
+                    Waiting(
+                        f"The {cycle} health check is open and nobody of {side} is asked "
+                        "to answer it yet.",
+                        reverse("cycle_invite", args=[a, cycle.pk]),
+                        "Invite your side",
+                    )
+                )
     mine = list(access.roles)
     signed = Signature.objects.filter(side_id__in=mine).values("version_id")
     proposed = access.records(AgreementVersion).filter(status=AgreementVersion.Status.PROPOSED)
