@@ -81,16 +81,23 @@ class Walk:
         self.pages.append(page)
         return page
 
-    def step(self, page: Any, name: str, *, narrow: bool = False, full: bool = False) -> None:
-        """Screenshot the page as it is (and at 390 px when asked), then run axe-core on it."""
+    def step(
+        self, page: Any, name: str, *, narrow: bool = False, full: bool = False, at: str = ""
+    ) -> None:
+        """Screenshot the page (from its top, or from the element ``at``; at 390 px too when
+        asked), then run axe-core on it."""
         page.wait_for_load_state("networkidle")
         page.evaluate("document.activeElement && document.activeElement.blur(); scrollTo(0, 0)")
+        if at:
+            page.locator(at).first.evaluate("e => e.scrollIntoView({block: 'start'})")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
         self.shots.append(name)
         if narrow:
             page.set_viewport_size({"width": NARROW, "height": HEIGHT})
             page.wait_for_timeout(50)  # one layout pass after the resize, not a wait for data
+            if at:
+                page.locator(at).first.evaluate("e => e.scrollIntoView({block: 'start'})")
             page.screenshot(path=str(SHOTS / f"{name}-390.png"))
             self.shots.append(f"{name}-390")
             self.audit(page, f"{name} at 390 px")
@@ -319,7 +326,7 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
     }, "0.3")
     dana.goto(round_url)
     dana.wait_for_selector("#proposals table.comparison")
-    walk.step(dana, "24-proposals", narrow=True)
+    walk.step(dana, "24-proposals", narrow=True, at="#proposals")
     dana.locator("#proposals tbody tr").first.get_by_role("button").click()
     dana.get_by_text("Your side accepted the package").wait_for()
     pavel.goto(round_url)

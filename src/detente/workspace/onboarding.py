@@ -216,7 +216,7 @@ def waiting_for_me(access: AllianceAccess) -> list[Waiting]:
     for survey in surveys:
         out.append(
             Waiting(
-                f"The {survey.cycle} survey is open for you until "
+                f"The {survey.cycle.period} health check survey is open for you until "
                 f"{survey.cycle.closes_on:%d %b %Y}.",
                 reverse("health_survey", args=[health_services.make_token(survey)]),
                 "Answer the survey",
@@ -238,7 +238,7 @@ def waiting_for_me(access: AllianceAccess) -> list[Waiting]:
             if side.id not in asked:
                 out.append(
                     Waiting(
-                        f"The {cycle} health check is open and nobody of {side} is asked "
+                        f"The {cycle.period} health check is open and nobody of {side} is asked "
                         "to answer it yet.",
                         reverse("cycle_invite", args=[a, cycle.pk]),
                         "Invite your side",
