@@ -109,7 +109,9 @@ class Walk:
         for v in page.evaluate(RUN_AXE):
             if v["impact"] in ("serious", "critical"):
                 targets = "\n      ".join(v["targets"][:6])
-                self.found.append(f"{where} [{v['impact']}] {v['id']}: {v['help']}\n      {targets}")
+                self.found.append(
+                    f"{where} [{v['impact']}] {v['id']}: {v['help']}\n      {targets}"
+                )
 
 
 def _link_in_mail(to: str, pattern: str) -> str:
@@ -306,24 +308,36 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
         "Number of sites: 2, 5, 10\nExclusivity: none, regional, global\n"
         "Revenue share: 50/50, 60/40, 70/30",
     )
-    dana.fill(
-        "textarea[name=constraints]", "if Exclusivity = global then not Number of sites = 2"
-    )
+    dana.fill("textarea[name=constraints]", "if Exclusivity = global then not Number of sites = 2")
     walk.step(dana, "21-a-round-in-plain-words")
     dana.click("main button[type=submit]")
     dana.wait_for_selector("#proposals")
     round_url = dana.url
     walk.step(dana, "22-round-waiting-for-preferences")
-    enter_preferences(walk, dana, round_url, "23-private-preferences", {
-        "number_of_sites": ("3", ["0", "0.6", "1"]),
-        "exclusivity": ("2", ["0", "0.5", "1"]),
-        "revenue_share": ("1", ["1", "0.6", "0"]),
-    }, "0.3")
-    enter_preferences(walk, pavel, round_url, None, {
-        "number_of_sites": ("1", ["1", "0.7", "0"]),
-        "exclusivity": ("1", ["1", "0.6", "0"]),
-        "revenue_share": ("3", ["0", "0.6", "1"]),
-    }, "0.3")
+    enter_preferences(
+        walk,
+        dana,
+        round_url,
+        "23-private-preferences",
+        {
+            "number_of_sites": ("3", ["0", "0.6", "1"]),
+            "exclusivity": ("2", ["0", "0.5", "1"]),
+            "revenue_share": ("1", ["1", "0.6", "0"]),
+        },
+        "0.3",
+    )
+    enter_preferences(
+        walk,
+        pavel,
+        round_url,
+        None,
+        {
+            "number_of_sites": ("1", ["1", "0.7", "0"]),
+            "exclusivity": ("1", ["1", "0.6", "0"]),
+            "revenue_share": ("3", ["0", "0.6", "1"]),
+        },
+        "0.3",
+    )
     dana.goto(round_url)
     dana.wait_for_selector("#proposals table.comparison")
     walk.step(dana, "24-proposals", narrow=True, at="#proposals")
