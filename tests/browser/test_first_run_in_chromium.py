@@ -273,6 +273,7 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
     dana.get_by_role("link", name="Check realism").first.click()
     dana.wait_for_selector("input[name=target]")
     assert dana.input_value("input[name=target]") == "40"
+    assert "Advanced" in dana.inner_text("main")  # the rest of the form is folded away
     walk.step(dana, "13-can-we-make-this-number", narrow=True)
     dana.get_by_role("button", name="Run and save the check").click()
     dana.wait_for_selector("#probability")
@@ -298,6 +299,7 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
     answer_survey(walk, pavel, cycle, PAVEL, "Pavel Novak", None, dont_know=False)
     dana.goto(cycle)
     walk.step(dana, "20-answers-so-far")
+    assert "results show at 3 answers" in dana.inner_text("main")
 
     # 9. A negotiation round in plain words, with a constraint in a sentence.
     dana.goto(home + "/negotiation/rounds/new/")
@@ -348,6 +350,8 @@ def test_a_new_customer_starts_an_alliance_invites_checks_and_agrees_with_the_pa
     pavel.locator("#proposals tbody tr").first.get_by_role("button").click()
     pavel.get_by_text("the package is agreed").wait_for()
     walk.step(pavel, "25-agreed", narrow=True)
+    agreed = pavel.inner_text("main")
+    assert "Number of sites: 10" in agreed and "number_of_sites" not in agreed
 
     print("\n".join(walk.found))
     assert walk.found == [], f"{len(walk.found)} serious or critical axe violations"
