@@ -8,8 +8,9 @@ then answer the first health check (one answer a "Don't know"), Dana checks whet
 KPI can reach its number by a date with the three-field form, and both sides work through a
 negotiation round typed in plain words until Pavel accepts the package.
 
-Every step is saved as a screenshot under docs/screenshots/first-run/ (1280 px wide, a few
-at 390 px) for docs/first-run.md, and axe-core runs on every page visited: no serious or
+Every step is saved as a screenshot (1280 px wide, a few at 390 px): into a temporary folder,
+or, with ``DETENTE_UPDATE_SCREENSHOTS=1``, into docs/screenshots/first-run/ for
+docs/first-run.md (so an ordinary run leaves the checkout as it was); and axe-core runs on every page visited: no serious or
 critical violation. Uses Debian's ``chromium`` on PATH; skipped without it.
 """
 
@@ -21,6 +22,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,12 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "first-run"
+DOC_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "first-run"
+SHOTS = (
+    DOC_SHOTS
+    if os.environ.get("DETENTE_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "detente-first-run-screenshots"
+)
 WIDE, NARROW, HEIGHT = 1280, 390, 800
 DANA, PAVEL = "dana@acme-robotics.example", "pavel@borealis.example"
 DANA_PASSWORD, PAVEL_PASSWORD = "first-run-Dana-2026", "first-run-Pavel-2026"
