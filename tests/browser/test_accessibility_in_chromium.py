@@ -10,6 +10,7 @@ Uses Debian's ``chromium`` on PATH, like test_demo_in_chromium.py; skipped witho
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -116,4 +117,28 @@ def test_the_login_portfolio_and_every_alliance_tab_pass_axe_for_both_sides(
             found += _audit(page, href, f"{email} {label}")
     print("\n\n".join(found))
     assert {"Overview", "Commitments", "Health"} <= tabs_seen
+    assert found == [], f"{len(found)} serious or critical axe violations:\n" + "\n".join(found)
+
+
+def test_the_meetings_pages_pass_axe_for_both_sides(demo, live_server, axe_page):
+    """The meetings list, a past and an upcoming meeting with their agendas, the cadence and
+    the scheduling form of the flagship alliance."""
+    url, page = live_server.url, axe_page
+    found = []
+    for email in (SIDE_A, SIDE_B):
+        _sign_in(page, url, email)
+        overview = page.get_by_role("link", name=FLAGSHIP).first.get_attribute("href")
+        home = f"{url}{overview}meetings/"
+        found += _audit(page, home, f"{email} meetings")
+        meetings = page.eval_on_selector_all(
+            "main a[href*='/meetings/']", "els => els.map(e => e.href)"
+        )
+        details = [h for h in meetings if re.search(r"/meetings/\d+/$", h)]
+        assert details, "the flagship alliance has meetings"
+        for href in dict.fromkeys([details[0], details[-1]]):
+            found += _audit(page, href, f"{email} meeting {href.rsplit('/', 2)[-2]}")
+            assert page.locator("main").inner_text().lower().count("agenda") >= 1
+        found += _audit(page, home + "cadence/", f"{email} cadence")
+        found += _audit(page, home + "new/", f"{email} schedule a meeting")
+    print("\n\n".join(found))
     assert found == [], f"{len(found)} serious or critical axe violations:\n" + "\n".join(found)

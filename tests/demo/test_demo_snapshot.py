@@ -27,6 +27,8 @@ SNAPSHOT = Path(__file__).with_name("demo_snapshot.json.gz")
 FROZEN_AT = datetime(2026, 5, 13, 9, 30, tzinfo=UTC)
 # Salted or random on every build; everything else must come out the same.
 RANDOM_FIELDS = {"password", "nonce"}
+# Blinded messages of the customer-overlap exchange: fresh random keys on every build.
+RANDOM_BY_MODEL = {"overlap.OverlapRun": {"request", "reply"}}
 
 
 def _normalised() -> dict[str, list[dict[str, Any]]]:
@@ -36,7 +38,8 @@ def _normalised() -> dict[str, list[dict[str, Any]]]:
             continue
         rows = serializers.serialize("python", model.objects.order_by("pk"))
         for row in rows:
-            for name in RANDOM_FIELDS & row["fields"].keys():
+            random = RANDOM_FIELDS | RANDOM_BY_MODEL.get(model._meta.label, set())
+            for name in random & row["fields"].keys():
                 row["fields"][name] = "(random)"
         out[model._meta.label] = json.loads(json.dumps(rows, default=str, sort_keys=True))
     return out

@@ -38,10 +38,12 @@ def test_a_side_starts_an_okr_plan_and_adds_an_objective_with_a_key_result(cast:
     a = cast.alliance.pk
     page = cast.client("alice").get(reverse("plan_home", args=[a]))
     assert "no joint plan yet" in page.content.decode()
+    audited = AuditEntry.objects.count()
     started = cast.client("alice").post(
         reverse("plan_start", args=[a]), {"format": "okr", "title": "2027"}
     )
     assert started.status_code == 302
+    assert AuditEntry.objects.count() == audited + 1  # starting the plan is one audited change
     created = cast.client("alice").post(
         reverse("plan_item_new", args=[a]),
         {"owner_side": cast.side_a.pk, "visibility": "joint", "section": "objective",
@@ -123,7 +125,9 @@ def test_a_version_is_signed_by_each_side_and_the_next_one_shows_its_diff(
     from detente.plans.models import PlanVersion
 
     a = cast.alliance.pk
+    audited = AuditEntry.objects.count()
     first = body(_post(cast, "alice", "/plan/versions", {"summary": "First"}))
+    assert AuditEntry.objects.count() == audited + 1  # the proposal is one audited change
     assert _post(cast, "bob", "/plan/versions", {}).status_code == 409  # one pending at a time
     signed = cast.client("bob").post(
         reverse("plan_version_sign", args=[a, first["id"]]), {"side": cast.side_b.pk}

@@ -59,6 +59,21 @@ class MeasureForm(RecordForm):
         return label
 
 
+def _period_label(day: Any, kind: str) -> str:
+    """The period a day falls in: 2026-12 (a month) or 2026Q4 (a quarter)."""
+    if kind == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _next_period(label: str) -> str:
+    if "Q" in label:
+        year, quarter = (int(x) for x in label.split("Q"))
+        return f"{year + quarter // 4}Q{quarter % 4 + 1}"
+    year, month = (int(x) for x in label.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
 class CycleForm(forms.ModelForm):
     class Meta:
         model = Cycle
@@ -74,6 +89,21 @@ class CycleForm(forms.ModelForm):
         self.access, self.plan = access, plan
         example = "2026-09" if plan.period_kind == "month" else "2026Q3"
         self.fields["period"].help_text = f"Like {example}."
+        if self.instance.pk is None and not self.is_bound:
+            # Defaults for the common case: this period (or the next one free), open from
+            # today for two weeks.
+            today = timezone.localdate()
+            taken = set(
+                Cycle.objects.filter(alliance=access.alliance).values_list("period", flat=True)
+            )
+            period = _period_label(today, plan.period_kind)
+            for _ in range(4):
+                if period not in taken:
+                    break
+                period = _next_period(period)
+            self.initial.setdefault("period", period)
+            self.initial.setdefault("opens_on", today.isoformat())
+            self.initial.setdefault("closes_on", (today + timedelta(days=14)).isoformat())
 
     def clean_period(self) -> str:
         text: str = self.cleaned_data["period"].strip().upper().replace(" ", "")

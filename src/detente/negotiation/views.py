@@ -63,6 +63,12 @@ def _round_context(access: AllianceAccess, page: present.RoundPage) -> dict[str,
         "is_facilitator": services.is_facilitator(access, rnd),
         "grant_form": GrantForm(access=access) if access.can_manage else None,
         "agreement_links": agreement_links,
+        # The agreed terms in the words the issues were written in, in the round's order.
+        "agreed_terms": [
+            (str(i), (rnd.agreed_package or {})[i.name])
+            for i in issues
+            if i.name in (rnd.agreed_package or {})
+        ],
         "comparison": page.comparison,
         "constraint_sentences": page.constraint_sentences,
         "constraint_form": ConstraintForm(issues=issues),

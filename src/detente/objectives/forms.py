@@ -99,9 +99,12 @@ class KPIForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.access = access
         # Only objectives the user may change: a KPI belongs to its objective's owner side.
-        field(self, "objective", forms.ModelChoiceField).queryset = access.records(
-            Objective
-        ).filter(owner_side_id__in=access.writable_side_ids)
+        objectives = access.records(Objective).filter(owner_side_id__in=access.writable_side_ids)
+        field(self, "objective", forms.ModelChoiceField).queryset = objectives
+        if self.instance.pk is None and not self.initial.get("objective"):
+            only = list(objectives.values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # the only objective one may add a KPI to: already chosen
+                self.initial["objective"] = only[0]
         field(self, "kind", forms.ChoiceField).choices = [
             ("", "Infer it from the unit and name"),
             *kinds.CHOICES,
@@ -138,6 +141,10 @@ class MeasurementForm(RecordForm):
         super().__init__(*args, **kwargs)
         choose_from(self, "kpi", visible_kpis(self.access), label=kpi_label)
         self.fields["kpi"].label = "KPI"
+        if self.instance.pk is None and not self.initial.get("kpi"):
+            only = list(visible_kpis(self.access).values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # the alliance's only KPI: already chosen
+                self.initial["kpi"] = only[0]
         self.fields["period"].help_text = "A quarter (2026Q1) or a month (2026-03)."
         if "owner_side" in self.fields:
             self.fields["owner_side"].label = "Reported by"

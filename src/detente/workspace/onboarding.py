@@ -116,11 +116,12 @@ def _counterparts(access: AllianceAccess) -> Step:
     if not partners and not asked:
         notes.append("no partner side yet")
     a = access.alliance.pk
+    detail = "; ".join(notes)
     return Step(
         "counterparts",
         "Invite your counterparts",
         done,
-        "; ".join(notes).capitalize() + ".",
+        detail[:1].upper() + detail[1:] + ".",  # not capitalize(): it lowercases the names
         reverse("invite", args=[a])
         if access.can_manage
         else reverse("alliance_overview", args=[a]),
@@ -215,12 +216,34 @@ def waiting_for_me(access: AllianceAccess) -> list[Waiting]:
     for survey in surveys:
         out.append(
             Waiting(
-                f"The {survey.cycle} survey is open for you until "
+                f"The {survey.cycle.period} health check survey is open for you until "
                 f"{survey.cycle.closes_on:%d %b %Y}.",
                 reverse("health_survey", args=[health_services.make_token(survey)]),
                 "Answer the survey",
             )
         )
+    # An open health check none of a side's people is asked to answer yet: the side's
+    # managers invite them (each side asks its own people).
+    managed = [s for s in access.my_sides if access.can_manage_on(s.id)]
+    open_cycles = access.records(Cycle).filter(
+        closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today
+    )
+    for cycle in open_cycles:
+        asked = set(
+            access.records(SurveyInvitation)
+            .filter(cycle=cycle, owner_side_id__in=[s.id for s in managed])
+            .values_list("owner_side_id", flat=True)
+        )
+        for side in managed:
+            if side.id not in asked:
+                out.append(
+                    Waiting(
+                        f"The {cycle.period} health check is open and nobody of {side} is asked "
+                        "to answer it yet.",
+                        reverse("cycle_invite", args=[a, cycle.pk]),
+                        "Invite your side",
+                    )
+                )
     mine = list(access.roles)
     signed = Signature.objects.filter(side_id__in=mine).values("version_id")
     proposed = access.records(AgreementVersion).filter(status=AgreementVersion.Status.PROPOSED)

@@ -28,6 +28,13 @@ def default_horizon(plan: Plan) -> dt.date:
     return plan.start + dt.timedelta(days=3 * ((plan.deadline - plan.start).days + 1) - 1)
 
 
+def _rate(x: float) -> str:
+    """A pace or its spread to two significant figures: 0.052, 0.2, 3.4, 15."""
+    if not math.isfinite(x) or x >= 10:
+        return f"{x:.0f}"
+    return f"{x:.1f}" if x >= 1 else f"{x:.2g}"
+
+
 def history_warnings(plan: Plan) -> list[str]:
     counts = np.asarray(plan.history, dtype=float)
     m = len(counts)
@@ -38,10 +45,10 @@ def history_warnings(plan: Plan) -> list[str]:
         return [f"no activity in {m} working days of history: the pace is zero{short}"]
     stderr = counts.std(ddof=1) / math.sqrt(m) if m > 1 else float("inf")
     relative = stderr / mean
-    pace = f"the pace of {mean:.1f} a day"
+    pace = f"the pace of {_rate(mean)} a day"
     if m < SHORT_HISTORY_DAYS:
         spread = (
-            f"{pace} has a standard error of {stderr:.1f} ({relative:.0%})"
+            f"{pace} has a standard error of {_rate(stderr)} ({relative:.0%})"
             if m > 1
             else f"{pace} comes from a single day, so its spread is unknown"
         )
@@ -51,7 +58,7 @@ def history_warnings(plan: Plan) -> list[str]:
         )
     elif relative > MAX_RELATIVE_STDERR:
         warnings.append(
-            f"noisy history: {pace} has a standard error of {stderr:.1f} ({relative:.0%} of "
+            f"noisy history: {pace} has a standard error of {_rate(stderr)} ({relative:.0%} of "
             f"the mean) over {m} working days"
         )
     days = len(activity_window(plan))
