@@ -42,7 +42,10 @@ class VoteIn(Schema):
 
 class ConvertIn(Schema):
     target: str = Field(..., description="What the idea becomes, e.g. negotiation_issue.")
-    choice: int = Field(..., description="Where it goes: one of the target's choices (a negotiation round, or the plan).")
+    choice: int = Field(
+        ...,
+        description="Where it goes: one of the target's choices (a negotiation round, or the plan).",
+    )
 
 
 def _refused(exc: services.Refused) -> tuple[int, Json]:
