@@ -173,3 +173,22 @@ def test_the_cadence_page_names_the_bad_value(cast: Any) -> None:
     assert bad.status_code == 422 and "365" in bad.content.decode()
     assert cast.client("alice").post(url, {"days": 21}).status_code == 302
     assert ContactCadence.objects.get().days == 21
+
+
+def test_a_cadence_the_other_side_set_while_the_pair_was_private_never_shows_itself(
+    cast: Any,
+) -> None:
+    secret, theirs = cast.records["a_private_stakeholder"], cast.records["b_joint_stakeholder"]
+    Stakeholder.objects.filter(pk=secret.pk).update(counterpart=theirs)
+    url = health_api(cast, f"/{secret.pk}/{theirs.pk}/cadence")
+    assert call(cast.api("alice"), "PUT", url, {"days": 7}).status_code == 200
+    # Side A shares the person; its cadence, set while the pair was its own, stays private.
+    Stakeholder.objects.filter(pk=secret.pk).update(visibility="joint")
+    row = pair_row(cast, "bob")
+    assert row["cadence_set"] is False and row["cadence_days"] == 30
+    # Bob sets the pair's target as for any pair without one: no error gives side A away.
+    answer = call(cast.api("bob"), "PUT", url, {"days": 21})
+    assert answer.status_code == 200, answer.content
+    assert pair_row(cast, "bob")["cadence_days"] == 21
+    # Side A keeps reading (and being watched by) its own target.
+    assert pair_row(cast, "alice")["cadence_days"] == 7

@@ -18,8 +18,10 @@ DEFAULT_CADENCE_DAYS = 30
 
 
 class ContactCadence(AllianceRecord):
-    """How often the two people of a pair should be in touch. One per pair (the lower
-    stakeholder id first); kept by the side that set it."""
+    """How often the two people of a pair should be in touch (the lower stakeholder id
+    first); kept by the side that set it. One per pair and side: a cadence a side set while
+    the pair was its own stays private to it when the pair becomes joint, so the other side
+    may set its own without learning of it."""
 
     stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
     counterpart = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="+")
@@ -31,7 +33,8 @@ class ContactCadence(AllianceRecord):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["stakeholder", "counterpart"], name="one_cadence_per_pair"
+                fields=["stakeholder", "counterpart", "owner_side"],
+                name="one_cadence_per_pair_and_side",
             )
         ]
 

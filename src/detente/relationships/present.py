@@ -16,6 +16,7 @@ from detente.records import audit_reading
 from detente.records.visibility import AllianceAccess
 from detente.relationships.models import DEFAULT_CADENCE_DAYS, ContactCadence
 from detente.relationships.pairs import contacts, pairs_of
+from detente.relationships.services import preferred
 
 
 def _stances(access: AllianceAccess, people: list[Stakeholder], today: date) -> dict[int, list]:
@@ -52,10 +53,10 @@ def health(access: AllianceAccess, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     people = list(access.records(Stakeholder).select_related("owner_side__organisation"))
     pairs = pairs_of(people)
-    cadences = {
-        (c.stakeholder_id, c.counterpart_id): c
-        for c in access.records(ContactCadence).select_related("owner_side__organisation")
-    }
+    seen: dict[tuple[int, int], list[ContactCadence]] = defaultdict(list)
+    for c in access.records(ContactCadence).select_related("owner_side__organisation"):
+        seen[(c.stakeholder_id, c.counterpart_id)].append(c)
+    cadences = {key: preferred(access, found) for key, found in seen.items()}
     interactions = access.records(Interaction)
     ends = [s for p in pairs for s in (p.stakeholder, p.counterpart)]
     stances = _stances(access, ends, today)

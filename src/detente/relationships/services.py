@@ -25,11 +25,20 @@ def pair(access: AllianceAccess, stakeholder_id: Any, counterpart_id: Any) -> Pa
     return found[0]
 
 
+def preferred(access: AllianceAccess, cadences: list[ContactCadence]) -> ContactCadence | None:
+    """Of the cadences of one pair the reader sees, the one of the reader's own side first
+    (its own, set while the pair was its alone), else the joint one."""
+    return min(cadences, key=lambda c: (c.owner_side_id not in access.roles, c.pk), default=None)
+
+
 def cadence_of(access: AllianceAccess, p: Pair) -> ContactCadence | None:
-    return (
-        access.records(ContactCadence)
-        .filter(stakeholder=p.stakeholder, counterpart=p.counterpart)
-        .first()
+    return preferred(
+        access,
+        list(
+            access.records(ContactCadence).filter(
+                stakeholder=p.stakeholder, counterpart=p.counterpart
+            )
+        ),
     )
 
 

@@ -25,12 +25,23 @@ def check_ins_overdue(today: date | None = None) -> list[CheckInWatch]:
     """Raise the watches due today (idempotent: one per pair, side and due day)."""
     today = today or timezone.localdate()
     raised = []
-    cadences = ContactCadence.objects.exclude(alliance__status=Alliance.Status.CLOSED)
-    for cadence in cadences.select_related("stakeholder", "counterpart", "alliance"):
+    cadences = list(
+        ContactCadence.objects.exclude(alliance__status=Alliance.Status.CLOSED).select_related(
+            "stakeholder", "counterpart", "alliance"
+        )
+    )
+    for cadence in cadences:
         p = Pair(cadence.stakeholder, cadence.counterpart)
         for side in cadence.alliance.sides.all():
             if not all(side_sees(side.pk, r) for r in (cadence, p.stakeholder, p.counterpart)):
                 continue
+            if cadence.owner_side_id != side.pk and any(
+                c.owner_side_id == side.pk
+                and c.stakeholder_id == cadence.stakeholder_id
+                and c.counterpart_id == cadence.counterpart_id
+                for c in cadences
+            ):
+                continue  # the side keeps its own cadence of the pair: that one counts for it
             seen = Interaction.objects.visible_to_side(side.pk)
             found = contacts(seen, p)
             last = contact.last_contact(found, today)
