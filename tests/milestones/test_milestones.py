@@ -335,3 +335,33 @@ def test_it_recomputes_a_milestone_once_when_a_value_of_its_kpi_is_committed(
     milestone.refresh_from_db()
     assert milestone.status != Milestone.Status.WAITING
     assert milestone.readings.count() >= 1
+
+
+def test_a_milestone_shared_from_a_private_check_carries_nothing_of_that_check(
+    cast: Any, track: Any
+) -> None:
+    document = {
+        "target": 6000, "start": "2026-01-01", "deadline": "2026-06-30",
+        "funnel": [{"name": "drivers"}], "history": [70, 80, 75, 72, 78] * 8, "activity": "poisson",
+        "calendar": {"weekdays": ["mon", "tue", "wed", "thu"], "holidays": ["2026-02-17"]},
+        "phases": [{"name": "Vietnam", "share": 0.4, "end": "2026-03-31"}, {"name": "Cambodia", "share": 0.6}],
+    }  # fmt: skip
+    result = run(document, 0)
+    check = RealismCheck.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, visibility="private", kpi=track.kpi,
+        inputs=document, result=result, target=6000, deadline=dt.date(2026, 6, 30),
+        probability=result["probability"], probability_stderr=0,
+    )  # fmt: skip
+    url = f"/alliances/{cast.alliance.pk}/goals/checks/{check.pk}/phases/0/milestone/"
+    assert cast.client("alice").post(url).status_code == 302
+    made = Milestone.objects.get()
+    assert (made.visibility, made.source_check) == ("private", check)
+    history(cast, track)
+    # Side A shares its draft with side B; the check it came from stays private.
+    shared = call(cast.api("alice"), "PATCH", api(cast, f"/{made.pk}"), {"visibility": "joint"})
+    assert shared.status_code == 200, shared.content
+    seen = call(cast.api("bob"), "GET", api(cast, f"/{made.pk}")).json()
+    assert seen["source_check_id"] is None
+    assert all("2026-02-17" not in str(r["inputs"]) for r in seen["readings"])
+    page = cast.client("bob").get(pages(cast, f"{made.pk}/")).content.decode()
+    assert f"/goals/checks/{check.pk}/" not in page

@@ -35,9 +35,14 @@ DEFAULT_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 
 def calendar_of(milestone: Milestone) -> dict[str, Any]:
-    """The working calendar: its source check's, else Monday to Friday."""
-    if milestone.source_check_id is not None and milestone.source_check is not None:
-        calendar = milestone.source_check.inputs.get("calendar")
+    """The working calendar: its source check's, else Monday to Friday. A joint milestone
+    takes the calendar of a joint check only: a private check's inputs stay its side's."""
+    check = milestone.source_check if milestone.source_check_id is not None else None
+    if check is not None and (
+        check.visibility == JOINT
+        or (milestone.visibility != JOINT and check.owner_side_id == milestone.owner_side_id)
+    ):
+        calendar = check.inputs.get("calendar")
         if calendar:
             return dict(calendar)
     return {"weekdays": list(DEFAULT_WEEKDAYS)}
