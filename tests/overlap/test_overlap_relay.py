@@ -222,3 +222,22 @@ def test_it_shows_each_run_in_both_sides_audit_and_activity_without_an_account(c
             assert not any(word in text for word in SECRETS)
         audit = cast.client(who).get(f"/alliances/{cast.alliance.pk}/audit/").content.decode()
         assert f"Customer overlap run {result['id']}" in audit
+
+
+def test_it_keeps_only_the_blinded_parts_of_a_message_a_careless_client_padded(cast) -> None:
+    """A client that adds its plain list beside the blinded one: the relay keeps the
+    protocol's parts only, so the names never reach the server."""
+    acme_sets = kind_sets(read_accounts_text(ACME_LIST))
+    globex_sets = kind_sets(read_accounts_text(GLOBEX_LIST))
+    _, request = prepare(acme_sets)
+    padded = {**request, "debug": {"plain": ACME_LIST}}
+    started = call(cast.api("alice"), "POST", _runs_url(cast), {"request": padded})
+    assert started.status_code == 201, started.content
+    pk = body(started)["id"]
+    fetched = body(cast.api("bob").get(_runs_url(cast, f"/{pk}/request")))
+    reply = {**respond(globex_sets, fetched), "notes": GLOBEX_LIST}
+    answered = call(cast.api("bob"), "POST", _runs_url(cast, f"/{pk}/reply"), {"reply": reply})
+    assert answered.status_code == 200, answered.content
+
+    stored = repr(database_state()).lower()
+    assert not [word for word in SECRETS if word in stored]

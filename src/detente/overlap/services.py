@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from detente import audit
 from detente.analysis.files import InputError
-from detente.analysis.overlap import KINDS, check_reply, message_sizes
+from detente.analysis.overlap import KINDS, check_reply, message_sizes, relayed
 from detente.conflicts.models import Conflict
 from detente.overlap.models import OverlapRun
 from detente.records.visibility import JOINT, AllianceAccess
@@ -65,7 +65,7 @@ def start(access: AllianceAccess, request: Any, side_id: int | None = None) -> O
         created_by=access.user,
         answering_side=_other_side(access, asking.id),
         reveal=request.get("reveal") is True,
-        request=request,
+        request=relayed(request, "requests"),
         request_sizes=sizes,
     )
     audit.log(access.user, "create", run, after=_facts(run, "asked"))
@@ -90,7 +90,7 @@ def answer(access: AllianceAccess, pk: Any, reply: Any) -> OverlapRun:
     check_reply(run.request, reply)
     if (reply.get("reveal") is True) != run.reveal:
         raise InputError("reveal", "the reply must reveal exactly when the run asks to")
-    run.reply, run.answered_at = reply, timezone.now()
+    run.reply, run.answered_at = relayed(reply, "setups", "responses"), timezone.now()
     run.save(update_fields=["reply", "answered_at", "updated_at"])
     audit.log(access.user, "update", run, after=_facts(run, "answered"))
     return run

@@ -18,7 +18,7 @@ from .accounts import (
     read_accounts,
     read_accounts_text,
 )
-from .exchange import Overlap, check_reply, finish, message_sizes, prepare, respond
+from .exchange import Overlap, check_reply, finish, message_sizes, prepare, relayed, respond
 
 __all__ = [
     "KINDS",
@@ -34,5 +34,6 @@ __all__ = [
     "prepare",
     "read_accounts",
     "read_accounts_text",
+    "relayed",
     "respond",
 ]

@@ -81,6 +81,16 @@ def message_sizes(request: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def relayed(message: dict[str, Any], *parts: str) -> dict[str, Any]:
+    """What the relay keeps of a checked message: the protocol, ``reveal`` and the named
+    blinded parts, nothing else a client may have added (an extra field could carry plain
+    text that has no business on the server)."""
+    kept: dict[str, Any] = {"protocol": PROTOCOL, "reveal": message.get("reveal") is True}
+    for part in parts:
+        kept[part] = {kind: _kinds(message, part)[kind] for kind in KINDS}
+    return kept
+
+
 def check_reply(request: dict[str, Any], reply: dict[str, Any]) -> None:
     """Refuse a reply that is not an answer to ``request`` (what a relay can check without
     any key): every part parses, each kind's answer has as many elements as was asked,
