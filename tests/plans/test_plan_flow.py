@@ -191,3 +191,8 @@ def test_a_key_result_shows_its_probability_from_the_realism_engine(cast: Any) -
     assert kpis["Accounts won"]["applies"] and 0 <= kpis["Accounts won"]["probability"] <= 1
     assert "realism engine" in kpis["Accounts won"]["source"]
     assert not kpis["Margin"]["applies"] and kpis["Margin"]["probability"] is None
+
+
+def test_a_diff_of_version_numbers_no_plan_can_have_is_a_404_not_an_error(cast: Any) -> None:
+    url = f"/api/v1/alliances/{cast.alliance.pk}/plan/diff?a=-9298141948964329488384&b=-753386"
+    assert cast.api("alice").get(url).status_code == 404

@@ -309,10 +309,16 @@ def version(access: AllianceAccess, pk: Any) -> dict[str, Any]:
 
 def compare(access: AllianceAccess, a: Any, b: Any) -> dict[str, Any]:
     """The diff of two versions of the plan (by number): ``b`` against ``a``."""
-    versions = {v.number: v for v in access.records(PlanVersion).filter(number__in=[a, b])}
     try:
-        old, new = versions[int(a)], versions[int(b)]
-    except (KeyError, ValueError, TypeError):
+        wanted = [int(a), int(b)]
+    except (ValueError, TypeError):
+        raise Http404("No such plan version.") from None
+    if not all(0 < n < 2**31 for n in wanted):  # no version has such a number
+        raise Http404("No such plan version.")
+    versions = {v.number: v for v in access.records(PlanVersion).filter(number__in=wanted)}
+    try:
+        old, new = versions[wanted[0]], versions[wanted[1]]
+    except KeyError:
         raise Http404("No such plan version.") from None
     return {
         "a": old.number,
