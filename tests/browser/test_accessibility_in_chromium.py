@@ -11,22 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+from tests.browser.chromium import AXE, CHROMIUM, CHROMIUM_FLAGS, RUN_AXE
+
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
 SIDE_A, SIDE_B = "maya@innovatetech.example", "raj@globalconnect.example"
 
@@ -37,19 +26,6 @@ pytestmark = [
         reason="no chromium on PATH: install Debian's chromium package (apt-get install chromium)",
     ),
 ]
-
-# WCAG 2.0/2.1 A and AA rules plus axe's best practices; only the serious and critical
-# findings fail the test (the moderate and minor ones are printed with them for context).
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ") + "  <- " + n.failureSummary.split("\\n")[1]),
-  }));
-}"""
 
 
 @pytest.fixture

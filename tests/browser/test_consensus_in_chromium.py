@@ -5,14 +5,12 @@ people of each side, at a phone's 390 px (nothing scrolls sideways) and through 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+from tests.browser.chromium import AXE, CHROMIUM, CHROMIUM_FLAGS
+
 NORTHSTAR = "Northstar pricing change"
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
 

@@ -20,7 +20,6 @@ import argparse
 import io
 import os
 import re
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -28,17 +27,8 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+from tests.browser.chromium import AXE, CHROMIUM, CHROMIUM_FLAGS, RUN_AXE
+
 DOC_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "first-run"
 SHOTS = (
     DOC_SHOTS
@@ -57,17 +47,6 @@ pytestmark = [
         reason="no chromium on PATH: install Debian's chromium package (apt-get install chromium)",
     ),
 ]
-
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ") + "  <- " + n.failureSummary.split("\\n")[1]),
-  }));
-}"""
 
 
 class Walk:

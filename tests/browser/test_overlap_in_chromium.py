@@ -10,13 +10,11 @@ Uses Debian's ``chromium`` on PATH, like test_threads_in_chromium.py; skipped wi
 from __future__ import annotations
 
 import os
-import shutil
 from typing import Any
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,7 +30,7 @@ def chromium_browser() -> Any:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -106,7 +104,7 @@ def test_the_overlap_pages_pass_axe_at_phone_width(
     from detente.analysis.overlap import finish, kind_sets, prepare, read_accounts_text, respond
     from detente.overlap import services
     from detente.records.visibility import get_alliance_access
-    from tests.browser.test_accessibility_in_chromium import AXE, RUN_AXE
+    from tests.browser.chromium import AXE, RUN_AXE
 
     a, b = kind_sets(read_accounts_text(ACME)), kind_sets(read_accounts_text(GLOBEX))
     ask = get_alliance_access(cast.alice, cast.alliance.pk, write=True)

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.browser.test_accessibility_in_chromium import AXE, CHROMIUM_FLAGS, RUN_AXE
+from tests.browser.chromium import AXE, CHROMIUM, CHROMIUM_FLAGS, RUN_AXE
 from tests.browser.test_demo_in_chromium import REPORT_VIOLATIONS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ROLLOUT = "EasyWeGo × SwiftRide driver rollout"
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
 NORTHSTAR = "Northstar pricing change"

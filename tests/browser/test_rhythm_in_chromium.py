@@ -5,14 +5,13 @@ opens it as a calendar that parses back, and the digest page fits the screen."""
 from __future__ import annotations
 
 import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar  # type: ignore[import-untyped]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
+
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
 
 pytestmark = [
@@ -26,7 +25,7 @@ def chromium():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

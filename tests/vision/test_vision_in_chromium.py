@@ -6,15 +6,12 @@ With DETENTE_SCREENSHOTS=folder it saves the page per side into that folder."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.browser.test_accessibility_in_chromium import AXE, RUN_AXE
+from tests.browser.chromium import AXE, CHROMIUM, CHROMIUM_FLAGS, RUN_AXE
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 FLAGSHIP = "InnovateTech × GlobalConnect network AI"
 
 pytestmark = [
@@ -28,7 +25,7 @@ def phone():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
