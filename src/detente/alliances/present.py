@@ -13,10 +13,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery
 
 from detente.alliances import side_invitations, stakeholder_map, timeline
 from detente.alliances.models import SideInvitation, Stakeholder
+from detente.records import audit_reading
 from detente.records.models import Alliance, Side
 from detente.records.visibility import AllianceAccess
 
@@ -96,9 +97,33 @@ class Portfolio:
             Prefetch("sides", queryset=Side.objects.select_related("organisation"))
         )
 
+    def chosen(self, status: str = "", text: str = "", sort: str = "name") -> QuerySet[Alliance]:
+        """``alliances`` filtered (``status``; ``text``: the name contains it) and sorted in
+        SQL: by name, or by latest activity (the newest audit entry the user may read, none
+        last)."""
+        out = self.alliances
+        if status:
+            out = out.filter(status=status)
+        if text:
+            out = out.filter(name__icontains=text)
+        if sort == "activity":
+            return out.annotate(last_activity=latest_activity(self.user)).order_by(
+                F("last_activity").desc(nulls_last=True), "name", "id"
+            )
+        return out
+
     @cached_property
     def side_invitations(self) -> QuerySet[SideInvitation]:
         return side_invitations.pending_for(self.user)
+
+
+PORTFOLIO_SORTS = {"name": "Name", "activity": "Latest activity"}
+
+
+def latest_activity(user: Any) -> Subquery:
+    """Per alliance (the outer query's): the time of the newest audit entry the user may read."""
+    entries = audit_reading.visible_to(user).filter(alliance_id=OuterRef("pk")).order_by()
+    return Subquery(entries.values("alliance_id").annotate(last=Max("at")).values("last"))
 
 
 def portfolio(user: Any) -> Portfolio:

@@ -50,16 +50,33 @@ def _copied_models() -> list[type[models.Model]]:
     return copied
 
 
+def _shifted(f: models.Field, copied: set[type[models.Model]]) -> bool:
+    own_id = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
+    return own_id or (f.is_relation and f.related_model in copied)
+
+
+def _suffixed(model: type[models.Model], copied: set[type[models.Model]]) -> set[str]:
+    """Text fields that must differ in a copy: the alliance's name, and the text fields of a
+    unique constraint none of whose fields is shifted (a person's one notification per
+    event key: the copy's event gets the copy's suffix)."""
+    out = {"name"} if model is Alliance else set()
+    for constraint in model._meta.constraints:
+        fields = [model._meta.get_field(n) for n in getattr(constraint, "fields", ())]
+        if fields and not any(_shifted(f, copied) for f in fields):
+            out |= {f.name for f in fields if isinstance(f, models.CharField)}
+    return out
+
+
 def _insert_sql(model: type[models.Model], copied: set[type[models.Model]]) -> str:
     qn = connection.ops.quote_name
     names, values = [], []
+    suffixed = _suffixed(model, copied)
     for f in model._meta.concrete_fields:
         column = qn(f.column)
         names.append(column)
-        shifts = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
-        if shifts or (f.is_relation and f.related_model in copied):
+        if _shifted(f, copied):
             values.append(f"{column} + %(shift)s")
-        elif model is Alliance and f.name == "name":
+        elif f.name in suffixed:
             values.append(f"{column} || %(suffix)s")
         else:
             values.append(column)

@@ -9,13 +9,33 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from detente.alliances.models import Stakeholder
-from detente.health.models import Alert, Answer, Cycle, HealthPlan, Measure, Response
+from detente.analysis.warning.periods import period_ordinal
+from detente.health.models import (
+    Alert,
+    AlertAction,
+    Answer,
+    Cycle,
+    HealthPlan,
+    Measure,
+    Response,
+)
 from detente.health.warning import is_recent, triage
 from detente.records.models import Alliance
 
@@ -117,6 +137,7 @@ class Filters:
     status: str = ""
     owner: str = ""
     severity: int = 0
+    text: str = ""
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
@@ -126,7 +147,12 @@ class Filters:
             severity = 0
         statuses = set(Alliance.Status.values)
         status = query.get("status", "")
-        return cls(status if status in statuses else "", query.get("owner", "")[:150], severity)
+        return cls(
+            status if status in statuses else "",
+            query.get("owner", "")[:150],
+            severity,
+            query.get("q", "").strip()[:150],
+        )
 
 
 def owners(user: Any, alliances: Iterable[Alliance]) -> dict[int, list[str]]:
@@ -153,6 +179,132 @@ def rank(user: Any, alliances: list[Alliance], filters: Filters) -> list[dict[st
             continue
         if filters.severity and h.top_severity < filters.severity:
             continue
+        if filters.text and filters.text.casefold() not in alliance.name.casefold():
+            continue
         rows.append({"alliance": alliance, "health": h, "owners": names})
     rows.sort(key=lambda r: (r["health"].risk_key, r["alliance"].name))
     return rows
+
+
+# The ranking in SQL ---------------------------------------------------------------------
+#
+# ``rank`` above builds every alliance's health in Python and sorts; it stays as the
+# reference the tests hold ``ranked`` to. ``ranked`` computes the same key as annotations on
+# the alliances (each one a correlated subquery through the visibility rule) so that the
+# database sorts and the page takes its 50 with LIMIT/OFFSET.
+
+
+def recent_periods(user: Any, today: date | None = None) -> list[str]:
+    """The alert period labels ``is_recent`` accepts, among the labels of the alerts the user
+    may see: this quarter (month) and the one before, however the label is spelt. One query
+    over distinct labels (a handful)."""
+    today = today or timezone.localdate()
+    labels = Alert.objects.visible_to(user).values_list("period", flat=True).distinct()
+    out = []
+    for label in labels.order_by():
+        try:
+            period_ordinal(label)
+        except ValueError:
+            continue
+        if is_recent(label, today):
+            out.append(label)
+    return out
+
+
+def still_open(user: Any, alerts: QuerySet[Alert], today: date | None = None) -> QuerySet[Alert]:
+    """``alerts`` whose latest action visible to the user (their own side's: actions are
+    private) is neither an acknowledgement nor a snooze still running: ``triage``'s "open",
+    in SQL. Another side's actions do not count (the visibility rule hides them)."""
+    today = today or timezone.localdate()
+    actions = AlertAction.objects.visible_to(user)
+    latest = actions.filter(alert_id=OuterRef("alert_id")).order_by("-created_at", "-id")
+    closing = actions.filter(
+        Q(kind=AlertAction.Kind.ACKNOWLEDGE) | Q(snoozed_until__gt=today),
+        alert_id=OuterRef("pk"),
+        pk=Subquery(latest.values("pk")[:1]),
+    )
+    return alerts.filter(~Exists(closing))
+
+
+def open_alerts(user: Any, today: date | None = None) -> QuerySet[Alert]:
+    """The alerts the ranking counts, as ``summaries`` keeps them: visible to the user,
+    warning or worse, of a recent period, and open for the user's side."""
+    recent = Alert.objects.visible_to(user).filter(
+        severity__gte=Alert.Severity.WARNING, period__in=recent_periods(user, today)
+    )
+    return still_open(user, recent, today)
+
+
+def latest_alignments(user: Any) -> dict[int, float]:
+    """Alliance id -> its latest shown alignment, as ``Health.latest_alignment`` has it (the
+    last shown value of the last ``SPARK_CYCLES`` visible cycles, rounded), for every
+    alliance of the user that has one. Three queries: the visible cycles, the plans' N, and
+    the alignment answers summed per (cycle, side) in SQL, read from the alignment measures'
+    answers (an index) rather than from every response."""
+    mine = Alliance.objects.for_user(user).values("pk")
+    cycles: dict[int, list[int]] = defaultdict(list)
+    visible_cycles = Cycle.objects.visible_to(user).filter(alliance_id__in=mine)
+    for pk, alliance_id in visible_cycles.order_by("opens_on", "id").values_list(
+        "pk", "alliance_id"
+    ):
+        cycles[alliance_id].append(pk)
+    min_n = dict(
+        HealthPlan.objects.filter(alliance_id__in=mine).values_list("alliance_id", "min_answers")
+    )
+    groups = (
+        Response.objects.visible_to(user)
+        .filter(answers__measure__in=Measure.objects.visible_to(user).filter(key="alignment"))
+        .values_list("alliance_id", "cycle_id", "owner_side_id")
+        .annotate(n=Count("answers__id"), total=Sum("answers__value"))
+        .order_by()
+    )
+    shown: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])  # cycle -> [n, total]
+    for alliance_id, cycle_id, _side, n, total in groups:
+        if n >= min_n.get(alliance_id, MIN_ANSWERS):
+            shown[cycle_id][0] += n
+            shown[cycle_id][1] += total
+    out: dict[int, float] = {}
+    for alliance_id, its_cycles in cycles.items():
+        for cycle_id in reversed(its_cycles[-SPARK_CYCLES:]):
+            n, total = shown.get(cycle_id, (0, 0.0))
+            if n:
+                out[alliance_id] = round(total / n, 2)
+                break
+    return out
+
+
+def risks(user: Any, filters: Filters | None = None, today: date | None = None) -> QuerySet:
+    """The user's alliances that pass ``filters``, each with ``top`` and ``total``: the top
+    severity of its open recent alerts and the sum of their severities, counted in SQL."""
+    filters = filters or Filters()
+    alerts = open_alerts(user, today).filter(alliance_id=OuterRef("pk")).order_by()
+    per_alliance = alerts.values("alliance_id")
+    out = Alliance.objects.for_user(user).annotate(
+        top=Coalesce(Subquery(per_alliance.annotate(m=Max("severity")).values("m")), 0),
+        total=Coalesce(Subquery(per_alliance.annotate(s=Sum("severity")).values("s")), 0),
+    )
+    if filters.status:
+        out = out.filter(status=filters.status)
+    if filters.text:
+        out = out.filter(name__icontains=filters.text)
+    if filters.severity:
+        out = out.filter(top__gte=filters.severity)
+    if filters.owner:
+        managers = Stakeholder.objects.visible_to(user).filter(
+            alliance_id=OuterRef("pk"), role=Stakeholder.Role.ALLIANCE_MANAGER, name=filters.owner
+        )
+        out = out.filter(Exists(managers))
+    return out
+
+
+def ranked(user: Any, filters: Filters | None = None, today: date | None = None) -> list[int]:
+    """The ids of the user's alliances that pass ``filters``, riskiest first: the order of
+    ``rank`` (the top severity of the open recent alerts, then the sum of their severities,
+    both descending, then the latest shown alignment, lowest first and none last, then the
+    name). The keys come from SQL aggregates (``risks``, ``latest_alignments``: a fixed
+    number of queries); only (id, key) pairs are sorted here, no alliance is built."""
+    latest = latest_alignments(user)
+    rows = risks(user, filters, today).values_list("pk", "name", "top", "total")
+    keyed = [((-top, -total, latest.get(pk, 99), name, pk), pk) for pk, name, top, total in rows]
+    keyed.sort()
+    return [pk for _key, pk in keyed]

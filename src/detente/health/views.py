@@ -256,30 +256,37 @@ def alert_snooze(request: HttpRequest, alliance_id: int, pk: int) -> HttpRespons
 
 @login_required
 def alert_inbox(request: AuthedRequest) -> HttpResponse:
-    """Every alert the user may see, across their alliances, newest period first."""
-    alerts = list(
-        Alert.objects.visible_to(request.user)
-        .filter(severity__gte=Alert.Severity.WARNING)
-        .select_related("alliance")
-        .order_by("-last_seen_at")[:300]
-    )
-    alerts.sort(key=lambda a: (-_ordinal(a.period), -a.severity, a.alliance.name))
-    triage = warning.triage(request.user, alerts)
+    """Every alert the user may see, across their alliances, newest period first; filtered
+    (open or all, severity, alliance status, alliance name) and paged in SQL."""
+    filters = health_portfolio.Filters.from_query(request.GET)
     show = request.GET.get("show", "open")
+    alerts = Alert.objects.visible_to(request.user).filter(
+        severity__gte=max(filters.severity, Alert.Severity.WARNING)
+    )
+    if filters.status:
+        alerts = alerts.filter(alliance__status=filters.status)
+    if filters.text:
+        alerts = alerts.filter(alliance__name__icontains=filters.text)
     if show != "all":
-        alerts = [a for a in alerts if triage[a.pk].status == "open"]
+        alerts = health_portfolio.still_open(request.user, alerts)
+    ordered = alerts.select_related("alliance").order_by(
+        "-period", "-severity", "alliance__name", "id"
+    )
+    page = page_of(request, ordered)
+    shown = list(page.object_list)
     pref = AlertPreference.objects.filter(user=request.user).first()
-    page = page_of(request, alerts)
-    alerts = list(page.object_list)
     return render(
         request,
         "health/inbox.html",
         {
-            "alerts": alerts,
+            "alerts": shown,
             "page_obj": page,
-            "triage": triage,
-            "labels": {a.pk: warning.label(a) for a in alerts},
+            "triage": warning.triage(request.user, shown),
+            "labels": {a.pk: warning.label(a) for a in shown},
             "show": show,
+            "filters": filters,
+            "statuses": Alliance.Status.choices,
+            "severities": [c for c in Alert.Severity.choices if c[0] >= Alert.Severity.WARNING],
             "pref_form": AlertPreferenceForm(instance=pref),
         },
     )
@@ -306,16 +313,22 @@ def alert_preferences(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def health_portfolio_page(request: HttpRequest) -> HttpResponse:
-    alliances = list(Alliance.objects.for_user(request.user))
     filters = health_portfolio.Filters.from_query(request.GET)
-    rows = health_portfolio.rank(request.user, alliances, filters)
-    page = page_of(request, rows)  # ranked over all, shown a page at a time
+    # Ranked over all the user's alliances from SQL aggregates; built for the page only.
+    page = page_of(request, health_portfolio.ranked(request.user, filters))
+    ids = list(page.object_list)
+    by_id = Alliance.objects.in_bulk(ids)
+    alliances = [by_id[pk] for pk in ids]
+    health = health_portfolio.summaries(request.user, alliances)
+    owners = health_portfolio.owners(request.user, alliances)
+    rows = [
+        {"alliance": a, "health": health[a.pk], "owners": owners.get(a.pk, [])} for a in alliances
+    ]
     context: dict[str, Any] = {
-        "rows": page.object_list,
+        "rows": rows,
         "page_obj": page,
         "filters": filters,
         "statuses": Alliance.Status.choices,
-        "owners": health_portfolio.owners(request.user, alliances),
         "severities": Alert.Severity.choices,
     }
     return render(request, "health/portfolio.html", context)

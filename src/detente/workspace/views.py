@@ -22,6 +22,8 @@ from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
 from detente.workspace import onboarding
 
+SORTS = {**alliances_present.PORTFOLIO_SORTS, "risk": "Risk (health)"}
+
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
@@ -32,9 +34,20 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     status_counts = {
         label: counted[value] for value, label in Alliance.Status.choices if value in counted
     }
-    # A page of alliances (detente.records.paging); everything below reads only the page's.
-    page = page_of(request, shown.alliances, count=sum(counted.values()))
-    alliances = list(page)
+    # Filtered and sorted on the server (status, name contains, sort), then a page of them
+    # (detente.records.paging); everything below reads only the page's alliances.
+    filters = health_portfolio.Filters.from_query(request.GET)
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    if sort == "risk":  # the health portfolio's ranking (SQL aggregates), then the page
+        page = page_of(request, health_portfolio.ranked(request.user, filters))
+        by_id = shown.alliances.in_bulk(list(page.object_list))
+        alliances = [by_id[pk] for pk in page.object_list]
+    else:
+        chosen = shown.chosen(filters.status, filters.text, sort)
+        unfiltered = not (filters.status or filters.text)
+        page = page_of(request, chosen, count=sum(counted.values()) if unfiltered else None)
+        alliances = list(page)
     latest = dict(
         audit_reading.visible_to(request.user)
         .filter(alliance_id__in=[a.id for a in alliances])
@@ -51,9 +64,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "alliances/portfolio.html",
         {
             "alliances": alliances,
+            "any_alliance": bool(counted),
             "cards": cards,
             "page_obj": page,
             "status_counts": status_counts,
+            "filters": filters,
+            "sort": sort,
+            "sorts": SORTS,
+            "statuses": Alliance.Status.choices,
             # Only a manager of some organisation may start an alliance (else 403).
             "can_start": managed_organisations(request.user).exists(),
             # Alliances that ask an organisation the user manages to join as a side.
