@@ -1,7 +1,8 @@
 """Web pages at scale: a workspace of N alliances under gunicorn, one page at a time and under load.
 
-    .venv/bin/python bench/web.py [--alliances 1000] [--requests 20] [--users 50] [--time 60]
-                                  [--workers 2] [--data DIR]
+    .venv/bin/python bench/web.py [--alliances 1000] [--requests 20] [--users 200] [--time 60]
+                                  [--workers 2] [--threads 4] [--think 0.5-2] [--data DIR]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/web .venv/bin/python bench/web.py ...
 
 Steps:
 1. build the workspace in DIR (a fresh temporary folder by default): the demo
@@ -10,14 +11,21 @@ Steps:
    ``raj@globalconnect.example``. With ``--data DIR`` an existing workspace there is reused
    (so before/after runs measure the same data);
 2. sign raj in (a session and an API token; signing in by form would measure password
-   hashing) and start gunicorn on loopback (``--workers`` sync workers);
+   hashing) and start gunicorn on loopback (``--workers`` processes of ``--threads``
+   threads each, gthread; docs/operations.md says why 2 x 4 on 2 cores);
 3. one user, one request at a time: ``--requests`` requests of each page (after one warm-up
    request), p50 / p95 and the size of the answer;
-4. ``--users`` locust users (think time 0.5-2 s) asking for the same pages for ``--time``
-   seconds: requests, failures, p50 / p95 per page, requests per second.
+4. ``--users`` locust users (think time ``--think`` seconds between pages: 0.5-2 is the
+   stress figure, 5-15 a person reading) asking for the same pages for ``--time`` seconds:
+   requests, failures, p50 / p95 per page, requests per second.
 
-The pages: the portfolio ``/``, the health portfolio, ``/api/v1/alliances`` and the overview
-of the first demo alliance. Needs locust (``pip install -e ".[bench]"``) for step 4;
+Any answer other than 200 (one at a time or under load), a traceback or a worker timeout
+in gunicorn's log makes the run exit with status 1 and say so.
+
+The pages: the portfolio ``/`` (page 1, page 2, filtered, sorted by risk), the health
+portfolio, the alert inbox, ``/api/v1/alliances`` and the overview of the first demo
+alliance. With DATABASE_URL (PostgreSQL) the workspace is built there (the database is
+emptied first); DETENTE_DATA_DIR still holds the files. Needs locust (``pip install -e ".[bench]"``) for step 4;
 ``--users 0`` skips it.
 """
 
@@ -82,7 +90,11 @@ def sign_in() -> dict[str, str]:
 def pages(who: dict[str, str]) -> dict[str, str]:
     return {
         "portfolio /": "/",
+        "portfolio page 2": "/?page=2",
+        "portfolio filtered": "/?status=active&q=north&sort=activity",
+        "portfolio by risk": "/?sort=risk",
         "health portfolio": "/health/portfolio/",
+        "alert inbox": "/health/alerts/",
         "/api/v1/alliances": "/api/v1/alliances",
         "one overview": who["overview"],
     }
@@ -114,7 +126,10 @@ def one_at_a_time(base: str, who: dict[str, str], requests: int) -> None:
         print(f"{name:20} {cuts[9]:8.0f} {cuts[18]:8.0f} {size / 1000:7.0f}", flush=True)
 
 
-def under_load(port: int, who: dict[str, str], users: int, seconds: int, work: Path) -> None:
+def under_load(
+    port: int, who: dict[str, str], users: int, seconds: int, work: Path, think: str
+) -> int:
+    """Run the locust users; return the number of failed requests."""
     (work / "who.json").write_text(json.dumps({**who, "pages": pages(who)}))
     with open(work / "locust.log", "w") as log:
         subprocess.run(
@@ -122,27 +137,35 @@ def under_load(port: int, who: dict[str, str], users: int, seconds: int, work: P
             + [f"--users={users}", f"--spawn-rate={max(users / 10, 1)}"]
             + [f"--run-time={seconds}s", "--stop-timeout=30", "--only-summary"]
             + [f"--host=http://127.0.0.1:{port}", f"--csv={work / 'locust'}"],
-            env={**os.environ, "DETENTE_WEB_WHO": str(work / "who.json")},
+            env={
+                **os.environ,
+                "DETENTE_WEB_WHO": str(work / "who.json"),
+                "DETENTE_WEB_THINK": think,
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,
         )
     with open(work / "locust_stats.csv") as f:
         rows = list(csv.DictReader(f))
+    failed = sum(int(row["Failure Count"]) for row in rows if row["Name"] == "Aggregated")
     print(f"\n{'page':20} {'requests':>8} {'fail':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>6}"
-          f"   ({users} users, {seconds} s)")  # fmt: skip
+          f"   ({users} users, {seconds} s, think time {think} s)")  # fmt: skip
     for row in rows:
         print(
             f"{row['Name'][:20]:20} {row['Request Count']:>8} {row['Failure Count']:>5} "
             f"{row['50%']:>8} {row['95%']:>8} {float(row['Requests/s']):6.1f}"
         )
+    return failed
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--alliances", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20, help="requests per page, one at a time")
-    parser.add_argument("--users", type=int, default=50, help="locust users (0: no load run)")
+    parser.add_argument("--users", type=int, default=200, help="locust users (0: no load run)")
+    parser.add_argument("--think", default="0.5-2", help="seconds between a user's pages: LOW-HIGH")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--time", type=int, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--data", type=Path, help="workspace folder (built when empty)")
@@ -150,9 +173,15 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="detente-web-"))
     data = args.data or work / "data"
-    if not (data / "detente.sqlite3").exists():
-        build(data, args.alliances)
     env = {"DETENTE_DATA_DIR": str(data), "DETENTE_LOG_LEVEL": "WARNING"}
+    if os.environ.get("DATABASE_URL"):
+        setup_django(env)
+        from detente.records.models import Alliance
+
+        if not Alliance.objects.exists():
+            build(data, args.alliances)
+    elif not (data / "detente.sqlite3").exists():
+        build(data, args.alliances)
     setup_django(env)
     who = sign_in()
     from django.db import connection
@@ -163,17 +192,19 @@ def main() -> int:
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed after gunicorn stops)
     gunicorn = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "detente.wsgi", f"--bind=127.0.0.1:{port}"]
-        + [f"--workers={args.workers}", "--timeout=300", "--backlog=2048", "--keep-alive=30"]
+        + [f"--workers={args.workers}", f"--threads={args.threads}", "--worker-class=gthread"]
+        + ["--timeout=300", "--backlog=2048", "--keep-alive=30"]
         + ["--log-level=warning"],
         env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    failed = 0
     try:
         wait_until_up(f"http://127.0.0.1:{port}/accounts/login/", gunicorn)
         one_at_a_time(f"http://127.0.0.1:{port}", who, args.requests)
         if args.users:
-            under_load(port, who, args.users, args.time, work)
+            failed = under_load(port, who, args.users, args.time, work, args.think)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=60)
@@ -181,6 +212,9 @@ def main() -> int:
     server_log = (work / "gunicorn.log").read_text()
     if "Traceback" in server_log or "WORKER TIMEOUT" in server_log:
         print(f"PROBLEM: see {work / 'gunicorn.log'}")
+        return 1
+    if failed:
+        print(f"PROBLEM: {failed} failed requests under load; see {work / 'locust.log'}")
         return 1
     print(f"\nlogs in {work}")
     return 0

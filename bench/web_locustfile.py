@@ -2,7 +2,9 @@
 
 bench/web.py signs ``raj@globalconnect.example`` in and writes the session, API token and
 pages to the JSON file named by DETENTE_WEB_WHO; every simulated user asks for those pages
-in turn (each counted under its own name), with 0.5-2 s of think time.
+in turn (each counted under its own name), with a think time between pages of
+DETENTE_WEB_THINK seconds ("0.5-2" by default: a stress figure, ~150 requests/s offered
+by 200 users; "5-15" is a person reading each page).
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ with open(os.environ["DETENTE_WEB_WHO"]) as who_file:
     WHO = json.load(who_file)
 
 
+LOW, HIGH = (float(x) for x in os.environ.get("DETENTE_WEB_THINK", "0.5-2").split("-"))
+
+
 class Manager(HttpUser):
-    wait_time = between(0.5, 2.0)
+    wait_time = between(LOW, HIGH)
 
     def on_start(self) -> None:
         self.client.cookies.set("sessionid", WHO["session"])
@@ -25,6 +30,7 @@ class Manager(HttpUser):
 
     @task
     def pages(self) -> None:
+        """Each page, one after the other, reading each for the think time."""
         for name, path in WHO["pages"].items():
             headers = self.api if path.startswith("/api/") else {}
             with self.client.get(
@@ -32,3 +38,6 @@ class Manager(HttpUser):
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
+                elif response.url and response.url.rstrip("/").endswith("login"):
+                    response.failure("sent to the login page")
+            self.wait()

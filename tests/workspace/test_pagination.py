@@ -3,18 +3,30 @@ the alliances API. Totals cover every alliance; the queries do not grow with the
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from detente.alliances import services
 from detente.health import portfolio
-from detente.health.models import Answer, Cycle, HealthPlan, Measure, Response
+from detente.health.models import (
+    Alert,
+    AlertAction,
+    Answer,
+    Cycle,
+    HealthPlan,
+    Measure,
+    Response,
+    SurveyInvitation,
+)
+from detente.health.warning import triage
 from detente.records import paging
 from detente.records.models import Alliance
 from tests.workspace.test_query_counts import add_health
@@ -171,3 +183,217 @@ def test_the_sparklines_equal_the_mean_of_every_shown_answer(cast: Any) -> None:
         expected.append(round(statistics.fmean(shown), 2) if shown else None)
     assert health.alignment == expected
     assert expected[-1] == 4.5  # the side with two answers was left out
+
+
+# The ranking in SQL against the ranking in Python ------------------------------------------
+
+
+def vary(cast: Any, alliances: list[Alliance], seed: int = 14) -> None:
+    """A varied workspace: alignment answers per side (some sides under N), private cycles
+    and responses, joint and private alerts of every severity in recent and old periods, and
+    acknowledgements and snoozes (running and over) by each side."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    quarter = today.year * 4 + (today.month - 1) // 3
+    label = lambda back: f"{(quarter - back) // 4}Q{(quarter - back) % 4 + 1}"  # noqa: E731
+    people = {cast.side_a.pk: cast.alice, cast.side_b.pk: cast.bob}
+    for n, alliance in enumerate(alliances):
+        sides = list(alliance.sides.order_by("id"))
+        joint = {"alliance": alliance, "owner_side": sides[0], "visibility": "joint"}
+        if n % 3 == 0:
+            HealthPlan.objects.create(min_answers=rng.choice([1, 2, 3]), **joint)
+        if n % 5 != 4:  # some alliances have no health check at all
+            measure = Measure.objects.create(
+                key="alignment", label="Alignment", question="?", **joint
+            )
+            for back in rng.sample(range(10), rng.choice([1, 2, 9])):
+                private = rng.random() < 0.25
+                owner = rng.choice(sides)
+                cycle = Cycle.objects.create(
+                    period=label(back),
+                    opens_on=today - timedelta(days=91 * back),
+                    closes_on=today - timedelta(days=91 * back - 30),
+                    alliance=alliance,
+                    owner_side=owner,
+                    visibility="private" if private else "joint",
+                )
+                for side in sides:
+                    for k in range(rng.choice([0, 1, 2, 3, 4])):
+                        mine = {
+                            "alliance": alliance,
+                            "owner_side": side,
+                            "visibility": "private" if rng.random() < 0.2 else "joint",
+                        }
+                        invitation = SurveyInvitation.objects.create(
+                            cycle=cycle, email=f"p{k}-{side.pk}-{cycle.pk}@example.com", **mine
+                        )
+                        response = Response.objects.create(
+                            cycle=cycle, invitation=invitation, **mine
+                        )
+                        Answer.objects.create(
+                            response=response, measure=measure, value=rng.choice([1, 2, 3, 4, 5])
+                        )
+        for k in range(rng.choice([0, 1, 3, 5])):
+            owner = rng.choice(sides)
+            alert = Alert.objects.create(
+                key=f"k{k}",
+                period=label(rng.choice([0, 0, 1, 2, -1])),
+                measure="alignment",
+                label="Alignment",
+                rule="fall",
+                severity=rng.choice([1, 2, 2, 3]),
+                evidence="fell",
+                next_step="talk",
+                alliance=alliance,
+                owner_side=owner,
+                visibility="private" if rng.random() < 0.3 else "joint",
+            )
+            for side in sides:
+                if rng.random() < 0.3 and side.pk in people:
+                    kind = rng.choice(["ack", "snooze", "snooze"])
+                    until = today + timedelta(days=rng.choice([-3, 0, 5]))
+                    AlertAction.objects.create(
+                        alert=alert,
+                        kind=kind,
+                        reason="r",
+                        snoozed_until=until if kind == "snooze" else None,
+                        alliance=alliance,
+                        owner_side=side,
+                        visibility="private",
+                        created_by=people[side.pk],
+                    )
+
+
+def python_rank(user: Any, filters: portfolio.Filters | None = None) -> list[int]:
+    alliances = list(Alliance.objects.for_user(user))
+    return [
+        r["alliance"].pk for r in portfolio.rank(user, alliances, filters or portfolio.Filters())
+    ]
+
+
+@pytest.fixture
+def varied(cast: Any) -> list[Alliance]:
+    made = add_alliances(cast, 14, status="active") + add_alliances(cast, 6, status="at_risk")
+    vary(cast, [cast.alliance, *made])
+    return made
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_the_sql_ranking_orders_alliances_as_the_python_ranking_does(
+    cast: Any, varied: list[Alliance], who: str
+) -> None:
+    user = getattr(cast, who)
+    assert portfolio.ranked(user) == python_rank(user)
+    for query in ({"status": "at_risk"}, {"severity": "3"}, {"q": "zeta 01"}, {"severity": "2"}):
+        filters = portfolio.Filters.from_query(query)
+        assert portfolio.ranked(user, filters) == python_rank(user, filters), query
+
+
+def test_the_sql_triage_keeps_the_alerts_triage_calls_open(
+    cast: Any, varied: list[Alliance]
+) -> None:
+    for user in (cast.alice, cast.bob):
+        alerts = list(Alert.objects.visible_to(user))
+        status = triage(user, alerts)
+        expected = {a.pk for a in alerts if status[a.pk].status == "open"}
+        assert (
+            set(portfolio.still_open(user, Alert.objects.all()).values_list("pk", flat=True))
+            & {a.pk for a in alerts}
+            == expected
+        )
+
+
+def test_the_other_side_cannot_move_bobs_ranking_with_private_alerts_or_its_triage(
+    cast: Any, varied: list[Alliance]
+) -> None:
+    before = portfolio.ranked(cast.bob)
+    page_before = names_on(cast.client("bob").get("/health/portfolio/").content)
+    last = Alliance.objects.get(pk=before[-1])
+    Alert.objects.create(
+        key="a-secret",
+        period=portfolio.recent_periods(cast.alice)[-1]
+        if portfolio.recent_periods(cast.alice)
+        else "2026Q4",
+        measure="alignment",
+        label="Alignment",
+        rule="fall",
+        severity=Alert.Severity.ALERT,
+        evidence="A-PRIVATE",
+        next_step="talk",
+        alliance=last,
+        owner_side=last.sides.order_by("id").first(),
+        visibility="private",
+    )
+    for alert in Alert.objects.visible_to(cast.alice).filter(visibility="joint"):
+        AlertAction.objects.create(
+            alert=alert,
+            kind="ack",
+            reason="A's triage",
+            alliance=alert.alliance,
+            owner_side=alert.alliance.sides.order_by("id").first(),
+            visibility="private",
+            created_by=cast.alice,
+        )
+    assert portfolio.ranked(cast.alice) == python_rank(cast.alice)  # Alice's own order moved
+    assert portfolio.ranked(cast.bob) == before
+    assert names_on(cast.client("bob").get("/health/portfolio/").content) == page_before
+
+
+def test_the_portfolio_filters_and_sorts_on_the_server_and_keeps_them_in_the_links(
+    cast: Any, small_pages: int
+) -> None:
+    add_alliances(cast, 4, status="active")
+    add_alliances(cast, 2, status="at_risk")
+    client = cast.client("bob")
+    paused = client.get("/?status=at_risk")
+    assert names_on(paused.content) == ["Zeta 006", "Zeta 007"]
+    assert names_on(client.get("/?q=zeta+00&status=active").content) == [
+        "Zeta 002",
+        "Zeta 003",
+        "Zeta 004",
+    ]
+    first = client.get("/?q=zeta&sort=name")
+    assert b'href="?q=zeta&amp;sort=name&amp;page=2"' in first.content
+    assert b'<label for="pf-q">' in first.content
+    by_risk = names_on(client.get("/?sort=risk").content)
+    assert len(by_risk) == 3
+    ranked_names = [Alliance.objects.get(pk=pk).name for pk in portfolio.ranked(cast.bob)][:3]
+    assert by_risk == ranked_names
+
+
+def test_the_alert_inbox_filters_by_severity_status_and_name(
+    cast: Any, varied: list[Alliance]
+) -> None:
+    client = cast.client("bob")
+    shown = client.get("/health/alerts/?show=all&severity=3&status=at_risk").content.decode()
+    visible = Alert.objects.visible_to(cast.bob).filter(severity=3, alliance__status="at_risk")
+    for alert in Alert.objects.visible_to(cast.bob).exclude(pk__in=visible):
+        assert f'alert-{alert.pk}"' not in shown
+    for alert in visible[: paging.PAGE_SIZE]:
+        assert f'alert-{alert.pk}"' in shown
+    assert client.get("/health/alerts/?q=nothing-like-this").status_code == 200
+
+
+def test_the_filtered_pages_make_as_many_queries_for_many_alliances_as_for_few(
+    cast: Any, small_pages: int
+) -> None:
+    client = cast.client("bob")
+    vary(cast, add_alliances(cast, 3, status="active"), seed=1)
+    urls = (
+        "/?sort=risk",
+        "/?sort=activity&status=active",
+        "/?q=zeta",
+        "/health/portfolio/?q=zeta&severity=2",
+        "/health/alerts/?show=all&severity=2&q=zeta",
+    )
+    for url in urls:
+        client.get(url)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = {url: queries(url) for url in urls}
+    vary(cast, add_alliances(cast, 9, status="active"), seed=2)
+    assert {url: queries(url) for url in urls} == few
