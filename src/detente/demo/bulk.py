@@ -20,6 +20,8 @@ original rows: enough for lists and scans, not for editing a copy's negotiation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -50,7 +52,7 @@ def _copied_models() -> list[type[models.Model]]:
     return copied
 
 
-def _shifted(f: models.Field, copied: set[type[models.Model]]) -> bool:
+def _shifted(f: Any, copied: set[type[models.Model]]) -> bool:
     own_id = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
     return own_id or (f.is_relation and f.related_model in copied)
 

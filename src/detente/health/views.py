@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -260,7 +261,7 @@ def alert_inbox(request: AuthedRequest) -> HttpResponse:
     (open or all, severity, alliance status, alliance name) and paged in SQL."""
     filters = health_portfolio.Filters.from_query(request.GET)
     show = request.GET.get("show", "open")
-    alerts = Alert.objects.visible_to(request.user).filter(
+    alerts: QuerySet[Alert] = Alert.objects.visible_to(request.user).filter(
         severity__gte=max(filters.severity, Alert.Severity.WARNING)
     )
     if filters.status:
