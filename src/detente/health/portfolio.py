@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from detente.alliances.models import Stakeholder
@@ -30,7 +29,6 @@ from detente.analysis.warning.periods import period_ordinal
 from detente.health.models import (
     Alert,
     AlertAction,
-    Answer,
     Cycle,
     HealthPlan,
     Measure,
@@ -93,24 +91,27 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
         "pk", "alliance_id", "period"
     ):
         cycles[alliance_id].append((pk, period))
-    plans = HealthPlan.objects.filter(alliance_id=OuterRef("response__alliance_id"))
-    # Per (cycle, side): how many alignment answers and their sum, counted in SQL. A side's
-    # answers count only when at least N of its people answered (the scorecard's rule).
+    min_n = dict(
+        HealthPlan.objects.filter(alliance_id__in=ids).values_list("alliance_id", "min_answers")
+    )
+    # Per (cycle, side): how many alignment answers and their sum, counted in SQL from the
+    # alignment measures' answers (an index). A side's answers count only when at least N of
+    # its people answered (the scorecard's rule).
     groups = (
-        Answer.objects.filter(
-            response__in=Response.objects.visible_to(user).filter(alliance_id__in=ids),
-            measure__in=Measure.objects.visible_to(user).filter(
+        Response.objects.visible_to(user)
+        .filter(
+            alliance_id__in=ids,
+            answers__measure__in=Measure.objects.visible_to(user).filter(
                 alliance_id__in=ids, key="alignment"
             ),
         )
-        .annotate(min_n=Coalesce(Subquery(plans.values("min_answers")[:1]), MIN_ANSWERS))
-        .values_list("response__cycle_id", "response__owner_side_id", "min_n")
-        .annotate(n=Count("id"), total=Sum("value"))
+        .values_list("alliance_id", "cycle_id", "owner_side_id")
+        .annotate(n=Count("answers__id"), total=Sum("answers__value"))
         .order_by()
     )
     shown: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])  # cycle -> [n, total]
-    for cycle_id, _side, min_n, n, total in groups:
-        if n >= min_n:
+    for alliance_id, cycle_id, _side, n, total in groups:
+        if n >= min_n.get(alliance_id, MIN_ANSWERS):
             shown[cycle_id][0] += n
             shown[cycle_id][1] += total
     for alliance_id, its_cycles in cycles.items():
@@ -273,22 +274,27 @@ def latest_alignments(user: Any) -> dict[int, float]:
     return out
 
 
-def risks(user: Any, filters: Filters | None = None, today: date | None = None) -> QuerySet:
-    """The user's alliances that pass ``filters``, each with ``top`` and ``total``: the top
-    severity of its open recent alerts and the sum of their severities, counted in SQL."""
-    filters = filters or Filters()
-    alerts = open_alerts(user, today).filter(alliance_id=OuterRef("pk")).order_by()
-    per_alliance = alerts.values("alliance_id")
-    out = Alliance.objects.for_user(user).annotate(
-        top=Coalesce(Subquery(per_alliance.annotate(m=Max("severity")).values("m")), 0),
-        total=Coalesce(Subquery(per_alliance.annotate(s=Sum("severity")).values("s")), 0),
+def risks(user: Any, today: date | None = None) -> dict[int, tuple[int, int]]:
+    """Alliance id -> (top severity, sum of severities) of its open recent alerts, for the
+    alliances that have any: one query grouped by alliance in SQL."""
+    grouped = (
+        open_alerts(user, today)
+        .values("alliance_id")
+        .annotate(top=Max("severity"), total=Sum("severity"))
+        .order_by()
+        .values_list("alliance_id", "top", "total")
     )
+    return {pk: (top, total) for pk, top, total in grouped}
+
+
+def chosen(user: Any, filters: Filters) -> QuerySet[Alliance]:
+    """The user's alliances that pass the filters that do not need the alerts: status, name
+    contains, alliance manager (a visible stakeholder)."""
+    out = Alliance.objects.for_user(user)
     if filters.status:
         out = out.filter(status=filters.status)
     if filters.text:
         out = out.filter(name__icontains=filters.text)
-    if filters.severity:
-        out = out.filter(top__gte=filters.severity)
     if filters.owner:
         managers = Stakeholder.objects.visible_to(user).filter(
             alliance_id=OuterRef("pk"), role=Stakeholder.Role.ALLIANCE_MANAGER, name=filters.owner
@@ -301,10 +307,16 @@ def ranked(user: Any, filters: Filters | None = None, today: date | None = None)
     """The ids of the user's alliances that pass ``filters``, riskiest first: the order of
     ``rank`` (the top severity of the open recent alerts, then the sum of their severities,
     both descending, then the latest shown alignment, lowest first and none last, then the
-    name). The keys come from SQL aggregates (``risks``, ``latest_alignments``: a fixed
-    number of queries); only (id, key) pairs are sorted here, no alliance is built."""
+    name). The keys come from SQL aggregates grouped per alliance (``risks``,
+    ``latest_alignments``) and the filters from SQL (``chosen``): a fixed number of queries.
+    Only (key, id) pairs are sorted here; no alliance object is built."""
+    filters = filters or Filters()
     latest = latest_alignments(user)
-    rows = risks(user, filters, today).values_list("pk", "name", "top", "total")
-    keyed = [((-top, -total, latest.get(pk, 99), name, pk), pk) for pk, name, top, total in rows]
+    alerts = risks(user, today)
+    keyed = []
+    for pk, name in chosen(user, filters).values_list("pk", "name"):
+        top, total = alerts.get(pk, (0, 0))
+        if top >= filters.severity:
+            keyed.append(((-top, -total, latest.get(pk, 99), name, pk), pk))
     keyed.sort()
     return [pk for _key, pk in keyed]
