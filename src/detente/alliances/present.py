@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from detente.alliances import side_invitations, stakeholder_map, timeline
 from detente.alliances.models import SideInvitation, Stakeholder
@@ -121,9 +121,11 @@ PORTFOLIO_SORTS = {"name": "Name", "activity": "Latest activity"}
 
 
 def latest_activity(user: Any) -> Subquery:
-    """Per alliance (the outer query's): the time of the newest audit entry the user may read."""
-    entries = audit_reading.visible_to(user).filter(alliance_id=OuterRef("pk")).order_by()
-    return Subquery(entries.values("alliance_id").annotate(last=Max("at")).values("last"))
+    """Per alliance (the outer query's): the time of the newest audit entry the user may read.
+    The first visible one down the (alliance, newest first) index, not a MAX over all of the
+    alliance's entries (about 150 each in the demo: 2.3 s against 0.1 s at 10,000)."""
+    entries = audit_reading.visible_to(user).filter(alliance_id=OuterRef("pk"))
+    return Subquery(entries.order_by("-at").values("at")[:1])
 
 
 def portfolio(user: Any) -> Portfolio:
