@@ -176,10 +176,11 @@ def main() -> int:
     env = {"DETENTE_DATA_DIR": str(data), "DETENTE_LOG_LEVEL": "WARNING"}
     if os.environ.get("DATABASE_URL"):
         setup_django(env)
-        from detente.records.models import Alliance
+        from django.db import connection
 
-        if not Alliance.objects.exists():
+        if "alliances_alliance" not in connection.introspection.table_names():
             build(data, args.alliances)
+        connection.close()
     elif not (data / "detente.sqlite3").exists():
         build(data, args.alliances)
     setup_django(env)
