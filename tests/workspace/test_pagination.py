@@ -397,3 +397,21 @@ def test_the_filtered_pages_make_as_many_queries_for_many_alliances_as_for_few(
     few = {url: queries(url) for url in urls}
     vary(cast, add_alliances(cast, 9, status="active"), seed=2)
     assert {url: queries(url) for url in urls} == few
+
+
+def test_the_alliances_api_filters_and_sorts_as_the_portfolio_does(cast: Any) -> None:
+    add_alliances(cast, 3, status="active")
+    add_alliances(cast, 2, status="at_risk")
+    api = cast.api("bob")
+    at_risk = api.get("/api/v1/alliances?status=at_risk&limit=1").json()
+    assert at_risk["count"] == 2
+    assert [a["name"] for a in at_risk["items"]] == ["Zeta 005"]
+    assert at_risk["next"].endswith("?status=at_risk&limit=1&offset=1")
+    named = api.get("/api/v1/alliances?q=zeta+00&status=active").json()
+    assert [a["name"] for a in named["items"]] == ["Zeta 002", "Zeta 003", "Zeta 004"]
+    by_activity = api.get("/api/v1/alliances?sort=activity").json()
+    assert by_activity["count"] == 6
+    for query in ("status=nonsense", "sort=nonsense"):
+        response = api.get(f"/api/v1/alliances?{query}")
+        assert response.status_code == 422
+        assert query.split("=")[0] in response.content.decode()

@@ -4,7 +4,7 @@ and writes go through the same forms, so the API and the pages refuse the same b
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.forms import ModelForm
@@ -355,16 +355,22 @@ class AlliancePageOut(PageOut):
     "/alliances",
     response=AlliancePageOut,
     summary="My alliances, a page at a time",
-    description=f"Sorted by name. `limit` (default {API_LIMIT}, at most {MAX_LIMIT}) alliances "
+    description=f"Sorted by name, or by latest activity (`sort=activity`); filtered as the "
+    "portfolio page is by `status` and `q` (the name contains it). "
+    f"`limit` (default {API_LIMIT}, at most {MAX_LIMIT}) alliances "
     "from `offset`; `count` is the total, `next` and `previous` the links to the "
-    "neighbouring pages (null at either end).",
+    "neighbouring pages (null at either end, the filters kept).",
 )
 def list_alliances(
     request: HttpRequest,
     limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0),
+    status: str = Query("", pattern="^(" + "|".join(Alliance.Status.values) + ")?$"),
+    q: str = Query("", max_length=150),
+    sort: Literal["name", "activity"] = Query("name"),
 ) -> dict[str, Any]:
-    alliances = present.portfolio(request.user).alliances.prefetch_related(PENDING_INVITATIONS)
+    chosen = present.portfolio(request.user).chosen(status, q.strip(), sort)
+    alliances = chosen.prefetch_related(PENDING_INVITATIONS)
     page = api_page(request, alliances, limit, offset)
     page["items"] = [_alliance_out(a) for a in page["items"]]
     return page
