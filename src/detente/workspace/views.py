@@ -6,7 +6,7 @@ app imports another just to be shown on these pages. URLs and templates are unch
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,7 +16,6 @@ from detente.alliances.forms import managed_organisations
 from detente.commitments import ledger as commitments_ledger
 from detente.conflicts.overview import open_conflicts
 from detente.health import portfolio as health_portfolio
-from detente.records import audit_reading
 from detente.records.models import Alliance
 from detente.records.paging import page_of
 from detente.records.visibility import get_alliance_access
@@ -48,12 +47,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         unfiltered = not (filters.status or filters.text)
         page = page_of(request, chosen, count=sum(counted.values()) if unfiltered else None)
         alliances = list(page)
+    # Each card's latest visible activity, down the (alliance, newest first) index.
     latest = dict(
-        audit_reading.visible_to(request.user)
-        .filter(alliance_id__in=[a.id for a in alliances])
-        .values_list("alliance_id")
-        .annotate(last=Max("at"))
-        .values_list("alliance_id", "last")
+        Alliance.objects.filter(pk__in=[a.id for a in alliances])
+        .annotate(last=alliances_present.latest_activity(request.user))
+        .values_list("id", "last")
     )
     # Health-check sparklines and open alerts, in a fixed number of queries.
     health = health_portfolio.summaries(request.user, alliances)
