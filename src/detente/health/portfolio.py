@@ -22,6 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from detente.alliances.models import Stakeholder
@@ -91,12 +92,10 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
         "pk", "alliance_id", "period"
     ):
         cycles[alliance_id].append((pk, period))
-    min_n = dict(
-        HealthPlan.objects.filter(alliance_id__in=ids).values_list("alliance_id", "min_answers")
-    )
+    plans = HealthPlan.objects.filter(alliance_id=OuterRef("alliance_id"))
     # Per (cycle, side): how many alignment answers and their sum, counted in SQL from the
-    # alignment measures' answers (an index). A side's answers count only when at least N of
-    # its people answered (the scorecard's rule).
+    # alignment measures' answers (an index), with the alliance's N. A side's answers count
+    # only when at least N of its people answered (the scorecard's rule).
     groups = (
         Response.objects.visible_to(user)
         .filter(
@@ -105,13 +104,15 @@ def summaries(user: Any, alliances: Iterable[Alliance]) -> dict[int, Health]:
                 alliance_id__in=ids, key="alignment"
             ),
         )
-        .values_list("alliance_id", "cycle_id", "owner_side_id")
+        .values("alliance_id", "cycle_id", "owner_side_id")
+        .annotate(min_n=Coalesce(Subquery(plans.values("min_answers")[:1]), MIN_ANSWERS))
+        .values_list("cycle_id", "owner_side_id", "min_n")
         .annotate(n=Count("answers__id"), total=Sum("answers__value"))
         .order_by()
     )
     shown: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])  # cycle -> [n, total]
-    for alliance_id, cycle_id, _side, n, total in groups:
-        if n >= min_n.get(alliance_id, MIN_ANSWERS):
+    for cycle_id, _side, min_n, n, total in groups:
+        if n >= min_n:
             shown[cycle_id][0] += n
             shown[cycle_id][1] += total
     for alliance_id, its_cycles in cycles.items():
