@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from detente import audit
 from detente.accounts.http import AuthedRequest
-from detente.analysis.warning.periods import period_ordinal
 from detente.health import portfolio as health_portfolio
 from detente.health import present, services, warning
 from detente.health.forms import (
@@ -58,10 +57,6 @@ def health_home(request: HttpRequest, alliance_id: int) -> HttpResponse:
         "labels": page.labels,
     }
     return render(request, "health/home.html", context)
-
-
-def _ordinal(period: str) -> int:
-    return period_ordinal(period)[1]
 
 
 @login_required
