@@ -96,6 +96,18 @@ def test_the_login_portfolio_and_every_alliance_tab_pass_axe_for_both_sides(
     assert found == [], f"{len(found)} serious or critical axe violations:\n" + "\n".join(found)
 
 
+def test_the_long_lists_and_their_filter_forms_pass_axe_for_both_sides(demo, live_server, axe_page):
+    """The portfolio filtered and sorted by risk, the health portfolio and the alert inbox,
+    with their labelled filter forms."""
+    url, page = live_server.url, axe_page
+    found = []
+    for email in (SIDE_A, SIDE_B):
+        _sign_in(page, url, email)
+        for path in ("/?sort=risk&status=active", "/health/portfolio/?q=a", "/health/alerts/"):
+            found += _audit(page, url + path, f"{email} {path}")
+    assert found == [], f"{len(found)} serious or critical axe violations:\n" + "\n".join(found)
+
+
 def test_the_meetings_pages_pass_axe_for_both_sides(demo, live_server, axe_page):
     """The meetings list, a past and an upcoming meeting with their agendas, the cadence and
     the scheduling form of the flagship alliance."""
