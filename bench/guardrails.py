@@ -94,7 +94,11 @@ def main() -> None:
     t_vector = time.perf_counter() - t0
     t0 = time.perf_counter()
     exact_r = [
-        correlate(list(np.diff(a.history)), list(np.diff(b.history)), 0.9).r
+        correlate(
+            list(np.diff(np.asarray(a.history, float))),
+            list(np.diff(np.asarray(b.history, float))),
+            0.9,
+        ).r
         for a in goals.objectives[:GOALS]
         for b in goals.objectives[GOALS:]
     ]

@@ -19,6 +19,7 @@ NegMAS the NegMAS rows are skipped and the output says so.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -49,11 +50,12 @@ def instance(issues: int, options: int, parties: int, seed: int) -> Problem:
     return Problem(names, listed, {p: preferences() for p in names})
 
 
-def integer_tables(problem: Problem) -> tuple[list[np.ndarray], list[int]]:
+def integer_tables(problem: Problem) -> tuple[list[list[np.ndarray]], list[int]]:
     """Per party, each issue's integer utilities over the common denominator 100 x the total
     weight (weights are integers, scores multiples of 0.01), written out independently of
     detente's tables."""
-    tables, denominators = [], []
+    tables: list[list[np.ndarray]] = []
+    denominators: list[int] = []
     for party in problem.parties:
         prefs = problem.preferences[party]
         tables.append(
@@ -280,9 +282,11 @@ def fair_baseline() -> None:
     print("|---|---|---|---|---|---|---|")
     for issues, options, parties in [(4, 10, 2), (5, 10, 2), (6, 10, 2), (5, 10, 3), (6, 10, 3)]:
         problem = instance(issues, options, parties, seed=issues * 10 + parties)
-        s_s, ours = timed(lambda p=problem: exact_frontier(p), repeat=3)
-        f_s, _ = timed(lambda p=problem: frontier_only(p), repeat=3)
-        b_s, theirs = timed(lambda p=problem: numpy_frontier(p), repeat=3 if parties == 2 else 1)
+        s_s, ours = timed(functools.partial(exact_frontier, problem), repeat=3)
+        f_s, _ = timed(functools.partial(frontier_only, problem), repeat=3)
+        b_s, theirs = timed(
+            functools.partial(numpy_frontier, problem), repeat=3 if parties == 2 else 1
+        )
         if ours != theirs:
             raise SystemExit(
                 f"DISAGREEMENT at {parties} parties, {options}^{issues}: detente "
