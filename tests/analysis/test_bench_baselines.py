@@ -150,3 +150,27 @@ def test_the_two_weight_sweeps_find_the_same_flips() -> None:
     assert np.array_equal(np.isnan(looped), np.isnan(vectorised))
     assert np.nanmax(np.abs(looped - vectorised)) <= 1 / (conditions.GRID - 1)
     assert np.count_nonzero(~np.isnan(looped)) > 0
+
+
+warning = bench_module("warning")
+
+
+def test_online_z_test_uses_only_the_quarters_before_each_one() -> None:
+    y = np.random.default_rng(4).normal(size=(5, 9))
+    z, first = warning.z_online(y)
+    for row in range(5):
+        for i in range(first, 9):
+            earlier = y[row, :i]
+            sd = np.std(np.diff(earlier)) / np.sqrt(2)
+            expected = (y[row, i] - earlier.mean()) / sd
+            assert z[row, i - first] == pytest.approx(expected, rel=1e-9)
+
+
+def test_whole_series_z_test_compares_each_quarter_with_the_mean_before_it() -> None:
+    y = np.random.default_rng(5).normal(size=(3, 6))
+    z, first = warning.z_whole(y)
+    for row in range(3):
+        sd = np.std(np.diff(y[row])) / np.sqrt(2)
+        for i in range(first, 6):
+            expected = (y[row, i] - y[row, :i].mean()) / sd
+            assert z[row, i - first] == pytest.approx(expected, rel=1e-9)
