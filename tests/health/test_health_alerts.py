@@ -20,7 +20,7 @@ from tests.conftest import call
 
 def _scan(**options: Any) -> int:
     args = argparse.Namespace(
-        alliance=None, no_email=False, no_reminders=False, digest_now=False, quiet=True
+        alliance=None, no_email=False, no_reminders=False, digest_now=False, quiet=True, all=False
     )
     for key, value in options.items():
         setattr(args, key, value)

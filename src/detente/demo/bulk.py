@@ -50,16 +50,31 @@ def _copied_models() -> list[type[models.Model]]:
     return copied
 
 
+def _suffixed(model: type[models.Model], copied: set[type[models.Model]]) -> set[str]:
+    """Text fields that would repeat in a copy: those of a unique constraint none of whose
+    fields is shifted (a notification's (recipient, key), say). A copy appends its suffix."""
+    out = set()
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or not constraint.fields:
+            continue
+        fields = [f for f in model._meta.concrete_fields if f.name in constraint.fields]
+        if any(f.primary_key or (f.is_relation and f.related_model in copied) for f in fields):
+            continue
+        out |= {f.name for f in fields if isinstance(f, models.CharField)}
+    return out
+
+
 def _insert_sql(model: type[models.Model], copied: set[type[models.Model]]) -> str:
     qn = connection.ops.quote_name
     names, values = [], []
+    suffixed = _suffixed(model, copied)
     for f in model._meta.concrete_fields:
         column = qn(f.column)
         names.append(column)
         shifts = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
         if shifts or (f.is_relation and f.related_model in copied):
             values.append(f"{column} + %(shift)s")
-        elif model is Alliance and f.name == "name":
+        elif (model is Alliance and f.name == "name") or f.name in suffixed:
             values.append(f"{column} || %(suffix)s")
         else:
             values.append(column)
