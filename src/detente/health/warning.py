@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import transaction
@@ -44,6 +44,9 @@ from detente.health.services import plan_for
 from detente.jobs.mail import queue_email
 from detente.records.models import Alliance, Side
 from detente.records.visibility import JOINT, PRIVATE, side_sees
+
+if TYPE_CHECKING:
+    from detente.health.batch import Snapshot
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
@@ -590,7 +593,9 @@ def scan_all(
 Run = tuple[int, int | None]  # (alliance, scope)
 
 
-def _engine_runs(due: list[Alliance], snapshot: Any, pools: Pools) -> dict[Run, list[engine.Alert]]:
+def _engine_runs(
+    due: list[Alliance], snapshot: Snapshot, pools: Pools
+) -> dict[Run, list[engine.Alert]]:
     """The engine's alerts for every scope of every due alliance, as ``run_engine`` gives
     them one by one. Scopes that share their settings (pool noise model, false-alarm budget,
     the team's own measures, months or quarters) are scanned together in one call: with the
@@ -643,7 +648,7 @@ def _ran(
 
 def _store_batch(
     batch: list[Alliance],
-    snapshot: Any,
+    snapshot: Snapshot,
     found: dict[int, list[tuple[Side | None, engine.Alert]]],
     fingerprints: dict[int, str],
     actor: Any,
@@ -693,7 +698,7 @@ def _seen_again(alliance_ids: list[int]) -> None:
         ScanState.objects.filter(alliance_id__in=alliance_ids).update(scanned_at=now)
 
 
-def _fingerprint(snapshot: Any, pk: int, digests: dict[tuple[str, object], str]) -> str:
+def _fingerprint(snapshot: Snapshot, pk: int, digests: dict[tuple[str, object], str]) -> str:
     """sha256 of everything the scan of the alliance reads and stores from: each scope's
     inputs, the noise models of its pools, its plan's false-alarm budget and period, its
     measures' names and labels, its sides, and the current period."""
