@@ -215,10 +215,11 @@ def main() -> int:
     how = "measured" if k == n else f"pools in full + {k} alliances × {scale:.0f}"
     print(f"\nper-alliance path ({how}): {total_wall:.1f} s wall, {total_cpu:.1f} s CPU "
           f"(in-process, Django's start not included), {total_queries:,.0f} queries")  # fmt: skip
-    print(f"  pools: {peer['pools_wall']:.1f} s wall, {peer['pools_cpu']:.1f} s CPU, "
-          f"{peer['pools_queries']:,} queries; scan_alliance: "
-          f"{1000 * peer['scan_cpu'] / max(k, 1):.0f} ms CPU and "
-          f"{peer['scan_queries'] / max(k, 1):.0f} queries an alliance")  # fmt: skip
+    if k != n:
+        print(f"  pools: {peer['pools_wall']:.1f} s wall, {peer['pools_cpu']:.1f} s CPU, "
+              f"{peer['pools_queries']:,} queries; scan_alliance: "
+              f"{1000 * peer['scan_cpu'] / max(k, 1):.0f} ms CPU and "
+              f"{peer['scan_queries'] / max(k, 1):.0f} queries an alliance")  # fmt: skip
 
     ids = json.dumps(peer["ids"])
     mine, _, _ = child(str(run), "alerts", ids)
