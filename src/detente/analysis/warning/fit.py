@@ -139,11 +139,11 @@ def differences(
     # Carry-over pairs: this difference and the previous one, on the same side.
     prev_ok = np.zeros_like(ok)
     prev_ok[1:] = ok[:-1] & ok[1:] & next_period[:-1, None] & next_period[1:, None]
-    i, s = np.nonzero(prev_ok)
+    i, s = _nonzero_pairs(prev_ok)
     lagged = (cell_m[1:][i], step[i, s], step[i - 1, s])
     both = ok.all(axis=1)
     paired = (cell_m[1:][both], step[both, 0], step[both, 1])
-    i, s = np.nonzero(ok)
+    i, s = _nonzero_pairs(ok)
     return Differences(
         alliance=cell_a[1:][i],
         measure=cell_m[1:][i],
@@ -153,6 +153,13 @@ def differences(
         lagged=lagged,
         paired=paired,
     )
+
+
+def _nonzero_pairs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.nonzero of an (n, 2) mask, from the flat positions (the same pairs, in the same
+    order, without dividing every position by 2)."""
+    at = np.flatnonzero(mask)
+    return at >> 1, at & 1
 
 
 def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
@@ -171,6 +178,19 @@ def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     return np.where(count > 0, (low + high) / 2, np.nan)
 
 
+def _count_distinct(alliance: np.ndarray, ordinal: np.ndarray, alliances: int) -> int:
+    """How many distinct (alliance, ordinal) pairs: by counting when the pairs are few enough
+    to tabulate (a portfolio file's millions of differences), else by sorting."""
+    if ordinal.size == 0:
+        return 0
+    low = int(ordinal.min())
+    span = int(ordinal.max()) - low + 1
+    key = alliance.astype(np.int64) * span + (ordinal - low)
+    if alliances * span <= max(4 * key.size, 1 << 16):
+        return int(np.count_nonzero(np.bincount(key, minlength=alliances * span)))
+    return int(np.unique(key).size)
+
+
 def fit_measure(
     name: str,
     default_swing: float,
@@ -180,9 +200,7 @@ def fit_measure(
 ) -> MeasureNoise:
     mine = diffs.measure == j
     d = diffs.d[mine]
-    periods = np.unique(
-        diffs.alliance[mine].astype(np.int64) * (1 << 32) + diffs.ordinal[mine]
-    ).size
+    periods = _count_distinct(diffs.alliance[mine], diffs.ordinal[mine], len(alliance_names))
     if d.size < MIN_DIFFERENCES:
         return MeasureNoise(name, default_swing, differences=int(d.size), alliance_periods=periods)
     lag_m, now, before = diffs.lagged
@@ -218,7 +236,7 @@ def fit_measure(
         "learned",
         int(d.size),
         int(periods),
-        int(np.unique(alliance).size),
+        int(np.count_nonzero(np.bincount(alliance, minlength=len(alliance_names)))),
         spread,
         df,
         per_alliance,
