@@ -161,6 +161,58 @@ def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
     return np.unique(keys)
 
 
+def _cells(
+    table: Table,
+    rows: np.ndarray,
+    a: np.ndarray,
+    m: np.ndarray,
+    p: np.ndarray,
+    s: np.ndarray,
+    n_measures: int,
+    n_sides: int,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(cells, each row's cell, first period, periods spanned): the distinct (alliance,
+    measure, period) keys in order and each row's index into them, as np.unique(key,
+    return_inverse=True) gives them. Raises if two rows share alliance, period, side and
+    measure, naming the pair that np.lexsort((s, p, m, a)) puts first."""
+    p_min = int(p.min())
+    n_periods = int(p.max()) - p_min + 1
+    cell_key = (a.astype(np.int64) * n_measures + m) * n_periods + (p - p_min)
+    bound = (int(a.max()) + 1) * n_measures * n_periods
+    # A portfolio's keys are dense (alliances x measures x periods): count, do not sort,
+    # unless a key repeats (the sort finds the pair to name).
+    dense = bound * n_sides <= max(4 * a.size, 1 << 16)
+    if dense and np.bincount(cell_key * n_sides + s, minlength=bound * n_sides).max() <= 1:
+        present = np.bincount(cell_key, minlength=bound) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[cell_key], p_min, n_periods
+    if bound * n_sides < 1 << 62:
+        key = cell_key * n_sides + s
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        same = key[1:] == key[:-1]
+        del key
+    else:  # a key this wide would overflow: sort the columns themselves
+        order = np.lexsort((s, p, m, a))
+        same = (
+            (a[order][1:] == a[order][:-1])
+            & (m[order][1:] == m[order][:-1])
+            & (p[order][1:] == p[order][:-1])
+            & (s[order][1:] == s[order][:-1])
+        )
+    if same.any():
+        k = int(np.flatnonzero(same)[0])
+        first, second = sorted((int(rows[order[k]]), int(rows[order[k + 1]])))
+        raise InputError(
+            table.where(second),
+            f"repeats the alliance, period, side and measure of {table.where(first)}",
+        )
+    sorted_key = cell_key[order]
+    starts = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+    cell = np.empty(order.size, dtype=np.int64)
+    cell[order] = np.cumsum(starts) - 1
+    return sorted_key[starts], cell, p_min, n_periods
+
+
 def _split_signals(
     table: Table,
     alliance_names: list[str],
@@ -295,70 +347,50 @@ def build_panel(
         return Panel([], [], [], period_kind, empty, [], {}, np.zeros(0), np.zeros(0), signals, 0)
     # Re-code over the kept rows so that codes are dense. Per-row arrays are let go as soon
     # as they are used: a portfolio file has millions of rows.
-    alliances, a = _dense(alliance_names, alliance_code[rows])
-    measures, m = _dense(measure_names, measure_code[rows])
+    if rows.size == keep.size:  # no signal rows: every name is used, nothing to re-code
+        alliances, a = alliance_names, alliance_code
+        measures, m = measure_names, measure_code
+        p = np.array(ordinals, dtype=np.int64)[label_index]
+        value = table.value
+    else:
+        alliances, a = _dense(alliance_names, alliance_code[rows])
+        measures, m = _dense(measure_names, measure_code[rows])
+        side_names, side_code = _dense(side_names, side_code[rows])
+        p = np.array(ordinals, dtype=np.int64)[label_index[rows]]
+        value = table.value[rows]
+    s = side_code
     specs = [spec_for(name, overrides) for name in measures]
-    side_names, s = _dense(side_names, side_code[rows])
-    p = np.array(ordinals, dtype=np.int64)[label_index[rows]]
-    value = table.value[rows]
     del alliance_code, measure_code, side_code, label_index, keep
 
-    # Values outside the measure's range (a 7 on a 1-5 scale) are typing mistakes.
-    for j, spec in enumerate(specs):
-        vals = value[m == j]
-        low = spec.low if spec.low is not None else -np.inf
-        high = spec.high if spec.high is not None else np.inf
-        outside = np.flatnonzero((vals < low) | (vals > high))
-        if outside.size:
-            i = int(rows[np.flatnonzero(m == j)[outside[0]]])
-            span = (
-                f"{spec.low:g} to {spec.high:g}"
-                if spec.high is not None
-                else (f"at least {spec.low:g}")
-            )
-            raise InputError(
-                f"{table.where(i)}, value",
-                f"{table.value[i]:g} is outside {span} for {spec.name}",
-            )
+    # Values outside the measure's range (a 7 on a 1-5 scale) are typing mistakes; the
+    # first measure (by name) with one is named, at its first row.
+    low = np.array([-np.inf if spec.low is None else spec.low for spec in specs])
+    high = np.array([np.inf if spec.high is None else spec.high for spec in specs])
+    outside = (value < low[m]) | (value > high[m])
+    if outside.any():
+        j = int(m[outside].min())
+        spec = specs[j]
+        i = int(rows[np.flatnonzero(outside & (m == j))[0]])
+        span = (
+            f"{spec.low:g} to {spec.high:g}"
+            if spec.high is not None
+            else (f"at least {spec.low:g}")
+        )
+        raise InputError(
+            f"{table.where(i)}, value",
+            f"{table.value[i]:g} is outside {span} for {spec.name}",
+        )
 
     # One value per alliance, period, side and measure; the cells are (alliance, measure,
-    # period). One sort of one key serves both (the order np.lexsort((s, p, m, a)) gives).
-    p_min = int(p.min())
-    n_periods_key = int(p.max()) - p_min + 1
-    cell_key = (a.astype(np.int64) * len(measures) + m) * n_periods_key + (p - p_min)
-    if len(alliances) * len(measures) * n_periods_key * len(side_names) < 1 << 62:
-        key = cell_key * len(side_names) + s
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        same = key[1:] == key[:-1]
-        del key
-    else:  # a key this wide would overflow: sort the columns themselves
-        order = np.lexsort((s, p, m, a))
-        same = (
-            (a[order][1:] == a[order][:-1])
-            & (m[order][1:] == m[order][:-1])
-            & (p[order][1:] == p[order][:-1])
-            & (s[order][1:] == s[order][:-1])
-        )
-    if same.any():
-        k = int(np.flatnonzero(same)[0])
-        first, second = sorted((int(rows[order[k]]), int(rows[order[k + 1]])))
-        raise InputError(
-            table.where(second),
-            f"repeats the alliance, period, side and measure of {table.where(first)}",
-        )
+    # period), in that order.
+    cells, cell, p_min, n_periods_key = _cells(
+        table, rows, a, m, p, s, len(measures), len(side_names)
+    )
+    del rows, m, p
 
     # A value given for both sides at once weighs as two sides' answers.
     combined = np.array([name.lower() in COMBINED_SIDES for name in side_names], dtype=bool)
     weight = np.where(combined[s], 2.0, 1.0)
-
-    # Mean over sides per cell: np.unique(cell_key, return_inverse=True), from the order.
-    sorted_key = cell_key[order]
-    starts = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-    cells = sorted_key[starts]
-    cell = np.empty(order.size, dtype=np.int64)
-    cell[order] = np.cumsum(starts) - 1
-    del sorted_key, starts, order, same, cell_key, rows, m, p
     weight_sum = np.bincount(cell, weights=weight)
     mean = np.bincount(cell, weights=weight * value) / weight_sum
     cell_a = cells // (len(measures) * n_periods_key)
@@ -377,10 +409,14 @@ def build_panel(
     gap_sides: dict[int, tuple[str, str]] = {}
     first_side = np.full(len(alliances), -1)
     second_side = np.full(len(alliances), -1)
-    for two in np.flatnonzero(sides_per_alliance == 2):
-        own = np.sort(pair_s[pair_a == two])
-        first_side[two], second_side[two] = own
-        gap_sides[int(two)] = (side_names[own[0]], side_names[own[1]])
+    # pair_key is sorted: an alliance's two sides are next to each other, in order.
+    two = np.flatnonzero(sides_per_alliance == 2)
+    at = np.searchsorted(pair_a, two)
+    first_side[two], second_side[two] = pair_s[at], pair_s[at + 1]
+    gap_sides = {
+        int(t): (side_names[f], side_names[g])
+        for t, f, g in zip(two.tolist(), pair_s[at].tolist(), pair_s[at + 1].tolist(), strict=True)
+    }
     side_value = np.full((cells.size, 2), np.nan)
     is_first = s == first_side[a]
     is_second = s == second_side[a]
