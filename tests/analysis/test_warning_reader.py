@@ -237,3 +237,43 @@ def test_any_small_file_gets_the_same_outcome_from_both_readers(
     path = tmp_path / "any.csv"
     write(path, HEADER, records, newline=newline, quote_all=quote_all, bom=bom)
     assert outcome(read_portfolio, path) == outcome(read_rows, path)
+
+
+@pytest.mark.parametrize("periods", [8, 400], ids=["dense keys", "sparse keys"])
+def test_cells_are_numpys_unique_keys_whether_counted_or_sorted(periods):
+    from detente.analysis.warning.panel import Table, _cells  # noqa: PLC0415
+
+    rng = np.random.default_rng(periods)
+    n = 3000
+    key = rng.choice(40 * 5 * periods * 2, size=n, replace=False)  # no repeats
+    a, m, p, s = key // (5 * periods * 2), key // (periods * 2) % 5, key // 2 % periods, key % 2
+    p = p + 8000
+    table = Table(*(np.zeros(n, dtype=object),) * 4, value=np.zeros(n), rows=np.arange(2, n + 2))
+    cells, cell, p_min, span = _cells(table, np.arange(n), a, m, p, s, 5, 2)
+    want_cells, want_cell = np.unique((a * 5 + m) * span + (p - p_min), return_inverse=True)
+    assert np.array_equal(cells, want_cells) and np.array_equal(cell, want_cell)
+
+
+@pytest.mark.parametrize("periods", [8, 400], ids=["dense keys", "sparse keys"])
+def test_a_repeat_names_the_pair_the_lexsort_puts_first(periods):
+    from detente.analysis.warning.panel import Table, _cells  # noqa: PLC0415
+
+    rng = np.random.default_rng(periods)
+    n = 2000
+    a, m = rng.integers(0, 40, n), rng.integers(0, 5, n)
+    p, s = rng.integers(0, periods, n), rng.integers(0, 2, n)
+    order = np.lexsort((s, p, m, a))
+    same = np.flatnonzero(
+        (a[order][1:] == a[order][:-1])
+        & (m[order][1:] == m[order][:-1])
+        & (p[order][1:] == p[order][:-1])
+        & (s[order][1:] == s[order][:-1])
+    )
+    assert same.size  # the draw has repeats
+    first, second = sorted(order[same[0] : same[0] + 2] + 2)
+    table = Table(*(np.zeros(n, dtype=object),) * 4, value=np.zeros(n), rows=np.arange(2, n + 2))
+    with pytest.raises(InputError) as raised:
+        _cells(table, np.arange(n), a, m, p, s, 5, 2)
+    assert str(raised.value) == (
+        f"row {second}: repeats the alliance, period, side and measure of row {first}"
+    )

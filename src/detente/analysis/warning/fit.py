@@ -139,27 +139,24 @@ def differences(
     # Carry-over pairs: this difference and the previous one, on the same side.
     prev_ok = np.zeros_like(ok)
     prev_ok[1:] = ok[:-1] & ok[1:] & next_period[:-1, None] & next_period[1:, None]
-    i, s = _nonzero_pairs(prev_ok)
-    lagged = (cell_m[1:][i], step[i, s], step[i - 1, s])
+    # Positions in the flattened (cells - 1, 2) arrays: cell i = at // 2, side = at % 2, and
+    # the same side one cell earlier at at - 2 (np.nonzero's pairs, in its order).
+    flat = step.ravel()
+    at = np.flatnonzero(prev_ok)
+    lagged = (cell_m[1:][at >> 1], flat[at], flat[at - 2])
     both = ok.all(axis=1)
     paired = (cell_m[1:][both], step[both, 0], step[both, 1])
-    i, s = _nonzero_pairs(ok)
+    at = np.flatnonzero(ok)
+    i = at >> 1
     return Differences(
         alliance=cell_a[1:][i],
         measure=cell_m[1:][i],
         ordinal=cell_p[1:][i],
-        side=s,
-        d=step[i, s],
+        side=at & 1,
+        d=flat[at],
         lagged=lagged,
         paired=paired,
     )
-
-
-def _nonzero_pairs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.nonzero of an (n, 2) mask, from the flat positions (the same pairs, in the same
-    order, without dividing every position by 2)."""
-    at = np.flatnonzero(mask)
-    return at >> 1, at & 1
 
 
 def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
