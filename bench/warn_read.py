@@ -1,7 +1,7 @@
 """Benchmark of `detente warn` reading a 2.4 M-row portfolio file (not a test; run by hand).
 
     .venv/bin/python bench/warn_read.py [--alliances 10000] [--quarters 20] [--repeat 3]
-                                        [--file PATH]
+                                        [--file PATH] [--skip-rows] [--before SRC]
 
 Writes the stable portfolio of bench/warning.py (alliances x quarters x 6 measures x 2
 sides; 10,000 x 20 = 2.4 M rows, 96 MB) unless --file names one, then runs each of these in
@@ -16,7 +16,8 @@ all threads) and peak resident memory of each:
   pandas peer      pandas.read_csv with its defaults, then pivot_table to one row per
                    (alliance, measure, side) series and one column per quarter
 
-and the ratios to the pandas peer (issue 14's goal: `detente warn` within 1.5 x its wall
+(--before SRC: also `detente warn` run from another source tree, e.g. main's src/ before a
+change), and the ratios to the pandas peer (issue 14's goal: `detente warn` within 1.5 x its wall
 time and 1.2 x its peak memory). The peer needs pandas (the bench extra).
 """
 
@@ -74,8 +75,8 @@ def write_file(path: Path, alliances: int, quarters: int) -> None:
     try:
         from warning import write_csv  # noqa: PLC0415  (bench/warning.py)
     except ImportError:
-        write_csv = None
-    if write_csv is not None:
+        pass
+    else:
         write_csv(table, path)
         return
     with path.open("w", encoding="utf-8") as handle:
@@ -91,10 +92,10 @@ def write_file(path: Path, alliances: int, quarters: int) -> None:
             handle.write(f"{a},{p},{s},{m},{v:.3f}\n")
 
 
-def run_once(command: list[str]) -> tuple[float, float, float]:
+def run_once(command: list[str], env: dict[str, str] | None) -> tuple[float, float, float]:
     """(wall s, CPU s, peak MB) of one child process, its output thrown away."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -106,8 +107,10 @@ def run_once(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, float, float]:
-    runs = [run_once(command) for _ in range(repeat)]
+def measure(
+    command: list[str], repeat: int, env: dict[str, str] | None = None
+) -> tuple[float, float, float]:
+    runs = [run_once(command, env) for _ in range(repeat)]
     return tuple(statistics.median(r[k] for r in runs) for k in range(3))  # type: ignore[return-value]
 
 
@@ -118,6 +121,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--file", type=Path, help="an existing portfolio CSV to read instead")
     parser.add_argument("--skip-rows", action="store_true", help="skip the slow row reader")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="SRC",
+        help="also run `detente warn` from another source tree (e.g. main's src/)",
+    )
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,6 +146,11 @@ def main() -> None:
             runs["row reader + same group and scan"] = [python, "-c", ROWS, str(path)]
         runs["pandas read_csv + pivot_table (peer)"] = [python, "-c", PEER, str(path)]
         results = {label: measure(command, args.repeat) for label, command in runs.items()}
+        if args.before is not None:
+            env = dict(os.environ, PYTHONPATH=str(args.before.resolve()))
+            results[f"detente warn from {args.before}"] = measure(
+                runs["detente warn (CLI, end to end)"], args.repeat, env
+            )
     peer = results["pandas read_csv + pivot_table (peer)"]
     print(f"{'':<38} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}   x peer: wall  CPU  peak")
     for label, (wall, cpu, peak) in results.items():
