@@ -159,6 +159,17 @@ def differences(
     )
 
 
+def in_order(*keys: np.ndarray) -> bool:
+    """Whether rows are sorted by the keys, first key first: a stable sort (np.lexsort,
+    np.argsort(kind="stable")) would leave them as they are."""
+    ahead = np.zeros(max(keys[0].size - 1, 0), dtype=bool)  # an earlier key orders the pair
+    for key in keys:
+        if (~ahead & (key[1:] < key[:-1])).any():
+            return False
+        ahead |= key[1:] > key[:-1]
+    return True
+
+
 def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Median of the non-NaN values of each group (x sorted by group), all groups at once:
     one padded row per group, sorted, the middle picked (NaN for an empty group)."""
@@ -250,8 +261,13 @@ def _shrink(
     alliance_names: list[str],
 ) -> tuple[dict[str, tuple[float, float]], float, float]:
     """Empirical-Bayes swings per alliance (see the module's docstring)."""
-    order = np.argsort(alliance, kind="stable")
-    alliance, d, ordinal = alliance[order], np.abs(d[order]), ordinal[order]
+    # Differences come from cells in (alliance, measure, period) order: the sorts below
+    # then leave them where they are and are skipped.
+    if in_order(alliance):
+        d = np.abs(d)
+    else:
+        order = np.argsort(alliance, kind="stable")
+        alliance, d, ordinal = alliance[order], np.abs(d[order]), ordinal[order]
     starts = np.flatnonzero(np.r_[True, alliance[1:] != alliance[:-1]])
     n = np.diff(np.r_[starts, alliance.size])
     group = np.repeat(np.arange(starts.size), n)
@@ -259,8 +275,9 @@ def _shrink(
     # contiguous halves keep the differences' own dependence (a difference correlates
     # with the next one), so their disagreement measures the sampling variance honestly.
     rank = np.arange(d.size) - np.repeat(starts, n)
-    order = np.lexsort((ordinal, alliance))
-    d, ordinal = d[order], ordinal[order]
+    if not in_order(alliance, ordinal):
+        order = np.lexsort((ordinal, alliance))
+        d, ordinal = d[order], ordinal[order]
     early = rank < np.repeat(n // 2, n)
     own = group_medians(d, group, starts.size)
     n_early = np.bincount(group, weights=early, minlength=starts.size)

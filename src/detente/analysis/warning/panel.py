@@ -242,16 +242,6 @@ def _split_signals(
     return ~is_signal, signals
 
 
-def _in_order(*keys: np.ndarray) -> bool:
-    """Whether rows are sorted by the keys, first key first (np.lexsort would keep them)."""
-    ahead = np.zeros(keys[0].size - 1, dtype=bool)  # an earlier key already orders the pair
-    for key in keys:
-        if (~ahead & (key[1:] < key[:-1])).any():
-            return False
-        ahead |= key[1:] > key[:-1]
-    return True
-
-
 def _series_groups(
     alliance: np.ndarray,
     measure: np.ndarray,
@@ -266,7 +256,7 @@ def _series_groups(
     ``rho`` and ``df`` are per point but constant along a series."""
     if alliance.size == 0:
         return []
-    if not _in_order(alliance, measure, ordinal):  # the cells of build_panel already are
+    if not fit.in_order(alliance, measure, ordinal):  # the cells of build_panel already are
         order = np.lexsort((ordinal, measure, alliance))
         alliance, measure, ordinal = alliance[order], measure[order], ordinal[order]
         y, var, raw = y[order], var[order], raw[order]
