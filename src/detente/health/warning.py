@@ -475,7 +475,12 @@ def send_digests(*, force: bool = False) -> int:
 
 
 def label(alert: Alert) -> str:
-    return alert.label or _engine_label(alert.measure)
+    return label_of(alert.label, alert.measure)
+
+
+def label_of(text: str, measure: str) -> str:
+    """An alert's label from its stored text, else the engine's name for its measure."""
+    return text or _engine_label(measure)
 
 
 def _engine_label(measure: str) -> str:
