@@ -7,7 +7,7 @@ same forms, so a bad clause is refused with its path ("kpis[1].target") and noth
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -20,7 +20,7 @@ from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
 from detente.agreements.views import create_draft_from
 from detente.records.api import FormInvalid
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["agreements"])
@@ -197,8 +197,8 @@ def list_versions(
     alliance_id: int,
     paging: Query[Paging],
     status: str | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("status", status, AgreementVersion.Status.values)

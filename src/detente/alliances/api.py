@@ -4,7 +4,7 @@ and writes go through the same forms, so the API and the pages refuse the same b
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.forms import ModelForm
@@ -39,6 +39,7 @@ from detente.records.models import Alliance, Side
 from detente.records.paging import (
     API_LIMIT,
     MAX_LIMIT,
+    SIDE,
     PageOut,
     Paging,
     api_list,
@@ -445,16 +446,16 @@ def list_stakeholders(
     request: HttpRequest,
     alliance_id: int,
     paging: Query[Paging],
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
     role: str | None = None,
     stance: str | None = None,
     q: str = "",
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    shown = present.overview(access)
     one_of("role", role, Stakeholder.Role.values)
     one_of("stance", stance, Stakeholder.Stance.values)
+    shown = present.overview(access)
     rows = mine_or_joint(
         [_stakeholder_out(s, shown.stakeholder_ids) for s in shown.stakeholders],
         access.sides,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -12,7 +12,7 @@ from detente.commitments import present
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records.api import Deleted, RecordOut, RecordRoutes, form_data
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
@@ -110,10 +110,10 @@ def list_commitments(
     paging: Query[Paging],
     late: bool | None = None,
     status: str | None = None,
-    owed_by: int | None = None,
+    owed_by: int | None = SIDE,
     due_before: dt.date | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("status", status, Commitment.Status.values)

@@ -4,7 +4,7 @@ here, produced by the same function (the ladder, the brief, the comparison, exit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -20,7 +20,7 @@ from detente.records.api import (
     RecordRoutes,
     form_data,
 )
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
@@ -153,8 +153,8 @@ def list_conflicts(
     paging: Query[Paging],
     status: str | None = None,
     kind: str | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("status", status, Conflict.Status.values)
@@ -229,8 +229,8 @@ def list_comparisons(
     request: HttpRequest,
     alliance_id: int,
     paging: Query[Paging],
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     rows = present.conflicts(access).comparison_rows

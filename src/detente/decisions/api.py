@@ -4,7 +4,7 @@ functions as the pages (``detente.decisions.analysis``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -15,7 +15,7 @@ from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.records import services
 from detente.records.api import FormInvalid
-from detente.records.paging import Paging, api_list, mine_or_joint, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["decisions"])
@@ -131,8 +131,8 @@ def list_decisions(
     request: HttpRequest,
     alliance_id: int,
     paging: Query[Paging],
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     rows = mine_or_joint(present.decisions(access).rows, access.sides, side, visibility)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -12,7 +12,7 @@ from detente.differences import present
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
 from detente.records.api import FormInvalid, RecordRoutes
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
@@ -123,8 +123,8 @@ def list_differences(
     alliance_id: int,
     paging: Query[Paging],
     category: str | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("category", category, Difference.Category.values)

@@ -4,7 +4,7 @@ the same function (``present.check_payload``), so the page and the API give the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -20,7 +20,7 @@ from detente.goals.forms import (
 from detente.goals.present import check_payload
 from detente.records import services as record_services
 from detente.records.api import FormInvalid
-from detente.records.paging import Paging, api_list, mine_or_joint, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, page_out
 from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["goals"])
@@ -108,8 +108,8 @@ def list_realism_checks(
     alliance_id: int,
     paging: Query[Paging],
     kpi_id: int | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     rows = mine_or_joint(present.goals(access).rows, access.sides, side, visibility)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
@@ -14,7 +14,7 @@ from detente.milestones import present, reference, services
 from detente.milestones.forms import MilestoneForm
 from detente.milestones.models import Milestone
 from detente.records.api import RecordRoutes, record_form
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["milestones"])
@@ -60,8 +60,8 @@ def list_milestones(
     status: str | None = None,
     state: str | None = None,
     kpi_id: int | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
     due_before: dt.date | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)

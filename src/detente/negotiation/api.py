@@ -79,7 +79,10 @@ def _refused(exc: services.Refused) -> tuple[int, Json]:
     description="Newest first (time, then id). Filters: `status`.",
 )
 def list_rounds(
-    request: HttpRequest, alliance_id: int, paging: Query[Paging], status: str | None = None
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    status: str | None = None,
 ) -> Json:
     access = get_alliance_access(request.user, alliance_id)
     one_of("status", status, NegotiationRound.Status.values)

@@ -7,7 +7,7 @@ pages, so both refuse the same input with the same messages.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,7 +31,7 @@ from detente.records.api import (
     record_base,
     record_form,
 )
-from detente.records.paging import Paging, api_list, mine_or_joint, one_of, page_out
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["objectives"])
@@ -250,8 +250,8 @@ def list_objectives(
     alliance_id: int,
     paging: Query[Paging],
     scope: str | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("scope", scope, Objective.Scope.values)
@@ -316,8 +316,8 @@ def list_kpis(
     alliance_id: int,
     paging: Query[Paging],
     objective_id: int | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     rows = [_kpi_out(k) for k in present.home(access).kpis]
@@ -394,8 +394,8 @@ def list_measurements(
     paging: Query[Paging],
     kpi_id: int | None = None,
     period: str | None = None,
-    side: int | None = None,
-    visibility: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
 ) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     one_of("side", side, [s.pk for s in access.sides])

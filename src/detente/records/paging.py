@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import create_model
 
@@ -47,6 +47,12 @@ class PageOut(Schema):
     count: int
     next: str | None
     previous: str | None
+
+
+# The default of a filter naming a side of the alliance (``side``, ``owed_by``): an id that
+# is not one of the alliance's sides is a 422, which the schema marks ``x-detente-record``
+# (``detente.api.openapi.RECORD_PARAMETERS``).
+SIDE: Any = Query(None, description="The id of one of the alliance's sides.")
 
 
 class Paging(Schema):
