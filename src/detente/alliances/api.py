@@ -43,7 +43,6 @@ from detente.records.paging import (
     PageOut,
     Paging,
     api_list,
-    api_page,
     mine_or_joint,
     one_of,
     page_out,
@@ -370,15 +369,9 @@ class AlliancePageOut(PageOut):
     "from `offset`; `count` is the total, `next` and `previous` the links to the "
     "neighbouring pages (null at either end).",
 )
-def list_alliances(
-    request: HttpRequest,
-    limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
+def list_alliances(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
     alliances = present.portfolio(request.user).alliances.prefetch_related(PENDING_INVITATIONS)
-    page = api_page(request, alliances, limit, offset)
-    page["items"] = [_alliance_out(a) for a in page["items"]]
-    return page
+    return api_list(request, alliances, paging, _alliance_out)
 
 
 @router.post("/alliances", response={201: AllianceOut}, summary="Start an alliance")

@@ -24,6 +24,7 @@ from pydantic import create_model
 PAGE_SIZE = 50
 API_LIMIT = 50  # the API's default ``limit``
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000  # far past any list; keeps OFFSET + LIMIT inside SQL's integers
 
 
 def page_of(
@@ -61,7 +62,9 @@ class Paging(Schema):
     limit: int = Field(
         API_LIMIT, ge=1, le=MAX_LIMIT, description=f"How many records, 1 to {MAX_LIMIT}."
     )
-    offset: int = Field(0, ge=0, description="How many records to skip.")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description=f"How many records to skip, 0 to {MAX_OFFSET}."
+    )
 
 
 def page_out(item: Any, name: str) -> type[PageOut]:
