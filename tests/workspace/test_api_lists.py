@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from django.utils import timezone
 from detente.alliances.models import HistoryEntry, Stakeholder
 from detente.audit.models import AuditEntry
 from detente.commitments.models import Commitment
+from detente.decisions.models import Decision
 from detente.health.models import Alert
 from detente.records.paging import API_LIMIT, MAX_LIMIT
 
@@ -277,3 +279,38 @@ def test_a_page_takes_the_same_number_of_queries_for_5_or_50_records(cast: Any, 
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many]
+
+
+def _list_routes() -> list[tuple[str, set[str]]]:
+    from detente.api.v1 import api  # noqa: PLC0415 (the schema needs the URL conf loaded)
+
+    routes = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        get = operations.get("get", {})
+        names = {p["name"] for p in get.get("parameters", []) if p["in"] == "query"}
+        if {"limit", "offset"} <= names:
+            routes.append((path, names))
+    return sorted(routes)
+
+
+def test_every_list_route_of_the_schema_is_a_page(cast: Any) -> None:
+    # Found from the schema, so a list added later is checked too (and listed in docs/api.md).
+    routes = _list_routes()
+    assert len(routes) >= 22
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    decision = Decision.objects.create(
+        alliance=cast.alliance, owner_side=cast.side_a, visibility="joint", title="D"
+    )
+    client = cast.api("alice")
+    for path, names in routes:
+        url = path.replace("{alliance_id}", str(cast.alliance.pk)).replace("{pk}", str(decision.pk))
+        assert f"`GET {path.removeprefix('/api/v1').replace('{alliance_id}', '{id}')}`" in docs
+        every = client.get(url)
+        assert every.status_code == 200, (path, every.content)
+        assert set(every.json()) == {"count", "next", "previous", "items"}, path
+        # The filters every record list shares, with values the list takes.
+        sent = {"side": cast.side_a.pk, "visibility": "joint"}
+        query = {k: v for k, v in sent.items() if k in names}
+        narrowed = client.get(url, {**query, "limit": 1})
+        assert narrowed.status_code == 200, (path, narrowed.content)
+        assert narrowed.json()["count"] <= every.json()["count"], path
