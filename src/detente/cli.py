@@ -28,7 +28,10 @@ ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
 # Site commands that need the database: name -> (module, help). Each module exposes
 # ``add_arguments(parser)`` and ``run(args) -> int`` and is imported only when chosen.
 SITE_COMMANDS: dict[str, tuple[str, str]] = {
-    "scan": ("detente.health.scan_command", "scan the database for early warnings (for cron)"),
+    "scan": (
+        "detente.health.scan_command",
+        "scan the database for early warnings (run it on a schedule)",
+    ),
     "escalate": (
         "detente.conflicts.escalate_command",
         "climb the dispute ladder where a rung's time is up (for cron)",

@@ -140,7 +140,7 @@ def test_side_b_never_sees_side_a_private_draft(cast) -> None:
     # A joint draft based on the private one does not reveal it either.
     joint = make_draft(cast, title="Joint charter", based_on=secret)
     bob_api, bob = cast.api("bob"), cast.client("bob")
-    listing = call(bob_api, "GET", _api(cast)).json()
+    listing = call(bob_api, "GET", _api(cast)).json()["items"]
     assert secret.pk not in [v["id"] for v in listing]
     assert next(v for v in listing if v["id"] == joint.pk)["based_on_id"] is None
     assert call(bob_api, "GET", _api(cast, secret.pk)).status_code == 404
@@ -159,7 +159,7 @@ def test_side_b_never_sees_side_a_private_draft(cast) -> None:
     assert (
         bob.get(f"/alliances/{cast.alliance.pk}/agreement/new/?from={secret.pk}").status_code == 404
     )
-    audit = call(bob_api, "GET", f"/api/v1/alliances/{cast.alliance.pk}/audit").json()
+    audit = call(bob_api, "GET", f"/api/v1/alliances/{cast.alliance.pk}/audit").json()["items"]
     assert not any("SECRET" in e["object_repr"] for e in audit)
     # Side A sees it.
     assert (
@@ -177,6 +177,7 @@ def test_waivers_of_a_private_draft_stay_private_in_the_audit(cast) -> None:
         {"code": "exit", "reason": "hidden reason"},
     )
     audit = call(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/audit").json()
+    audit = audit["items"]
     assert not any(e["model"] == "agreements.waiver" for e in audit)
 
 

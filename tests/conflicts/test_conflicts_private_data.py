@@ -28,7 +28,7 @@ def test_side_b_never_sees_side_as_private_conflict(cast: Any, conflicts: dict) 
     assert "A-PRIVATE-TITLE" in cast.client("alice").get(url(cast)).content.decode()
     assert "A-PRIVATE-TITLE" not in cast.client("bob").get(url(cast)).content.decode()
     assert cast.client("bob").get(url(cast, f"{secret.pk}/")).status_code == 404
-    titles = [c["title"] for c in body(cast.api("bob").get(api(cast, "conflicts")))]
+    titles = [c["title"] for c in body(cast.api("bob").get(api(cast, "conflicts")))["items"]]
     assert "Conflict JOINT" in titles and "Conflict A-PRIVATE-TITLE" not in titles
     assert cast.api("bob").get(api(cast, f"conflicts/{secret.pk}")).status_code == 404
     assert cast.api("bella").get(api(cast, f"conflicts/{secret.pk}/brief")).status_code == 404

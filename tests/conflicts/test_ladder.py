@@ -187,8 +187,8 @@ def test_a_notification_is_seen_only_by_its_recipient(
     api = f"/api/v1/alliances/{cast.alliance.pk}/notifications"
     assert "moved up from Working team" in cast.client("bob").get(page).content.decode()
     assert "moved up from" not in cast.client("bella").get(page).content.decode()
-    assert len(body(cast.api("alice").get(api))) == 1
-    assert body(cast.api("bella").get(api)) == []
+    assert len(body(cast.api("alice").get(api))["items"]) == 1
+    assert body(cast.api("bella").get(api))["items"] == []
     assert cast.api("oscar").get(api).status_code == 404
 
 

@@ -195,7 +195,7 @@ def test_it_never_lets_side_b_see_side_a_private_weights(
     ]
     for text in texts:
         assert _leaks(text, cast, decision) == []
-    weights = token.get(api(cast, decision, "/weights")).json()
+    weights = token.get(api(cast, decision, "/weights")).json()["items"]
     assert [w["side_id"] for w in weights] == [cast.side_b.pk]
     # Side A sees its own weights on the page (the leak check itself works).
     own = cast.client("alice").get(url(cast, decision)).content.decode()
@@ -325,6 +325,7 @@ def test_it_saves_weights_private_by_default_with_a_private_audit_entry(
     entry = AuditEntry.objects.filter(model="decisions.partyweights").latest("at")
     assert entry.visibility == "private" and entry.owner_side_id == cast.side_b.pk
     alice_audit = cast.api("alice").get(f"/api/v1/alliances/{cast.alliance.pk}/audit").json()
+    alice_audit = alice_audit["items"]
     assert not [e for e in alice_audit if e["model"] == "decisions.partyweights"]
 
 

@@ -31,7 +31,7 @@ def test_side_b_never_sees_side_a_private_difference(cast, register, call) -> No
     assert html.count('class="dot') == 3  # not even an unlabelled dot
     assert bob.get(_page(cast, f"{secret.pk}/")).status_code == 404
     assert bob.get(_page(cast, f"{secret.pk}/edit/")).status_code == 404
-    ids = [d["id"] for d in call(api, "GET", _api(cast)).json()]
+    ids = [d["id"] for d in call(api, "GET", _api(cast)).json()["items"]]
     assert secret.pk not in ids and register["b_private"].pk in ids
     assert call(api, "GET", _api(cast, secret.pk)).status_code == 404
     assert call(api, "PATCH", _api(cast, secret.pk), {"title": "x"}).status_code == 404
@@ -49,7 +49,7 @@ def test_side_b_never_sees_side_a_private_difference(cast, register, call) -> No
             "visibility": "private",
         },
     )
-    audit = call(api, "GET", f"/api/v1/alliances/{cast.alliance.pk}/audit").json()
+    audit = call(api, "GET", f"/api/v1/alliances/{cast.alliance.pk}/audit").json()["items"]
     assert not any("SECRET" in e["object_repr"] for e in audit)
     assert "SECRET" not in bob.get(f"/alliances/{cast.alliance.pk}/audit/").content.decode()
 
@@ -231,7 +231,7 @@ def test_pages_create_edit_and_delete(cast, register) -> None:
 
 def test_the_category_filter_and_the_list_order(cast, register, call) -> None:
     Difference.objects.filter(pk=register["b_joint"].pk).update(category="culture")
-    got = call(cast.api("bob"), "GET", _api(cast) + "?category=culture").json()
+    got = call(cast.api("bob"), "GET", _api(cast) + "?category=culture").json()["items"]
     assert [d["id"] for d in got] == [register["b_joint"].pk]
     page = cast.client("bob").get(_page(cast) + "?category=culture").content.decode()
     assert "B-JOINT" in page and "A-JOINT" not in page

@@ -148,9 +148,9 @@ def test_it_keeps_a_check_of_a_private_objective_private(cast: Any, goals: Any) 
         assert "Secret pilot" not in home and "Our secret pilot" not in home
         assert web.get(f"/alliances/{cast.alliance.pk}/goals/checks/{check.pk}/").status_code == 404
         assert web.get(page(cast, goals.private_kpi)).status_code == 404
-        assert rest.get(api(cast, "checks")).json() == []
+        assert rest.get(api(cast, "checks")).json()["items"] == []
         assert rest.get(api(cast, f"checks/{check.pk}")).status_code == 404
-        audit = rest.get(f"/api/v1/alliances/{cast.alliance.pk}/audit").json()
+        audit = rest.get(f"/api/v1/alliances/{cast.alliance.pk}/audit").json()["items"]
         assert not [e for e in audit if e["model"] == "goals.realismcheck"]
         audit_page = web.get(f"/alliances/{cast.alliance.pk}/audit/").content.decode()
         assert "Secret pilot" not in audit_page
@@ -193,7 +193,7 @@ def test_it_hides_a_joint_check_when_its_objective_becomes_private(cast: Any, go
     check = RealismCheck.objects.get()
     goals.joint_objective.visibility = "private"
     goals.joint_objective.save()
-    assert cast.api("bob").get(api(cast, "checks")).json() == []
+    assert cast.api("bob").get(api(cast, "checks")).json()["items"] == []
     assert cast.api("bob").get(api(cast, f"checks/{check.pk}")).status_code == 404
 
 

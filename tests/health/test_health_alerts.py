@@ -20,7 +20,7 @@ from tests.conftest import call
 
 def _scan(**options: Any) -> int:
     args = argparse.Namespace(
-        alliance=None, no_email=False, no_reminders=False, digest_now=False, quiet=True
+        alliance=None, no_email=False, no_reminders=False, digest_now=False, quiet=True, all=False
     )
     for key, value in options.items():
         setattr(args, key, value)
@@ -182,7 +182,7 @@ def test_acknowledging_and_snoozing_need_a_reason_and_stay_with_my_side(
     action = AlertAction.objects.get()
     assert (action.visibility, action.owner_side_id) == ("private", cast.side_a.pk)
     listed = call(cast.api("bob"), "GET", f"/api/v1/alliances/{cast.alliance.pk}/health/alerts")
-    assert next(a for a in listed.json() if a["id"] == alert.pk)["status"] == "open"
+    assert next(a for a in listed.json()["items"] if a["id"] == alert.pk)["status"] == "open"
     assert (
         "Dialogue booked"
         not in cast.client("bob")
@@ -303,7 +303,7 @@ def test_an_alert_says_what_happened_first_and_offers_its_next_steps_as_buttons(
     ):
         assert f'href="{action[1]}">{action[0]}</a>' in page
     # The JSON twin names the same steps; a reader who may not write gets no buttons.
-    alerts = call(cast.api("alice"), "GET", f"/api/v1/alliances/{a}/health/alerts").json()
+    alerts = call(cast.api("alice"), "GET", f"/api/v1/alliances/{a}/health/alerts").json()["items"]
     mine = next(row for row in alerts if row["id"] == shift.pk)
     assert {
         "label": "Log an interaction",

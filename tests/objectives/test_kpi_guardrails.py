@@ -128,7 +128,7 @@ def test_a_guardrail_is_never_more_visible_than_its_kpis(cast, guarded):
     assert len(_data(cast, "bob", guarded["roi"])["guarded_by"]) == 1
     assert len(_data(cast, "alice", guarded["roi"])["guarded_by"]) == 2
     r = cast.api("bob").get(f"/api/v1/alliances/{cast.alliance.pk}/guardrails")
-    assert [g["id"] for g in body(r)] == [guarded["guardrail"].pk]
+    assert [g["id"] for g in body(r)["items"]] == [guarded["guardrail"].pk]
     assert "KPI A-PRIVATE" not in r.content.decode()
     url = reverse("guardrail_delete", args=[cast.alliance.pk, secret.pk])
     assert cast.client("bob").post(url).status_code == 404
@@ -137,7 +137,7 @@ def test_a_guardrail_is_never_more_visible_than_its_kpis(cast, guarded):
     guarded["shared"].save()
     assert _data(cast, "alice", guarded["roi"])["guarded_by"]
     r = cast.api("bob").get(f"/api/v1/alliances/{cast.alliance.pk}/guardrails")
-    assert body(r) == []
+    assert body(r)["items"] == []
 
 
 def test_the_form_and_the_api_refuse_bad_guardrails(cast, guarded):

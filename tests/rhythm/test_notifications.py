@@ -80,6 +80,72 @@ def test_it_tells_each_person_once_and_emails_once_for_one_event(cast: Any) -> N
     assert OutgoingEmail.objects.filter(to="bob@globex.example", status="sent").count() == 1
 
 
+def test_it_tells_many_people_in_as_many_queries_as_one(cast: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(key: str, people: list[Any]) -> int:
+        event = Event(
+            kind=Kind.MENTION,
+            key=key,
+            text="Counted",
+            alliance_id=cast.alliance.pk,
+            user_ids=[p.pk for p in people],
+        )
+        Preference.objects.filter(kind=Kind.MENTION).delete()
+        for p in people:  # nobody is emailed, so only the notifications are written
+            Preference.objects.create(user=p, kind=Kind.MENTION, in_app=True, email=EmailMode.OFF)
+        with CaptureQueriesContext(connection) as ctx:
+            made = publish(event)
+        assert len(made) == len(people)
+        return len(ctx.captured_queries)
+
+    assert queries("test:one", [cast.bob]) == queries(
+        "test:three", [cast.bob, cast.bella, cast.rita]
+    )
+
+
+def test_someone_told_meanwhile_keeps_their_notification_and_the_others_are_told(
+    cast: Any,
+) -> None:
+    from detente.notifications.events import _notify
+
+    event = Event(kind=Kind.MENTION, key="test:race", text="Raced", alliance_id=cast.alliance.pk)
+    first = Notification.objects.create(recipient=cast.bob, key="test:race", kind=Kind.MENTION)
+    made = _notify([cast.bob, cast.bella], event, {})  # as if bob was told after the read
+    assert [n.recipient for n in made] == [cast.bella]
+    assert list(Notification.objects.filter(key="test:race", recipient=cast.bob)) == [first]
+
+
+def test_a_new_alert_tells_the_managers_of_the_sides_that_may_see_it(cast: Any) -> None:
+    from detente import audit
+    from detente.health.models import Alert
+
+    def raise_alert(key: str, severity: int, visibility: str, evidence: str) -> None:
+        alert = Alert.objects.create(
+            alliance=cast.alliance,
+            owner_side=cast.side_a,
+            visibility=visibility,
+            key=key,
+            period="2026Q3",
+            measure="trust",
+            rule="shift",
+            severity=severity,
+            evidence=evidence,
+            last_seen_at=timezone.now(),
+        )
+        audit.log(None, "create", alert, after=audit.snapshot(alert))
+
+    raise_alert("joint", Alert.Severity.WARNING, "joint", "Trust fell A-JOINT")
+    raise_alert("mine", Alert.Severity.ALERT, "private", "Trust fell A-PRIVATE")
+    raise_alert("quiet", Alert.Severity.WATCH, "joint", "A small dip")
+    assert any("A-JOINT" in t for t in inbox(cast, "bob"))
+    assert not any("A-PRIVATE" in t for t in inbox(cast, "bob") + inbox(cast, "bella"))
+    assert sorted(t.split(":")[0] for t in inbox(cast, "alice")) == ["Alert", "Warning"]
+    assert inbox(cast, "bella") == [] and inbox(cast, "rita") == []  # managers only
+    assert not any("small dip" in t for t in inbox(cast, "alice"))  # a watch is not news
+
+
 def test_it_follows_each_persons_choice_of_inbox_and_email(cast: Any) -> None:
     Preference.objects.create(user=cast.bob, kind=Kind.ROUND, in_app=False, email=EmailMode.OFF)
     Preference.objects.create(user=cast.bella, kind=Kind.ROUND, in_app=True, email=EmailMode.DIGEST)

@@ -45,7 +45,7 @@ def test_it_creates_reads_updates_and_deletes_a_stakeholder(cast: Any, call: Cal
     pk = body["id"]
 
     assert client.get(f"{url}/{pk}").json()["name"] == "Gus Globex"
-    assert pk in [s["id"] for s in client.get(url).json()]
+    assert pk in [s["id"] for s in client.get(url).json()["items"]]
     changed = call(client, "PATCH", f"{url}/{pk}", {"influence": 4, "stance": "supporter"})
     assert changed.status_code == 200, changed.content
     assert (changed.json()["influence"], changed.json()["title"]) == (4, "VP Partnerships")
@@ -118,7 +118,7 @@ def test_it_creates_reads_updates_and_deletes_a_timeline_entry(
     assert (entry["kind"], entry["title"], entry["visibility"]) == (kind, body["title"], "private")
     url = f"{base}/{kind}/{entry['id']}"
     assert client.get(url).json() == entry
-    assert entry["id"] in [e["id"] for e in client.get(f"{base}?kind={kind}").json()]
+    assert entry["id"] in [e["id"] for e in client.get(f"{base}?kind={kind}").json()["items"]]
     assert cast.api("bob").get(url).status_code == 404  # private to side A
 
     changed = call(

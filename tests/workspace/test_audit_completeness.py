@@ -47,6 +47,8 @@ IGNORED_MODELS = {
     "activity.feedmark",
     # A milestone's reading is the engine's probability recomputed from an audited value.
     "milestones.milestonereading",
+    # The incremental scan's fingerprint of what it read (the alerts it writes are audited).
+    "health.scanstate",
 }
 IGNORED_APPS = {"audit", "sessions", "axes", "admin", "contenttypes", "auth", "django_tasks_db"}
 

@@ -37,7 +37,7 @@ class Twin:
 
 
 TWINS = [
-    Twin("audit_log", A + "/audit", "detente.records.audit_reading:read"),
+    Twin("audit_log", A + "/audit", "detente.records.audit_reading:matching"),
     Twin("commitments_home", A + "/commitments", "detente.commitments.present:ledger",
          fact="Commitment JOINT"),
     Twin("commitments_home", A + "/commitments/adherence", "detente.commitments.present:ledger"),

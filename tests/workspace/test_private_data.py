@@ -218,16 +218,27 @@ def api_json(client: Any, url: str) -> Any:
     return response.json()
 
 
+def api_items(client: Any, url: str) -> list[Any]:
+    """Every record of a paginated API list, read page by page through ``next``."""
+    page = api_json(client, url + ("&" if "?" in url else "?") + "limit=500")
+    items = page["items"]
+    while page["next"]:
+        page = api_json(client, page["next"])
+        items += page["items"]
+    assert len(items) == page["count"]
+    return items
+
+
 @pytest.mark.parametrize("who", SIDE_B)
 def test_it_keeps_side_a_private_records_out_of_every_api_list(cast: Any, who: str) -> None:
     client = cast.api(who)
     a = f"/api/v1/alliances/{cast.alliance.pk}"
     private_ids = {kind: cast.records[f"a_private_{kind}"].pk for kind in RECORD_KINDS}
-    stakeholders = api_json(client, a + "/stakeholders")
+    stakeholders = api_items(client, a + "/stakeholders")
     assert private_ids["stakeholder"] not in {s["id"] for s in stakeholders}
     assert len(stakeholders) == 3
     for query in ("", "?kind=history", "?kind=signal", "?kind=interaction", "?since=2000-01-01"):
-        entries = api_json(client, a + "/timeline" + query)
+        entries = api_items(client, a + "/timeline" + query)
         assert entries, query
         for entry in entries:
             assert entry["id"] != private_ids[entry["kind"]] or entry["side_id"] != cast.side_a.pk
@@ -240,8 +251,8 @@ def test_it_lists_side_a_private_records_for_side_a_in_the_api(cast: Any) -> Non
     a = f"/api/v1/alliances/{cast.alliance.pk}"
     for who in ("alice", "rita"):
         client = cast.api(who)
-        assert SECRET in json.dumps(api_json(client, a + "/stakeholders"))
-        timeline = api_json(client, a + "/timeline")
+        assert SECRET in json.dumps(api_items(client, a + "/stakeholders"))
+        timeline = api_items(client, a + "/timeline")
         assert sum(SECRET in entry["title"] for entry in timeline) == len(KINDS)
 
 
@@ -317,7 +328,7 @@ def test_it_keeps_side_a_private_changes_out_of_the_audit_page(
 def test_it_keeps_side_a_private_changes_out_of_the_audit_api(
     cast: Any, audited: dict, who: str
 ) -> None:
-    entries = api_json(cast.api(who), f"/api/v1/alliances/{cast.alliance.pk}/audit")
+    entries = api_items(cast.api(who), f"/api/v1/alliances/{cast.alliance.pk}/audit")
     dumped = json.dumps(entries)
     assert SECRET not in dumped
     assert "walk-away" not in dumped
@@ -336,7 +347,7 @@ def test_it_shows_side_a_its_own_private_changes_in_the_audit(cast: Any, audited
     page = text(cast.client("rita").get(f"/alliances/{cast.alliance.pk}/audit/"))
     assert "Audit A-PRIVATE person" in page
     assert "walk-away A-PRIVATE" in page
-    entries = api_json(cast.api("alice"), f"/api/v1/alliances/{cast.alliance.pk}/audit")
+    entries = api_items(cast.api("alice"), f"/api/v1/alliances/{cast.alliance.pk}/audit")
     private = [e for e in entries if SECRET in json.dumps(e)]
     # Per new record: create and update (two updates for the stakeholder); three changed
     # cast records and the deleted stakeholder.
@@ -374,17 +385,17 @@ def test_it_keeps_the_private_past_of_a_record_made_joint_out_of_the_audit(
     assert call(client, "PATCH", record, {"influence": 5}).status_code == 200
 
     # Side B now sees the stakeholder as it is...
-    stakeholders = api_json(cast.api("bob"), url)
+    stakeholders = api_items(cast.api("bob"), url)
     assert "Dana Scully" in json.dumps(stakeholders)
     # ...but nothing of what it was while private.
     for who in SIDE_B:
         page = text(cast.client(who).get(f"/alliances/{cast.alliance.pk}/audit/"))
-        audit = json.dumps(api_json(cast.api(who), f"/api/v1/alliances/{cast.alliance.pk}/audit"))
+        audit = json.dumps(api_items(cast.api(who), f"/api/v1/alliances/{cast.alliance.pk}/audit"))
         for past in ("Codename Walrus", "Secret hire", "7946"):
             assert past not in page
             assert past not in audit
         assert '"influence": 5' in audit  # the change made after it became joint
-    alice_audit = json.dumps(api_json(client, f"/api/v1/alliances/{cast.alliance.pk}/audit"))
+    alice_audit = json.dumps(api_items(client, f"/api/v1/alliances/{cast.alliance.pk}/audit"))
     assert "Codename Walrus" in alice_audit
 
 
@@ -434,7 +445,7 @@ def test_it_hides_a_participant_made_private_everywhere_side_b_looks(
     api = cast.api("bob")
     entry = api_json(api, f"/api/v1/alliances/{a}/timeline/interaction/{pk}")
     assert entry["participant_ids"] == [cast.records["b_joint_stakeholder"].pk]
-    listed = api_json(api, f"/api/v1/alliances/{a}/timeline?kind=interaction")
+    listed = api_items(api, f"/api/v1/alliances/{a}/timeline?kind=interaction")
     assert hidden_participant.pk not in {p for e in listed for p in e["participant_ids"]}
     b_stakeholder = api_json(
         api, f"/api/v1/alliances/{a}/stakeholders/{cast.records['b_joint_stakeholder'].pk}"
@@ -514,7 +525,7 @@ def test_it_blanks_references_to_records_side_b_may_not_see_in_the_audit(
         )
 
     for who in SIDE_B:
-        participants, counterparts = references(api_json(cast.api(who), f"{url}/audit"))
+        participants, counterparts = references(api_items(cast.api(who), f"{url}/audit"))
         assert hidden not in participants
         assert counterpart in participants  # side B's own stakeholder is still named
         assert hidden not in counterparts
@@ -522,7 +533,7 @@ def test_it_blanks_references_to_records_side_b_may_not_see_in_the_audit(
         page = text(cast.client(who).get(f"/alliances/{a}/audit/"))
         assert f"[{hidden}, {counterpart}]" not in page
         assert f"[{counterpart}, {hidden}]" not in page
-    participants, counterparts = references(api_json(cast.api("alice"), f"{url}/audit"))
+    participants, counterparts = references(api_items(cast.api("alice"), f"{url}/audit"))
     assert hidden in participants
     assert hidden in counterparts
     # Nothing stored was altered by reading.

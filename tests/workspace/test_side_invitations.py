@@ -138,14 +138,14 @@ def test_it_lists_the_side_invitations_a_manager_may_answer_in_the_api(
 ) -> None:
     ask_initech(cast)
     invitation = SideInvitation.objects.get(organisation=cast.initech, alliance=cast.alliance)
-    listed = cast.api("oscar").get("/api/v1/side-invitations").json()
+    listed = cast.api("oscar").get("/api/v1/side-invitations").json()["items"]
     assert [(i["id"], i["alliance"], i["organisation"], i["status"]) for i in listed] == [
         (invitation.pk, cast.alliance.name, "Initech", "pending")
     ]
     assert listed[0]["invited_by"] == str(cast.alice)
     # The asking side, and everyone else outside Initech, has nothing to answer.
     for who in ("alice", "rita", "bob", "bella"):
-        assert cast.api(who).get("/api/v1/side-invitations").json() == []
+        assert cast.api(who).get("/api/v1/side-invitations").json()["items"] == []
 
 
 def test_it_accepts_a_side_invitation_through_the_api(cast: Any, call: Callable[..., Any]) -> None:
@@ -169,7 +169,7 @@ def test_it_accepts_a_side_invitation_through_the_api(cast: Any, call: Callable[
     # Answered once: gone.
     again = call(oscar, "POST", f"/api/v1/side-invitations/{invitation.pk}/decline")
     assert again.status_code == 404
-    assert oscar.get("/api/v1/side-invitations").json() == []
+    assert oscar.get("/api/v1/side-invitations").json()["items"] == []
 
 
 def test_it_declines_a_side_invitation_through_the_api(cast: Any, call: Callable[..., Any]) -> None:
@@ -202,6 +202,6 @@ def test_it_lets_only_a_manager_of_the_invited_organisation_answer_in_the_api(
             assert call(cast.api(who), "POST", url).status_code == 404
         assert call(cast.api(None), "POST", url).status_code == 401
     # Bella, a plain member, is not shown what she may not answer.
-    assert cast.api("bella").get("/api/v1/side-invitations").json() == []
+    assert cast.api("bella").get("/api/v1/side-invitations").json()["items"] == []
     assert (Side.objects.count(), AuditEntry.objects.count()) == (sides, audits)
     assert SideInvitation.objects.get(pk=invitation.pk).status == "pending"

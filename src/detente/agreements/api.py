@@ -7,12 +7,12 @@ same forms, so a bad clause is refused with its path ("kpis[1].target") and noth
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from detente.agreements import completeness, diff, document, present, services
@@ -20,6 +20,7 @@ from detente.agreements.forms import NewDraftForm, PartInvalid, VersionForm
 from detente.agreements.models import AgreementVersion
 from detente.agreements.views import create_draft_from
 from detente.records.api import FormInvalid
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["agreements"])
@@ -184,11 +185,31 @@ def _refused(exc: services.Refused) -> HttpError:
     return HttpError(409, " ".join(exc.messages))
 
 
-@router.get(P + "/versions", response=list[VersionSummaryOut], summary="Versions of the agreement")
-def list_versions(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    P + "/versions",
+    response=page_out(VersionSummaryOut, "VersionSummaryPageOut"),
+    summary="Versions of the agreement, a page at a time",
+    description="Drafts first, then the highest number (then id). Filters: `status`, `side`, "
+    "`visibility`.",
+)
+def list_versions(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    status: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
+    one_of("status", status, AgreementVersion.Status.values)
     page = present.home(access)
-    return [_summary(v, page.visible_ids) for v in page.versions]
+    rows = [_summary(v, page.visible_ids) for v in page.versions]
+    rows = [
+        r
+        for r in mine_or_joint(rows, access.sides, side, visibility)
+        if not status or r["status"] == status
+    ]
+    return api_list(request, rows, paging)
 
 
 @router.post(P + "/versions", response={201: VersionOut}, summary="Start a draft")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from detente import audit
@@ -36,7 +36,17 @@ from detente.records.api import (
 )
 from detente.records.forms import RecordForm
 from detente.records.models import Alliance, Side
-from detente.records.paging import API_LIMIT, MAX_LIMIT, PageOut, api_page
+from detente.records.paging import (
+    API_LIMIT,
+    MAX_LIMIT,
+    SIDE,
+    PageOut,
+    Paging,
+    api_list,
+    mine_or_joint,
+    one_of,
+    page_out,
+)
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["alliances"])
@@ -363,17 +373,14 @@ class AlliancePageOut(PageOut):
 )
 def list_alliances(
     request: HttpRequest,
-    limit: int = Query(API_LIMIT, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    paging: Query[Paging],
     status: str = Query("", pattern="^(" + "|".join(Alliance.Status.values) + ")?$"),
     q: str = Query("", max_length=150),
     sort: Literal["name", "activity"] = Query("name"),
 ) -> dict[str, Any]:
     chosen = present.portfolio(request.user).chosen(status, q.strip(), sort)
     alliances = chosen.prefetch_related(PENDING_INVITATIONS)
-    page = api_page(request, alliances, limit, offset)
-    page["items"] = [_alliance_out(a) for a in page["items"]]
-    return page
+    return api_list(request, alliances, paging, _alliance_out)
 
 
 @router.post("/alliances", response={201: AllianceOut}, summary="Start an alliance")
@@ -430,11 +437,43 @@ def list_sides(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
     return [_side_out(s) for s in present.overview(access).sides]
 
 
-@router.get("/alliances/{alliance_id}/stakeholders", response=list[StakeholderOut])
-def list_stakeholders(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/alliances/{alliance_id}/stakeholders",
+    response=page_out(StakeholderOut, "StakeholderPageOut"),
+    summary="Stakeholders, a page at a time",
+    description="By side, most influential first, then name and id. Filters: `side`, "
+    "`visibility`, `role`, `stance`, `q` (in the name or title).",
+)
+def list_stakeholders(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+    role: str | None = None,
+    stance: str | None = None,
+    q: str = "",
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
+    one_of("role", role, Stakeholder.Role.values)
+    one_of("stance", stance, Stakeholder.Stance.values)
     shown = present.overview(access)
-    return [_stakeholder_out(s, shown.stakeholder_ids) for s in shown.stakeholders]
+    rows = mine_or_joint(
+        [_stakeholder_out(s, shown.stakeholder_ids) for s in shown.stakeholders],
+        access.sides,
+        side,
+        visibility,
+    )
+    text = q.strip().casefold()
+    rows = [
+        r
+        for r in rows
+        if (not role or r["role"] == role)
+        and (not stance or r["stance"] == stance)
+        and (not text or text in r["name"].casefold() or text in r["title"].casefold())
+    ]
+    rows.sort(key=lambda r: (r["side_id"], -r["influence"], r["name"], r["id"]))
+    return api_list(request, rows, paging)
 
 
 STAKEHOLDERS = RecordRoutes(
@@ -472,15 +511,33 @@ def delete_stakeholder(request: HttpRequest, alliance_id: int, pk: int) -> dict[
     return STAKEHOLDERS.delete(access, access.get_record(Stakeholder, pk, write=True))
 
 
-@router.get("/alliances/{alliance_id}/timeline", response=list[EntryOut])
+@router.get(
+    "/alliances/{alliance_id}/timeline",
+    response=page_out(EntryOut, "EntryPageOut"),
+    summary="The timeline, a page at a time",
+    description="Newest first (date, then time of entry, kind and id). Filters, as on the "
+    "overview: `kind` (history, signal, interaction), `visibility`, `side`, `since` and "
+    "`until` (dates, inclusive), `q` (in the title or notes).",
+)
 def list_timeline(
-    request: HttpRequest, alliance_id: int, kind: str | None = None, since: dt.date | None = None
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    kind: str = "",
+    visibility: str = "",
+    side: str = "",
+    since: str = "",
+    until: str = "",
+    q: str = "",
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    if kind is not None:
-        _kind_model(kind)
-    shown = present.overview(access, {"kind": kind, "since": since})
-    return [_entry_out(e) for e in shown.entries]
+    # The overview's filter form: a bad value is a 422 naming the parameter.
+    sent = {"kind": kind, "visibility": visibility, "side": side, "since": since}
+    form = timeline.TimelineFilter({**sent, "until": until, "q": q}, access=access)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    shown = present.overview(access, form.cleaned_data)
+    return api_list(request, shown.entries, paging, _entry_out)
 
 
 def _entry_routes(kind: str) -> RecordRoutes:
@@ -528,35 +585,35 @@ def delete_entry(request: HttpRequest, alliance_id: int, kind: str, pk: int) -> 
     return ENTRIES[kind].delete(access, access.get_record(model, pk, write=True))
 
 
-@router.get("/alliances/{alliance_id}/audit", response=list[AuditOut])
+@router.get(
+    "/alliances/{alliance_id}/audit",
+    response=page_out(AuditOut, "AuditPageOut"),
+    summary="The audit, a page at a time",
+    description="Newest first (time, then id), with the audit page's filters: `kind` (a "
+    "record kind, like alliances.stakeholder), `action` (create, update or delete), "
+    "`person` (the id of who made the change), `since` and `until` (dates, inclusive).",
+)
 def list_audit(
     request: HttpRequest,
-    response: HttpResponse,
     alliance_id: int,
+    paging: Query[Paging],
     kind: str = Query("", description="A record kind, like alliances.stakeholder."),
     action: str = Query("", description="create, update or delete."),
-    person: int | None = None,  # the id of the person who made the change
-    since: dt.date | None = None,  # from this day (inclusive)
-    until: dt.date | None = None,  # to this day (inclusive)
-    page: int = Query(1, ge=1),
-    per_page: int = Query(audit_reading.PER_PAGE, ge=1, le=audit_reading.MAX_PER_PAGE),
-) -> list[dict[str, Any]]:
-    """One page of the audit, newest first, with the page's filters; the headers
-    ``X-Total-Count``, ``X-Page`` and ``X-Pages`` say how many entries and pages match."""
+    person: str = Query("", description="The id of the person who made the change."),
+    since: str = Query("", description="From this day (inclusive)."),
+    until: str = Query("", description="To this day (inclusive)."),
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    # The same form and function as the audit page: references to hidden records are blanked.
+    # The same form and functions as the audit page: references to hidden records are blanked.
     sent = {"kind": kind, "action": action, "person": person, "since": since, "until": until}
     form = audit_reading.AuditFilter(
         {k: v for k, v in sent.items() if v not in (None, "")}, access=access
     )
     if not form.is_valid():
         raise FormInvalid(form)
-    shown = audit_reading.read(access, form.cleaned_data, page, per_page)
-    response["X-Total-Count"] = str(shown.paginator.count)
-    response["X-Page"] = str(shown.number)
-    response["X-Pages"] = str(shown.paginator.num_pages)
-    entries = shown.object_list
-    return [
+    entries = audit_reading.matching(access, form.cleaned_data)
+    page = api_list(request, entries, paging)
+    page["items"] = [
         {
             "at": e.at,
             "actor": e.actor.email if e.actor else None,
@@ -567,8 +624,9 @@ def list_audit(
             "before": e.before,
             "after": e.after,
         }
-        for e in entries
+        for e in audit_reading.redacted(access, list(page["items"]))
     ]
+    return page
 
 
 # Side invitations: the invited organisation's managers are not in the alliance yet, so
@@ -578,11 +636,12 @@ def list_audit(
 
 @router.get(
     "/side-invitations",
-    response=list[SideInvitationOut],
-    summary="Alliances asking an organisation I manage to join",
+    response=page_out(SideInvitationOut, "SideInvitationPageOut"),
+    summary="Alliances asking an organisation I manage to join, a page at a time",
 )
-def list_side_invitations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_side_invitation_out(i) for i in present.portfolio(request.user).side_invitations]
+def list_side_invitations(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    invitations = present.portfolio(request.user).side_invitations
+    return api_list(request, invitations, paging, _side_invitation_out)
 
 
 @router.post("/side-invitations/{pk}/accept", response=SideInvitationAnswerOut)

@@ -31,6 +31,9 @@ class TimelineFilter(forms.Form):
     )
     side = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
+    )
     q = forms.CharField(required=False, label="Contains")
 
     def __init__(self, *args: Any, access: AllianceAccess, **kwargs: Any) -> None:
@@ -71,13 +74,16 @@ def entries(access: AllianceAccess, filters: dict[str, Any] | None = None) -> li
             qs = qs.filter(owner_side_id=filters["side"])
         if filters.get("since"):
             qs = qs.filter(date__gte=filters["since"])
+        if filters.get("until"):
+            qs = qs.filter(date__lte=filters["until"])
         if filters.get("q"):
             text_field = "subject" if kind == "interaction" else "title"
             qs = qs.filter(
                 Q(**{f"{text_field}__icontains": filters["q"]}) | Q(notes__icontains=filters["q"])
             )
         result.extend(Entry(kind, record) for record in qs)
-    result.sort(key=lambda e: (e.date, e.record.created_at), reverse=True)
+    # Kind and id last: entries of one date and time keep one order (the API's pages).
+    result.sort(key=lambda e: (e.date, e.record.created_at, e.kind, e.record.pk), reverse=True)
     return result
 
 

@@ -350,10 +350,27 @@ def add_form_constraints(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# Query parameters of the lists that name a record of the alliance (detente.records.paging):
+# an id that is not one of them is refused (422), as for a body's ids.
+RECORD_PARAMETERS = frozenset({"side", "owed_by"})
+
+
+def mark_record_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+    """Mark the query parameters of ``RECORD_PARAMETERS`` as checked against stored data."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter["name"] in RECORD_PARAMETERS:
+                    parameter["schema"] = mark(
+                        parameter.get("schema", {}), "x-detente-record", RECORD_NOTE
+                    )
+    return schema
+
+
 class DetenteAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI schema documents every answer and the forms' rules (see the
     module's docstring)."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
-        return add_form_constraints(add_common_errors(schema))
+        return mark_record_parameters(add_form_constraints(add_common_errors(schema)))

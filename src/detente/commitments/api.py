@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from detente.commitments import present
 from detente.commitments.forms import CommitmentForm
 from detente.commitments.models import Commitment
 from detente.records.api import Deleted, RecordOut, RecordRoutes, form_data
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["commitments"])
@@ -95,12 +96,37 @@ def _out(c: Commitment, access: AllianceAccess) -> dict:
 COMMITMENTS = RecordRoutes(form=_form, out=lambda access, c: _out(c, access))
 
 
-@router.get(A + "/commitments", response=list[CommitmentOut])
+@router.get(
+    A + "/commitments",
+    response=page_out(CommitmentOut, "CommitmentPageOut"),
+    summary="The commitments ledger, a page at a time",
+    description="By due date and id. Filters: `late` (true or false), `status`, `owed_by` "
+    "(the id of the side that owes it), `due_before` (a date, exclusive), `side` (the side "
+    "that keeps the record), `visibility`.",
+)
 def list_commitments(
-    request: HttpRequest, alliance_id: int, late: bool | None = None
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    late: bool | None = None,
+    status: str | None = None,
+    owed_by: int | None = SIDE,
+    due_before: dt.date | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.ledger(access, late=late).rows
+    one_of("status", status, Commitment.Status.values)
+    one_of("owed_by", owed_by, [s.pk for s in access.sides])
+    rows = mine_or_joint(present.ledger(access, late=late).rows, access.sides, side, visibility)
+    rows = [
+        r
+        for r in rows
+        if (not status or r["status"] == status)
+        and (owed_by is None or r["owed_by_id"] == owed_by)
+        and (due_before is None or r["due_date"] < due_before)
+    ]
+    return api_list(request, rows, paging)
 
 
 @router.post(A + "/commitments", response={201: CommitmentOut})

@@ -4,7 +4,7 @@ here, produced by the same function (the ladder, the brief, the comparison, exit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -20,6 +20,7 @@ from detente.records.api import (
     RecordRoutes,
     form_data,
 )
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import PRIVATE, AllianceAccess, get_alliance_access
 
 router = Router(tags=["conflicts"])
@@ -139,10 +140,28 @@ def _form(
 CONFLICTS = RecordRoutes(form=_form, out=lambda access, c: _out(c, access), api_names=API_NAMES)
 
 
-@router.get(A + "/conflicts", response=list[ConflictOut])
-def list_conflicts(request: HttpRequest, alliance_id: int, status: str | None = None) -> list[dict]:
+@router.get(
+    A + "/conflicts",
+    response=page_out(ConflictOut, "ConflictPageOut"),
+    summary="Conflicts, a page at a time",
+    description="Newest first (opened on, then id). Filters: `status`, `kind`, `side`, "
+    "`visibility`.",
+)
+def list_conflicts(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    status: str | None = None,
+    kind: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.conflicts(access, status).rows
+    one_of("status", status, Conflict.Status.values)
+    one_of("kind", kind, Conflict.Kind.values)
+    rows = mine_or_joint(present.conflicts(access, status).rows, access.sides, side, visibility)
+    rows = [r for r in rows if not kind or r["kind"] == kind]
+    return api_list(request, rows, paging)
 
 
 @router.post(A + "/conflicts", response={201: ConflictOut})
@@ -200,10 +219,22 @@ def get_brief(request: HttpRequest, alliance_id: int, pk: int, internal: bool = 
     return present.brief(access, pk, internal=internal).data
 
 
-@router.get(A + "/restructuring", summary="Restructuring comparisons")
-def list_comparisons(request: HttpRequest, alliance_id: int) -> list[dict]:
+@router.get(
+    A + "/restructuring",
+    response=page_out(dict, "ComparisonPageOut"),
+    summary="Restructuring comparisons, a page at a time",
+    description="Newest first (time, then id). Filters: `side`, `visibility`.",
+)
+def list_comparisons(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.conflicts(access).comparison_rows
+    rows = present.conflicts(access).comparison_rows
+    return api_list(request, mine_or_joint(rows, access.sides, side, visibility), paging)
 
 
 @router.get(A + "/restructuring/{pk}", summary="A comparison's values to each side")
@@ -227,7 +258,24 @@ def get_exit_signals(
     ).data
 
 
-@router.get(A + "/notifications", response=list[NotificationOut], summary="Your notifications")
-def list_notifications(request: HttpRequest, alliance_id: int) -> Any:
+@router.get(
+    A + "/notifications",
+    response=page_out(NotificationOut, "ConflictNotificationPageOut"),
+    summary="Your notifications, a page at a time",
+    description="Newest first (time, then id). Filters: `unread` (true: only unread ones), "
+    "`conflict_id`.",
+)
+def list_notifications(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    unread: bool = False,
+    conflict_id: int | None = None,
+) -> Any:
     access = get_alliance_access(request.user, alliance_id)
-    return present.notifications(access)
+    found = present.notifications(access).order_by("-created_at", "-id")
+    if unread:
+        found = found.filter(read_at__isnull=True)
+    if conflict_id is not None:
+        found = found.filter(conflict_id=conflict_id)
+    return api_list(request, found, paging)

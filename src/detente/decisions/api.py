@@ -4,10 +4,10 @@ functions as the pages (``detente.decisions.analysis``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from detente import audit
 from detente.decisions import analysis, present
@@ -15,6 +15,7 @@ from detente.decisions.forms import DecisionForm, SeriesForm, WeightsForm, value
 from detente.decisions.models import Decision, GoalSeries, PartyWeights
 from detente.records import services
 from detente.records.api import FormInvalid
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["decisions"])
@@ -120,10 +121,22 @@ def _decision_data(access: AllianceAccess, payload: DecisionIn) -> dict[str, Any
     }
 
 
-@router.get(D, summary="Decisions of an alliance")
-def list_decisions(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    D,
+    response=page_out(dict, "DecisionPageOut"),
+    summary="Decisions of an alliance, a page at a time",
+    description="Newest first (time, then id). Filters: `side`, `visibility`.",
+)
+def list_decisions(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.decisions(access).rows
+    rows = mine_or_joint(present.decisions(access).rows, access.sides, side, visibility)
+    return api_list(request, rows, paging)
 
 
 @router.post(D, response={201: dict}, summary="Start a decision: options and considerations")
@@ -187,20 +200,29 @@ def put_weights(request: HttpRequest, alliance_id: int, pk: int, payload: Weight
             "conditions_disclosed": record.conditions_disclosed}  # fmt: skip
 
 
-@router.get(D + "/{pk}/weights", summary="The weights you may see (your side's, and joint ones)")
-def list_weights(request: HttpRequest, alliance_id: int, pk: int) -> list[dict[str, Any]]:
+@router.get(
+    D + "/{pk}/weights",
+    response=page_out(dict, "WeightsPageOut"),
+    summary="The weights you may see (your side's, and joint ones), a page at a time",
+    description="By side and id.",
+)
+def list_weights(
+    request: HttpRequest, alliance_id: int, pk: int, paging: Query[Paging]
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
     decision = access.get_record(Decision, pk)
-    return [
-        {
-            "id": w.pk,
-            "side_id": w.owner_side_id,
-            "visibility": w.visibility,
-            "weights": w.weights,
-            "conditions_disclosed": w.conditions_disclosed,
-        }  # fmt: skip
-        for w in access.records(PartyWeights).filter(decision=decision)
-    ]
+    found = access.records(PartyWeights).filter(decision=decision).order_by("owner_side_id", "id")
+    return api_list(request, found, paging, _weights_out)
+
+
+def _weights_out(w: PartyWeights) -> dict[str, Any]:
+    return {
+        "id": w.pk,
+        "side_id": w.owner_side_id,
+        "visibility": w.visibility,
+        "weights": w.weights,
+        "conditions_disclosed": w.conditions_disclosed,
+    }
 
 
 @router.get(

@@ -20,8 +20,6 @@ original rows: enough for lists and scans, not for editing a copy's negotiation.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -52,20 +50,17 @@ def _copied_models() -> list[type[models.Model]]:
     return copied
 
 
-def _shifted(f: Any, copied: set[type[models.Model]]) -> bool:
-    own_id = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
-    return own_id or (f.is_relation and f.related_model in copied)
-
-
 def _suffixed(model: type[models.Model], copied: set[type[models.Model]]) -> set[str]:
-    """Text fields that must differ in a copy: the alliance's name, and the text fields of a
-    unique constraint none of whose fields is shifted (a person's one notification per
-    event key: the copy's event gets the copy's suffix)."""
-    out = {"name"} if model is Alliance else set()
+    """Text fields that would repeat in a copy: those of a unique constraint none of whose
+    fields is shifted (a notification's (recipient, key), say). A copy appends its suffix."""
+    out = set()
     for constraint in model._meta.constraints:
-        fields = [model._meta.get_field(n) for n in getattr(constraint, "fields", ())]
-        if fields and not any(_shifted(f, copied) for f in fields):
-            out |= {f.name for f in fields if isinstance(f, models.CharField)}
+        if not isinstance(constraint, models.UniqueConstraint) or not constraint.fields:
+            continue
+        fields = [f for f in model._meta.concrete_fields if f.name in constraint.fields]
+        if any(f.primary_key or (f.is_relation and f.related_model in copied) for f in fields):
+            continue
+        out |= {f.name for f in fields if isinstance(f, models.CharField)}
     return out
 
 
@@ -76,9 +71,10 @@ def _insert_sql(model: type[models.Model], copied: set[type[models.Model]]) -> s
     for f in model._meta.concrete_fields:
         column = qn(f.column)
         names.append(column)
-        if _shifted(f, copied):
+        shifts = f.primary_key and isinstance(f, models.AutoField | models.BigAutoField)
+        if shifts or (f.is_relation and f.related_model in copied):
             values.append(f"{column} + %(shift)s")
-        elif f.name in suffixed:
+        elif (model is Alliance and f.name == "name") or f.name in suffixed:
             values.append(f"{column} || %(suffix)s")
         else:
             values.append(column)

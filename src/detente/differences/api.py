@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from detente.differences import present
 from detente.differences.forms import DifferenceForm
 from detente.differences.models import Difference
 from detente.records.api import FormInvalid, RecordRoutes
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["differences"])
@@ -110,10 +111,28 @@ def _form(
 DIFFERENCES = RecordRoutes(form=_form, out=lambda access, d: _one(access, d.pk), api_names={})
 
 
-@router.get(P, response=list[DifferenceOut], summary="The differences register")
-def list_differences(request: HttpRequest, alliance_id: int, category: str | None = None) -> list:
+@router.get(
+    P,
+    response=page_out(DifferenceOut, "DifferencePageOut"),
+    summary="The differences register, a page at a time",
+    description="Most likely first, then most impact, title and id. Filters: `category`, "
+    "`side`, `visibility`.",
+)
+def list_differences(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    category: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.register(access, category or "").rows
+    one_of("category", category, Difference.Category.values)
+    rows = mine_or_joint(
+        present.register(access, category or "").rows, access.sides, side, visibility
+    )
+    rows.sort(key=lambda r: (-r["likelihood"], -r["impact"], r["title"], r["id"]))
+    return api_list(request, rows, paging)
 
 
 @router.post(P, response={201: DifferenceOut}, summary="Add a difference")

@@ -4,10 +4,10 @@ the same function (``present.check_payload``), so the page and the API give the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from detente.goals import present, questions, services
 from detente.goals.forms import (
@@ -20,6 +20,7 @@ from detente.goals.forms import (
 from detente.goals.present import check_payload
 from detente.records import services as record_services
 from detente.records.api import FormInvalid
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, page_out
 from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["goals"])
@@ -96,10 +97,24 @@ def _form_data(initial: dict[str, Any], payload: CheckIn) -> dict[str, Any]:
     return data
 
 
-@router.get("/alliances/{alliance_id}/goals/checks", response=list[dict])
-def list_realism_checks(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/alliances/{alliance_id}/goals/checks",
+    response=page_out(dict, "RealismCheckPageOut"),
+    summary="Realism checks, a page at a time",
+    description="Newest first (time, then id). Filters: `kpi_id`, `side`, `visibility`.",
+)
+def list_realism_checks(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    kpi_id: int | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.goals(access).rows
+    rows = mine_or_joint(present.goals(access).rows, access.sides, side, visibility)
+    rows = [r for r in rows if kpi_id is None or r["kpi_id"] == kpi_id]
+    return api_list(request, rows, paging)
 
 
 @router.post("/alliances/{alliance_id}/goals/kpis/{kpi_id}/checks", response={201: dict})

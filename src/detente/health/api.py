@@ -7,15 +7,18 @@ services. Individual answers have no route: only per-side aggregates of at least
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema
 
 from detente.health import present, services, warning
 from detente.health.forms import AlertActionForm, CycleForm, InviteForm
 from detente.health.models import Alert, Cycle
 from detente.records.api import FormInvalid, RecordRoutes
+from detente.records.paging import Paging, api_list, page_out
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["health"])
@@ -77,10 +80,29 @@ _cycle_out = present.cycle_data
 _alert_out = present.alert_data
 
 
-@router.get(A + "/cycles", response=list[CycleOut], summary="Health-check cycles")
-def list_cycles(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    A + "/cycles",
+    response=page_out(CycleOut, "CyclePageOut"),
+    summary="Health-check cycles, a page at a time",
+    description="Oldest first (opening day, then id). Filters: `period` (like 2026Q1), "
+    "`open` (true: only cycles taking answers today; false: the others).",
+)
+def list_cycles(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    period: str | None = None,
+    open: bool | None = None,  # noqa: A002 (the query parameter's name)
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_cycle_out(c) for c in access.records(Cycle).order_by("opens_on", "id")]
+    found = access.records(Cycle).order_by("opens_on", "id")
+    if period:
+        found = found.filter(period=period)
+    if open is not None:
+        today = timezone.localdate()
+        taking = Q(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
+        found = found.filter(taking) if open else found.exclude(taking)
+    return api_list(request, found, paging, _cycle_out)
 
 
 def _cycle_form(access: AllianceAccess, payload: CycleIn, instance: None) -> CycleForm:
@@ -154,12 +176,39 @@ def get_scorecard(request: HttpRequest, alliance_id: int) -> dict[str, Any]:
     return present.health(access).data
 
 
-@router.get(A + "/alerts", response=list[AlertOut], summary="Early-warning alerts")
+SEVERITIES = {label.lower(): value for value, label in Alert.Severity.choices}
+
+
+@router.get(
+    A + "/alerts",
+    response=page_out(AlertOut, "AlertPageOut"),
+    summary="Early-warning alerts, a page at a time",
+    description="Newest period first, then most severe, measure and id. Filters: "
+    "`min_severity` (1 watch, 2 warning, 3 alert), `severity` (watch, warning, alert), "
+    "`status` (your side's triage: open, acknowledged, snoozed), `period` (like 2026Q1), "
+    "`measure`.",
+)
 def list_alerts(
-    request: HttpRequest, alliance_id: int, min_severity: int = 1
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    min_severity: int = Query(1, ge=1, le=3),
+    severity: Literal["watch", "warning", "alert"] | None = None,
+    status: Literal["open", "acknowledged", "snoozed"] | None = None,
+    period: str | None = None,
+    measure: str | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.alerts(access, min_severity).rows
+    shown = present.alerts(access, min_severity)
+    kept = [
+        a
+        for a in shown.alerts
+        if (not severity or a.severity == SEVERITIES[severity])
+        and (not status or shown.triage[a.pk].status == status)
+        and (not period or a.period == period)
+        and (not measure or a.measure == measure)
+    ]
+    return api_list(request, kept, paging, lambda a: _alert_out(a, shown.triage[a.pk].status))
 
 
 def _act(request: HttpRequest, alliance_id: int, pk: int, kind: str, payload: ActionIn) -> dict:

@@ -14,6 +14,7 @@
 * ``Alert``: an early warning from the engine; joint when built on joint data, private
   to a side when it needs that side's private data. ``AlertAction``: a side's
   acknowledgement or snooze, private to that side.
+* ``ScanState``: what the incremental scan saw of an alliance last time (a fingerprint).
 """
 
 from __future__ import annotations
@@ -274,3 +275,19 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.alert_id} → user {self.user_id}"
+
+
+class ScanState(models.Model):
+    """Bookkeeping of the incremental ``detente scan``: a fingerprint of everything the early-
+    warning engine read for the alliance at its last run (every scope's inputs, the noise
+    models of its pools, its settings). A scan runs the engine again only when the
+    fingerprint changed (``detente scan --all`` runs it anyway)."""
+
+    alliance = models.OneToOneField(
+        "alliances.Alliance", on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    scanned_at = models.DateTimeField(help_text="When a scan last looked at the alliance.")
+
+    def __str__(self) -> str:
+        return f"scan of alliance {self.alliance_id} at {self.scanned_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,11 @@
-"""``detente scan``: the early-warning scan of the database, for cron.
+"""``detente scan``: the early-warning scan of the database; run it on a schedule.
 
 Scans every alliance that is not closed (or the ones named), stores new alerts and
 updates existing ones in place (a re-run adds nothing), emails each new warning to the
 managers of the sides that may see it, sends due survey reminders and daily digests.
-Django is set up by ``detente.cli`` before ``run`` is called.
+Incremental: an alliance whose engine inputs, pool noise models and settings are the same
+as at its last scan is skipped (its alerts would come out the same); ``--all`` scans every
+one. Django is set up by ``detente.cli`` before ``run`` is called.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--digest-now", action="store_true", help="send pending digests even if one went today"
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="scan every alliance, also those unchanged since their last scan",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -38,7 +45,12 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             print(f"detente scan: no open alliance with id {sorted(missing)[0]}", file=sys.stderr)
             return 2
-    totals = warning.scan_all(alliances, notify=not args.no_email, progress=not args.quiet)
+    totals = warning.scan_all(
+        alliances,
+        notify=not args.no_email,
+        progress=not args.quiet,
+        force=args.all,
+    )
     reminders = 0
     if not args.no_reminders and not args.no_email:
         cycles = Cycle.objects.filter(alliance__in=alliances, closed_at=None)
@@ -49,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
     escalations = [] if args.alliance else escalate_due()
     print(
-        f"{totals['alliances']} alliance(s) scanned: {totals['created']} new alert(s), "
+        f"{totals['alliances']} alliance(s) scanned, {totals['skipped']} skipped as unchanged "
+        f"since their last scan: {totals['created']} new alert(s), "
         f"{totals['updated']} updated, {totals['unchanged']} unchanged; "
         f"{reminders} reminder(s) and {digests} digest(s) sent; "
         f"{len(escalations)} conflict(s) escalated."

@@ -212,11 +212,12 @@ def health_alerts(request: HttpRequest, alliance_id: int) -> HttpResponse:
 @require_POST
 def health_scan(request: HttpRequest, alliance_id: int) -> HttpResponse:
     access = get_alliance_access(request.user, alliance_id, write=True)
-    result = warning.scan_alliance(access.alliance, actor=request.user)
+    # A person who presses the button expects a scan: it runs even if nothing changed.
+    totals = warning.scan_all([access.alliance], force=True, actor=request.user)
     messages.success(
         request,
-        f"Scanned: {len(result.created)} new alert(s), {len(result.updated)} updated, "
-        f"{result.unchanged} unchanged.",
+        f"Scanned: {totals['created']} new alert(s), {totals['updated']} updated, "
+        f"{totals['unchanged']} unchanged.",
     )
     return redirect("health_alerts", alliance_id)
 

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+import detente
 from detente import audit
 from detente.accounts.models import Membership, Role
 from detente.alliances.models import Interaction
@@ -40,6 +44,9 @@ from detente.health.services import plan_for
 from detente.jobs.mail import queue_email
 from detente.records.models import Alliance, Side
 from detente.records.visibility import JOINT, PRIVATE, side_sees
+
+if TYPE_CHECKING:
+    from detente.health.batch import Snapshot
 
 SEVERITY = {"watch": Alert.Severity.WATCH, "warning": Alert.Severity.WARNING, "alert": Alert.Severity.ALERT}  # fmt: skip
 # Every timeline signal kind and the engine's name for it. A private signal (a KPI
@@ -183,11 +190,18 @@ def run_engine(
     data = inputs(alliance, side_id)
     if not data.observations and not data.signals:
         return []
-    settings = engine.Settings(
-        false_alarm_rate=plan_for(alliance).false_alarm_rate,
-        measures=measure_specs(alliance),
-        noise=noise,
-    )
+    return _run(data, plan_for(alliance).false_alarm_rate, measure_specs(alliance), noise)
+
+
+def _run(
+    data: Inputs,
+    false_alarm_rate: float,
+    specs: dict[str, engine.MeasureSpec],
+    noise: engine.NoiseModel | None,
+) -> list[engine.Alert]:
+    if not data.observations and not data.signals:
+        return []
+    settings = engine.Settings(false_alarm_rate=false_alarm_rate, measures=specs, noise=noise)
     return engine.scan(data.observations, data.signals, settings)
 
 
@@ -206,23 +220,37 @@ def _organisations(alliance: Alliance) -> frozenset[int]:
 
 def noise_pools(alliances: Iterable[Alliance]) -> Pools:
     """The noise models of the pools the given alliances' scans use."""
-    wanted = [_organisations(a) for a in alliances]
-    orgs = set().union(*wanted) if wanted else set()
-    members = (
+    wanted = {_organisations(a) for a in alliances}
+    return _fit_pools(wanted, _pool_members(wanted), inputs)
+
+
+def _pool_members(wanted: Iterable[frozenset[int]]) -> list[Alliance]:
+    """The open alliances with a side in any of the organisations, in the pools' order."""
+    orgs = set().union(*wanted)
+    return list(
         Alliance.objects.exclude(status=Alliance.Status.CLOSED)
         .filter(sides__organisation_id__in=orgs)
         .distinct()
         .prefetch_related("sides")
     )
+
+
+def _fit_pools(
+    wanted: set[frozenset[int]],
+    members: list[Alliance],
+    read: Callable[[Alliance, int | None], Inputs],
+) -> Pools:
+    """Pool the members' observations (each scope's inputs, by ``read``) and fit each pool."""
+    orgs = set().union(*wanted)
     joint: dict[frozenset[int], list[engine.Observation]] = defaultdict(list)
     own: dict[int, list[engine.Observation]] = defaultdict(list)
     for alliance in members:
         pair = _organisations(alliance)
         if pair in wanted:
-            joint[pair] += inputs(alliance, None).observations
+            joint[pair] += read(alliance, None).observations
         for side in alliance.sides.all():
             if side.organisation_id in orgs:
-                own[side.organisation_id] += inputs(alliance, side.pk).observations
+                own[side.organisation_id] += read(alliance, side.pk).observations
     pools: Pools = {}
     for pair, observations in joint.items():
         if observations:
@@ -257,19 +285,14 @@ def scan_alliance(
     alliance: Alliance, *, notify: bool = True, pools: Pools | None = None, actor: Any = None
 ) -> ScanResult:
     """Scan one alliance, store its alerts (idempotent) and route the new ones. ``actor``
-    is the user who asked for the scan (the page's button); the scheduled scan has none."""
+    is the user who asked for the scan; the scheduled scan has none.
+
+    The per-alliance path, through the ORM: the reference of the set-based ``scan_all``
+    (and what the demo builder runs once per story)."""
     sides = list(alliance.sides.order_by("id"))
     if pools is None:
         pools = noise_pools([alliance])
-    found: list[tuple[Side | None, engine.Alert]] = []
-    joint_noise = pools.get(("joint", _organisations(alliance)))
-    joint = {_signature(a): a for a in run_engine(alliance, None, joint_noise)}
-    found += [(None, a) for a in joint.values()]
-    for side in sides:
-        for a in run_engine(alliance, side.pk, pools.get(("side", side.organisation_id))):
-            same = joint.get(_signature(a))
-            if same is None or SEVERITY[a.severity] > SEVERITY[same.severity]:
-                found.append((side, a))
+    found = _found(sides, pools, lambda side_id, noise: run_engine(alliance, side_id, noise))
     result = ScanResult()
     with transaction.atomic():
         stored = {a.key: a for a in Alert.objects.select_for_update().filter(alliance=alliance)}
@@ -277,9 +300,32 @@ def scan_alliance(
         for owner, a in found:
             _store(alliance, sides, owner, a, stored, result, labels, actor)
     if notify:
-        fresh = [a for a in result.created + result.updated if is_recent(a.period)]
-        route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])
+        _route_fresh(alliance, result)
     return result
+
+
+def _found(
+    sides: list[Side],
+    pools: Pools,
+    run: Callable[[int | None, engine.NoiseModel | None], list[engine.Alert]],
+) -> list[tuple[Side | None, engine.Alert]]:
+    """The alerts to store: every joint alert, and each side's alerts that its private data
+    adds or makes more severe (``run(side_id, noise)`` scans one scope)."""
+    found: list[tuple[Side | None, engine.Alert]] = []
+    joint_noise = pools.get(("joint", frozenset(s.organisation_id for s in sides)))
+    joint = {_signature(a): a for a in run(None, joint_noise)}
+    found += [(None, a) for a in joint.values()]
+    for side in sides:
+        for a in run(side.pk, pools.get(("side", side.organisation_id))):
+            same = joint.get(_signature(a))
+            if same is None or SEVERITY[a.severity] > SEVERITY[same.severity]:
+                found.append((side, a))
+    return found
+
+
+def _route_fresh(alliance: Alliance, result: ScanResult) -> None:
+    fresh = [a for a in result.created + result.updated if is_recent(a.period)]
+    route(alliance, [a for a in fresh if a.severity >= NOTIFY_FROM])
 
 
 def is_recent(period: str, today: date | None = None) -> bool:
@@ -304,7 +350,12 @@ def _store(
     result: ScanResult,
     labels: dict[str, str],
     actor: Any = None,
+    seen: list[int] | None = None,
+    now: Any = None,
 ) -> None:
+    """Create, update (each audited) or leave the stored alert of ``a``'s key. An alert found
+    unchanged gets its ``last_seen_at`` now, or, given ``seen``, joins it to be stamped in
+    bulk by the caller."""
     scope = "joint" if side is None else f"side-{side.pk}"
     key = "|".join((scope, a.period, a.measure, a.rule, a.side))[:200]
     values = {
@@ -319,7 +370,7 @@ def _store(
         "p_value": a.p_value,
         "values": [{"period": p, "value": round(v, 4)} for p, v in a.values],
     }
-    now = timezone.now()
+    now = now or timezone.now()
     alert = stored.get(key)
     if alert is None:
         alert = Alert.objects.create(
@@ -336,7 +387,10 @@ def _store(
         return
     changed = {k: v for k, v in values.items() if getattr(alert, k) != v}
     if not changed:
-        Alert.objects.filter(pk=alert.pk).update(last_seen_at=now)
+        if seen is None:
+            Alert.objects.filter(pk=alert.pk).update(last_seen_at=now)
+        else:
+            seen.append(alert.pk)
         result.unchanged += 1
         return
     before = audit.snapshot(alert)
@@ -421,7 +475,12 @@ def send_digests(*, force: bool = False) -> int:
 
 
 def label(alert: Alert) -> str:
-    return alert.label or _engine_label(alert.measure)
+    return label_of(alert.label, alert.measure)
+
+
+def label_of(text: str, measure: str) -> str:
+    """An alert's label from its stored text, else the engine's name for its measure."""
+    return text or _engine_label(measure)
 
 
 def _engine_label(measure: str) -> str:
@@ -455,12 +514,253 @@ def _send(user: Any, alerts: list[Alert], subject: str) -> None:
     )
 
 
+# The set-based scan ---------------------------------------------------------------------
+#
+# ``scan_all`` reads every scanned alliance (and every member of their pools) in a fixed
+# number of queries (``batch.Snapshot``), builds each (alliance, scope) input once for the
+# pools and the scan alike, and runs the engine only on the alliances whose fingerprint
+# changed since their last scan (all of them with ``force``). Alerts are stored by batches
+# of ``STORE_BATCH`` alliances, each batch in one transaction (all or nothing): one read of
+# the batch's stored alerts, each new or changed alert created or updated and audited one
+# by one as in ``scan_alliance``, one update stamping the unchanged ones, one upsert of the
+# fingerprints. New alerts are routed after their batch commits, as ``scan_alliance`` does.
+
+STORE_BATCH = 200
+# Part of every fingerprint: bump it when what the scan stores changes without its inputs
+# changing (the version of detente is part of it too, so an upgrade rescans everything).
+FINGERPRINT_VERSION = "1"
+
+
 def scan_all(
-    alliances: Iterable[Alliance], *, notify: bool = True, progress: bool = False
+    alliances: Iterable[Alliance],
+    *,
+    notify: bool = True,
+    progress: bool = False,
+    force: bool = False,
+    actor: Any = None,
 ) -> dict[str, int]:
+    """Scan the alliances set-based and incrementally; return the totals: ``alliances``
+    (run through the engine), ``skipped`` (unchanged since their last scan), ``created``,
+    ``updated`` and ``unchanged`` alerts. ``force``: run every alliance (``--all``, the
+    page's button). ``actor``: the user who asked (audited on each change)."""
     from tqdm import tqdm  # noqa: PLC0415
 
-    totals = {"alliances": 0, "created": 0, "updated": 0, "unchanged": 0}
+    from detente.health.batch import Snapshot  # noqa: PLC0415
+    from detente.health.models import ScanState  # noqa: PLC0415
+
+    totals = {"alliances": 0, "skipped": 0, "created": 0, "updated": 0, "unchanged": 0}
+    items = list(alliances)
+    if not items:
+        return totals
+    ids = [a.pk for a in items]
+    organisations: dict[int, set[int]] = defaultdict(set)
+    for alliance_id, organisation_id in Side.objects.filter(alliance_id__in=ids).values_list(
+        "alliance_id", "organisation_id"
+    ):
+        organisations[alliance_id].add(organisation_id)
+    wanted = {frozenset(organisations[pk]) for pk in ids}
+    members = _pool_members(wanted)
+    snapshot = Snapshot(ids + [m.pk for m in members])
+    pools = _fit_pools(wanted, members, lambda a, side_id: snapshot.inputs(a.pk, side_id))
+    digests = {key: _digest(model) for key, model in pools.items()}
+    fingerprints = {pk: _fingerprint(snapshot, pk, digests) for pk in ids}
+    last = dict(
+        ScanState.objects.filter(alliance_id__in=ids).values_list("alliance_id", "fingerprint")
+    )
+    due = [a for a in items if force or last.get(a.pk) != fingerprints[a.pk]]
+    skipped = [pk for pk in ids if not force and last.get(pk) == fingerprints[pk]]
+    totals["skipped"] = len(skipped)
+    if skipped:
+        _seen_again(skipped)
+
+    found: dict[int, list[tuple[Side | None, engine.Alert]]] = {}
+    alerts = _engine_runs(due, snapshot, pools)
+    for alliance in due:
+        pk = alliance.pk
+        found[pk] = _found(snapshot.sides(pk), pools, partial(_ran, alerts, pk))
+
+    bar = tqdm(total=len(due), desc="scanning", unit="alliance", disable=not progress)
+    for start in range(0, len(due), STORE_BATCH):
+        batch = due[start : start + STORE_BATCH]
+        results = _store_batch(batch, snapshot, found, fingerprints, actor)
+        for alliance, result in zip(batch, results, strict=True):
+            totals["alliances"] += 1
+            totals["created"] += len(result.created)
+            totals["updated"] += len(result.updated)
+            totals["unchanged"] += result.unchanged
+            if notify:
+                _route_fresh(alliance, result)
+            bar.update(1)
+    bar.close()
+    return totals
+
+
+Run = tuple[int, int | None]  # (alliance, scope)
+
+
+def _engine_runs(
+    due: list[Alliance], snapshot: Snapshot, pools: Pools
+) -> dict[Run, list[engine.Alert]]:
+    """The engine's alerts for every scope of every due alliance, as ``run_engine`` gives
+    them one by one. Scopes that share their settings (pool noise model, false-alarm budget,
+    the team's own measures, months or quarters) are scanned together in one call: with the
+    noise model given, an alliance's alerts do not depend on the others scanned with it
+    (tests/health/test_health_batch.py checks it). A scope without a pool model (the engine
+    then fits on its own data) or mixing months and quarters runs alone, as before."""
+    groups: dict[tuple[Any, ...], list[Run]] = {}
+    out: dict[Run, list[engine.Alert]] = {}
+    for alliance in due:
+        pk = alliance.pk
+        sides = snapshot.sides(pk)
+        rate = snapshot.plan(pk).false_alarm_rate
+        specs = tuple(sorted(snapshot.measure_specs(pk).items()))
+        pair = ("joint", frozenset(s.organisation_id for s in sides))
+        for scope, pool in [(None, pair), *((s.pk, ("side", s.organisation_id)) for s in sides)]:
+            data = snapshot.inputs(pk, scope)
+            if not data.observations and not data.signals:
+                out[(pk, scope)] = []
+                continue
+            kinds = frozenset("quarter" if "Q" in o.period else "month" for o in data.observations)
+            alone = pools.get(pool) is None or len(kinds) > 1
+            key = (pool, rate, specs, kinds, (pk, scope) if alone else None)
+            groups.setdefault(key, []).append((pk, scope))
+    for (pool, rate, specs, _, _), runs in groups.items():
+        observations: list[engine.Observation] = []
+        signals: list[engine.Signal] = []
+        for run in runs:
+            data = snapshot.inputs(*run)
+            observations += data.observations
+            signals += data.signals
+        settings = engine.Settings(
+            false_alarm_rate=rate, measures=dict(specs), noise=pools.get(pool)
+        )
+        by_alliance: dict[str, list[engine.Alert]] = defaultdict(list)
+        for a in engine.scan(observations, signals, settings):
+            by_alliance[a.alliance].append(a)
+        for run in runs:
+            out[run] = by_alliance.get(str(run[0]), [])
+    return out
+
+
+def _ran(
+    alerts: dict[Run, list[engine.Alert]],
+    pk: int,
+    side_id: int | None,
+    noise: engine.NoiseModel | None,
+) -> list[engine.Alert]:
+    return alerts[(pk, side_id)]
+
+
+def _store_batch(
+    batch: list[Alliance],
+    snapshot: Snapshot,
+    found: dict[int, list[tuple[Side | None, engine.Alert]]],
+    fingerprints: dict[int, str],
+    actor: Any,
+) -> list[ScanResult]:
+    """Store the batch's alerts and fingerprints in one transaction."""
+    from detente.health.models import ScanState  # noqa: PLC0415
+
+    now = timezone.now()
+    results = []
+    seen: list[int] = []
+    with transaction.atomic():
+        stored: dict[int, dict[str, Alert]] = defaultdict(dict)
+        alerts = Alert.objects.select_for_update().filter(alliance_id__in=[a.pk for a in batch])
+        for alert in alerts:
+            stored[alert.alliance_id][alert.key] = alert
+        for alliance in batch:
+            pk, result = alliance.pk, ScanResult()
+            sides, labels = snapshot.sides(pk), snapshot.labels(pk)
+            for owner, a in found[pk]:
+                _store(alliance, sides, owner, a, stored[pk], result, labels, actor, seen, now)
+            results.append(result)
+        if seen:
+            Alert.objects.filter(pk__in=seen).update(last_seen_at=now)
+        ScanState.objects.bulk_create(
+            [
+                ScanState(alliance_id=a.pk, fingerprint=fingerprints[a.pk], scanned_at=now)
+                for a in batch
+            ],
+            update_conflicts=True,
+            unique_fields=["alliance"],
+            update_fields=["fingerprint", "scanned_at"],
+        )
+    return results
+
+
+def _seen_again(alliance_ids: list[int]) -> None:
+    """Skipped alliances: the alerts their last scan found (stamped with its time) would be
+    found again, so they are stamped as seen now, as a run of the engine would."""
+    from detente.health.models import ScanState  # noqa: PLC0415
+
+    now = timezone.now()
+    last_scan = ScanState.objects.filter(alliance_id=OuterRef("alliance_id")).values("scanned_at")
+    with transaction.atomic():
+        Alert.objects.filter(
+            alliance_id__in=alliance_ids, last_seen_at__gte=Subquery(last_scan)
+        ).update(last_seen_at=now)
+        ScanState.objects.filter(alliance_id__in=alliance_ids).update(scanned_at=now)
+
+
+def _fingerprint(snapshot: Snapshot, pk: int, digests: dict[tuple[str, object], str]) -> str:
+    """sha256 of everything the scan of the alliance reads and stores from: each scope's
+    inputs, the noise models of its pools, its plan's false-alarm budget and period, its
+    measures' names and labels, its sides, and the current period."""
+    sides = snapshot.sides(pk)
+    plan = snapshot.plan(pk)
+    pair = frozenset(s.organisation_id for s in sides)
+    h = hashlib.sha256()
+    head = (
+        FINGERPRINT_VERSION,
+        detente.__version__,
+        pk,
+        [(s.pk, str(s), s.organisation_id) for s in sides],
+        plan.false_alarm_rate.hex(),
+        plan.period_kind,
+        period_of(snapshot.today, plan),
+        list(snapshot.labels(pk).items()),
+        digests.get(("joint", pair)),
+        [digests.get(("side", s.organisation_id)) for s in sides],
+    )
+    h.update(repr(head).encode())
+    for scope in [None, *(s.pk for s in sides)]:
+        data = snapshot.inputs(pk, scope)
+        h.update(b"|scope %r|" % scope)
+        h.update(repr([(o.period, o.side, o.measure, o.value.hex()) for o in data.observations]).encode())  # fmt: skip
+        h.update(repr([(s.period, s.kind, s.side, s.note) for s in data.signals]).encode())
+    return h.hexdigest()
+
+
+def _digest(model: engine.NoiseModel) -> str:
+    """sha256 of a fitted noise model, every number exactly."""
+    return hashlib.sha256(repr(_canonical(model)).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,) + tuple(
+            (f.name, _canonical(getattr(value, f.name))) for f in fields(value)
+        )
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, float | np.floating):
+        return float(value).hex()
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def scan_each(
+    alliances: Iterable[Alliance], *, notify: bool = True, progress: bool = False
+) -> dict[str, int]:
+    """The per-alliance scan (``scan_alliance`` one by one after ``noise_pools``), as
+    ``detente scan`` ran before the set-based scan: the reference of tests and benchmarks."""
+    from tqdm import tqdm  # noqa: PLC0415
+
+    totals = {"alliances": 0, "skipped": 0, "created": 0, "updated": 0, "unchanged": 0}
     items = list(alliances)
     pools = noise_pools(items)
     for alliance in tqdm(items, desc="scanning", unit="alliance", disable=not progress):

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from detente.goals.services import get_check
 from detente.milestones import present, reference, services
 from detente.milestones.forms import MilestoneForm
+from detente.milestones.models import Milestone
 from detente.records.api import RecordRoutes, record_form
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import AllianceAccess, get_alliance_access
 
 router = Router(tags=["milestones"])
@@ -44,10 +46,37 @@ def _out(access: AllianceAccess, milestone: Any) -> dict[str, Any]:
 ROUTES = RecordRoutes(form=_form, out=_out, save=services.save, side_fixed=True)
 
 
-@router.get(M, response=list[dict])
-def list_milestones(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    M,
+    response=page_out(dict, "MilestonePageOut"),
+    summary="Milestones, a page at a time",
+    description="By due date and id. Filters: `status`, `state`, `kpi_id`, `side`, "
+    "`visibility`, `due_before` (a date, exclusive).",
+)
+def list_milestones(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    status: str | None = None,
+    state: str | None = None,
+    kpi_id: int | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+    due_before: dt.date | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.milestones(access).rows
+    one_of("status", status, Milestone.Status.values)
+    one_of("state", state, Milestone.State.values)
+    rows = mine_or_joint(present.milestones(access).rows, access.sides, side, visibility)
+    rows = [
+        r
+        for r in rows
+        if (not status or r["status"] == status)
+        and (not state or r["state"] == state)
+        and (kpi_id is None or r["kpi_id"] == kpi_id)
+        and (due_before is None or r["due"] < due_before.isoformat())
+    ]
+    return api_list(request, rows, paging)
 
 
 @router.post(M, response={201: dict})

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from detente.negotiation import present, proposals, services
 from detente.negotiation.forms import (
@@ -24,6 +24,7 @@ from detente.negotiation.forms import (
 )
 from detente.negotiation.models import NegotiationRound
 from detente.records.api import FormInvalid
+from detente.records.paging import Paging, api_list, one_of, page_out
 from detente.records.visibility import get_alliance_access
 
 router = Router(tags=["negotiation"])
@@ -71,10 +72,23 @@ def _refused(exc: services.Refused) -> tuple[int, Json]:
     return 409, {"detail": str(exc)}
 
 
-@router.get(P, response=list[Json], summary="Negotiation rounds")
-def list_rounds(request: HttpRequest, alliance_id: int) -> list[Json]:
+@router.get(
+    P,
+    response=page_out(Json, "RoundPageOut"),
+    summary="Negotiation rounds, a page at a time",
+    description="Newest first (time, then id). Filters: `status`.",
+)
+def list_rounds(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    status: str | None = None,
+) -> Json:
     access = get_alliance_access(request.user, alliance_id)
-    return present.rounds(access).rows
+    one_of("status", status, NegotiationRound.Status.values)
+    shown = present.rounds(access)
+    rounds = [r for r in shown.rounds if not status or r.status == status]
+    return api_list(request, rounds, paging, lambda r: present.round_data(access, r))
 
 
 @router.post(P, response={201: Json, 409: Json, 422: Json}, summary="Open a round")

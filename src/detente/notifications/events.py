@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from detente.jobs import delivery
@@ -65,12 +65,20 @@ def side_sees(side_id: int, event: Event) -> bool:
 def user_sees(user_id: int, event: Event) -> bool:
     if event.alliance_id is None:
         return True
-    mine = sides_of(user_id, event.alliance_id)
+    return sees(sides_of(user_id, event.alliance_id), event)
+
+
+def sees(mine: set[int], event: Event) -> bool:
+    """May a person of these sides of the event's alliance be told of it?"""
     return bool(mine) and (event.visibility == JOINT or event.owner_side_id in mine)
 
 
 def preference(user: Any, kind: str) -> tuple[bool, str]:
-    pref = Preference.objects.filter(user=user, kind=kind).first()
+    return _choice(Preference.objects.filter(user=user, kind=kind).first(), kind)
+
+
+def _choice(pref: Preference | None, kind: str) -> tuple[bool, str]:
+    """In the inbox or not, and how emailed: the person's choice, else the kind's default."""
     email = pref.email if pref else DEFAULT_EMAIL[Kind(kind)]
     if kind in EMAILED_ELSEWHERE:
         email = EmailMode.OFF
@@ -81,37 +89,87 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
+def _sides_by_person(people: list[int], alliance_id: int) -> dict[int, set[int]]:
+    """Each person's sides in the alliance, in one query (``sides_of`` for many)."""
+    out: dict[int, set[int]] = {pk: set() for pk in people}
+    rows = Side.objects.filter(
+        alliance_id=alliance_id, organisation__memberships__user_id__in=people
+    ).values_list("organisation__memberships__user_id", "id")
+    for user_id, side_id in rows:
+        out[user_id].add(side_id)
+    return out
+
+
+def _notify(people: list[Any], event: Event, choices: dict[int, Preference]) -> list[Notification]:
+    """One notification each, inserted together. Should another process have told one of
+    them meanwhile (the unique key), each is made on its own and the existing one kept."""
+    notes = []
+    for person in people:
+        in_app, email = _choice(choices.get(person.pk), event.kind)
+        notes.append(
+            Notification(
+                recipient=person,
+                key=event.key[:200],
+                kind=event.kind,
+                alliance_id=event.alliance_id,
+                owner_side_id=event.owner_side_id,
+                visibility=event.visibility,
+                text=event.text,
+                url=event.url,
+                actor_id=event.actor_id,
+                in_app=in_app,
+                email=email,
+            )
+        )
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(notes)
+    except IntegrityError:
+        made = []
+        for note in notes:
+            fields = {f.attname: getattr(note, f.attname) for f in Notification._meta.fields}
+            fields.pop("id")
+            recipient, key = fields.pop("recipient_id"), fields.pop("key")
+            kept, created = Notification.objects.get_or_create(
+                recipient_id=recipient, key=key, defaults=fields
+            )
+            if created:
+                made.append(kept)
+        return made
+
+
 @transaction.atomic
 def publish(event: Event) -> list[Notification]:
-    made = []
     User = get_user_model()
     people = User.objects.filter(pk__in=set(event.user_ids), is_active=True)
     if event.actor_id is not None:
         people = people.exclude(pk=event.actor_id)
-    for person in people.order_by("pk"):
-        if not user_sees(person.pk, event):
-            continue  # the rule, checked for every person whatever the caller passed
-        in_app, email = preference(person, event.kind)
-        note, created = Notification.objects.get_or_create(
-            recipient=person,
-            key=event.key[:200],
-            defaults={
-                "kind": event.kind,
-                "alliance_id": event.alliance_id,
-                "owner_side_id": event.owner_side_id,
-                "visibility": event.visibility,
-                "text": event.text,
-                "url": event.url,
-                "actor_id": event.actor_id,
-                "in_app": in_app,
-                "email": email,
-            },
+    persons = list(people.order_by("pk"))
+    ids = [p.pk for p in persons]
+    # Three reads for all the people at once: their sides, their choices, and who was told.
+    sides = _sides_by_person(ids, event.alliance_id) if event.alliance_id is not None else {}
+    choices = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids, kind=event.kind)}
+    told = set(
+        Notification.objects.filter(recipient_id__in=ids, key=event.key[:200]).values_list(
+            "recipient_id", flat=True
         )
-        if not created:
-            continue
-        made.append(note)
-        if email == EmailMode.IMMEDIATE and person.email:
-            queue_email(f"notification:{note.pk}", person.email, subject(note), email_body(note))
+    )
+    fresh = [
+        person
+        for person in persons
+        # the rule, checked for every person whatever the caller passed
+        if (event.alliance_id is None or sees(sides[person.pk], event)) and person.pk not in told
+    ]
+    made = _notify(fresh, event, choices)
+    emails = {person.pk: person.email for person in fresh}
+    for note in made:
+        if note.email == EmailMode.IMMEDIATE and emails[note.recipient_id]:
+            queue_email(
+                f"notification:{note.pk}",
+                emails[note.recipient_id],
+                subject(note),
+                email_body(note),
+            )
     if event.alliance_id is not None:
         _to_webhooks(event)
     return made

@@ -162,20 +162,35 @@ def survey_invited(entry: AuditEntry) -> Event | None:
 
 
 def alert_raised(entry: AuditEntry) -> Event | None:
+    """A new warning or alert: the managers of the sides that may see it. Read from the
+    entry's snapshot (a scan creates thousands of alerts: no second read of each)."""
     if entry.action != "create":
         return None
-    alert = apps.get_model("health", "Alert").objects.filter(pk=entry.object_id).first()
-    if alert is None or alert.severity < 2:  # watch-level notes stay on the alerts page
+    after = entry.after or {}
+    if "severity" not in after:  # an entry written without its snapshot: read the alert
+        alert = apps.get_model("health", "Alert").objects.filter(pk=entry.object_id).first()
+        if alert is None:
+            return None
+        after = {f: getattr(alert, f) for f in ("severity", "label", "measure", "period")}
+        after["evidence"] = alert.evidence
+    if after["severity"] < 2:  # watch-level notes stay on the alerts page
         return None
-    from detente.health.warning import label, recipients
+    from detente.health.warning import label_of
 
+    a = entry.alliance_id
+    if a is None:
+        return None
+    severity = apps.get_model("health", "Alert").Severity(after["severity"]).label
+    # The sides that may see it: every side for a joint alert, its owner for a private one.
+    sides = audience.all_sides(a) if entry.visibility == "joint" else [entry.owner_side_id or 0]
     return _event(
         entry,
         Kind.ALERT,
-        f"alert:{alert.pk}",
-        f"{alert.get_severity_display()}: {label(alert)} ({alert.period}). {alert.evidence}",
-        _url("health_alerts", alert.alliance_id) + f"#alert-{alert.pk}",
-        [u.pk for u in recipients(alert)],
+        f"alert:{entry.object_id}",
+        f"{severity}: {label_of(after.get('label', ''), after.get('measure', ''))} "
+        f"({after.get('period', '')}). {after.get('evidence', '')}",
+        _url("health_alerts", a) + f"#alert-{entry.object_id}",
+        audience.people_of(sides, audience.MANAGERS),
     )
 
 

@@ -7,10 +7,11 @@ pages, so both refuse the same input with the same messages.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from detente.alliances.models import Signal
@@ -30,6 +31,7 @@ from detente.records.api import (
     record_base,
     record_form,
 )
+from detente.records.paging import SIDE, Paging, api_list, mine_or_joint, one_of, page_out
 from detente.records.visibility import JOINT, AllianceAccess, get_alliance_access
 
 router = Router(tags=["objectives"])
@@ -236,10 +238,31 @@ def _measurement_form(access: AllianceAccess, payload: MeasurementIn, instance: 
 # Objectives -----------------------------------------------------------------------------
 
 
-@router.get(A + "/objectives", response=list[ObjectiveOut])
-def list_objectives(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    A + "/objectives",
+    response=page_out(ObjectiveOut, "ObjectivePageOut"),
+    summary="Objectives, a page at a time",
+    description="By scope, side, title and id. Filters: `scope` (shared, side), `side`, "
+    "`visibility`.",
+)
+def list_objectives(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    scope: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_objective_out(o) for o in present.home(access).objectives]
+    one_of("scope", scope, Objective.Scope.values)
+    rows = [_objective_out(o) for o in present.home(access).objectives]
+    rows = [
+        r
+        for r in mine_or_joint(rows, access.sides, side, visibility)
+        if not scope or r["scope"] == scope
+    ]
+    rows.sort(key=lambda r: (r["scope"], r["side_id"], r["title"], r["id"]))
+    return api_list(request, rows, paging)
 
 
 def _objective_form(access: AllianceAccess, payload: ObjectiveIn, instance: Any) -> ObjectiveForm:
@@ -282,10 +305,24 @@ def delete_objective(request: HttpRequest, alliance_id: int, pk: int) -> dict[st
 # KPIs -----------------------------------------------------------------------------------
 
 
-@router.get(A + "/kpis", response=list[KPIOut])
-def list_kpis(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    A + "/kpis",
+    response=page_out(KPIOut, "KPIPageOut"),
+    summary="KPIs, a page at a time",
+    description="By objective, name and id. Filters: `objective_id` (a KPI is visible "
+    "exactly when its objective is: filter objectives by side or visibility).",
+)
+def list_kpis(
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    objective_id: int | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_kpi_out(k) for k in present.home(access).kpis]
+    rows = [_kpi_out(k) for k in present.home(access).kpis]
+    rows = [r for r in rows if objective_id is None or r["objective_id"] == objective_id]
+    rows.sort(key=lambda r: (r["objective_id"], r["name"], r["id"]))
+    return api_list(request, rows, paging)
 
 
 def _kpi_form(access: AllianceAccess, payload: KPIIn, instance: KPI | None) -> KPIForm:
@@ -339,12 +376,32 @@ def delete_kpi(request: HttpRequest, alliance_id: int, pk: int) -> dict[str, boo
 # Measurements ---------------------------------------------------------------------------
 
 
-@router.get(A + "/measurements", response=list[MeasurementOut])
+@router.get(
+    A + "/measurements",
+    response=page_out(MeasurementOut, "MeasurementPageOut"),
+    summary="Measurements, a page at a time",
+    description="By KPI, period start, side and id. Filters: `kpi_id`, `period` (like 2026Q1), "
+    "`side`, `visibility`.",
+)
 def list_measurements(
-    request: HttpRequest, alliance_id: int, kpi_id: int | None = None, period: str | None = None
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    alliance_id: int,
+    paging: Query[Paging],
+    kpi_id: int | None = None,
+    period: str | None = None,
+    side: int | None = SIDE,
+    visibility: Literal["joint", "private"] | None = None,
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return [_measurement_out(m) for m in present.home(access).measurements(kpi_id, period)]
+    one_of("side", side, [s.pk for s in access.sides])
+    one_of("visibility", visibility, ["joint", "private"])
+    found = present.home(access).measurements(kpi_id, period)
+    if side is not None:
+        found = found.filter(owner_side_id=side)
+    if visibility:
+        found = found.filter(visibility=visibility)
+    found = found.order_by("kpi_id", "period_start", "owner_side_id", "id")
+    return api_list(request, found, paging, _measurement_out)
 
 
 def _measurement_saved(access: AllianceAccess, saved: tuple[Measurement, list[Signal]]) -> dict:
@@ -458,10 +515,22 @@ def kpi_guardrails_route(request: HttpRequest, alliance_id: int, pk: int) -> dic
     return present.kpi(access, pk).guardrails
 
 
-@router.get(A + "/guardrails", response=list[dict], summary="Every guardrail you may see")
-def list_guardrails(request: HttpRequest, alliance_id: int) -> list[dict[str, Any]]:
+@router.get(
+    A + "/guardrails",
+    response=page_out(dict, "GuardrailPageOut"),
+    summary="Every guardrail you may see, a page at a time",
+    description="By KPI and id. Filters: `kpi_id` (the guarded KPI or its counter-metric).",
+)
+def list_guardrails(
+    request: HttpRequest, alliance_id: int, paging: Query[Paging], kpi_id: int | None = None
+) -> dict[str, Any]:
     access = get_alliance_access(request.user, alliance_id)
-    return present.home(access).guardrails
+    home = present.home(access)
+    found = home.visible_guardrails.order_by("kpi_id", "id")
+    if kpi_id is not None:
+        found = found.filter(Q(kpi_id=kpi_id) | Q(counter_kpi_id=kpi_id))
+    # Each guardrail's bands read its measurements: only the page's guardrails are read.
+    return api_list(request, found, paging, home.guardrail)
 
 
 def _guardrail_form(access: AllianceAccess, payload: GuardrailIn, instance: None) -> GuardrailForm:

@@ -26,7 +26,7 @@ from detente.objectives.guardrails import (
     kpi_guardrails,
     visible_guardrails,
 )
-from detente.objectives.models import KPI, Measurement, Objective
+from detente.objectives.models import KPI, Guardrail, Measurement, Objective
 from detente.records.visibility import AllianceAccess
 
 
@@ -90,7 +90,15 @@ class Home:
 
     @cached_property
     def guardrails(self) -> list[dict[str, Any]]:
-        return [guardrail_data(self.access, g) for g in visible_guardrails(self.access)]
+        return [self.guardrail(g) for g in self.visible_guardrails]
+
+    @property
+    def visible_guardrails(self) -> QuerySet[Guardrail]:
+        return visible_guardrails(self.access)
+
+    def guardrail(self, g: Guardrail) -> dict[str, Any]:
+        """One guardrail's bands (it reads the measurements of its two KPIs)."""
+        return guardrail_data(self.access, g)
 
     def measurements(self, kpi_id: int | None = None, period: str | None = None) -> QuerySet:
         qs = visible_measurements(self.access)

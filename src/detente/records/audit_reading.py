@@ -71,7 +71,7 @@ def _is_record_model(model: Any) -> TypeGuard[type[AllianceRecord]]:
 def visible_entries(access: AllianceAccess, limit: int) -> list[AuditEntry]:
     """The latest ``limit`` audit entries of the alliance the reader may see, with every
     reference to a record the reader may not see replaced (see the module docstring)."""
-    return _redacted(access, list(in_alliance(access).select_related("actor")[:limit]))
+    return redacted(access, list(in_alliance(access).select_related("actor")[:limit]))
 
 
 def in_alliance(access: AllianceAccess) -> models.QuerySet[AuditEntry]:
@@ -79,14 +79,11 @@ def in_alliance(access: AllianceAccess) -> models.QuerySet[AuditEntry]:
     return visible_to(access.user).filter(alliance=access.alliance)
 
 
-def read(
-    access: AllianceAccess, filters: dict[str, Any], page: Any = 1, per_page: int = PER_PAGE
-) -> Page:
-    """One page of the alliance's audit, as the reader may see it, narrowed by ``filters``
-    (the cleaned data of ``AuditFilter``): the one function behind the audit page and its
-    JSON twin. A page number past the end gives the last page, one that is not a number the
-    first."""
-    entries = in_alliance(access).select_related("actor")
+def matching(access: AllianceAccess, filters: dict[str, Any]) -> models.QuerySet[AuditEntry]:
+    """The alliance's audit entries the reader may see, narrowed by ``filters`` (the cleaned
+    data of ``AuditFilter``), newest first: the one reading behind the audit page (``read``)
+    and its API twin, which take a page of it and ``redacted`` that page."""
+    entries = in_alliance(access).select_related("actor").order_by("-at", "-id")
     if filters.get("kind"):
         entries = entries.filter(model=filters["kind"])
     if filters.get("action"):
@@ -97,8 +94,17 @@ def read(
         entries = entries.filter(at__date__gte=filters["since"])
     if filters.get("until"):
         entries = entries.filter(at__date__lte=filters["until"])
-    shown = Paginator(entries, per_page).get_page(page)
-    shown.object_list = _redacted(access, list(shown.object_list))
+    return entries
+
+
+def read(
+    access: AllianceAccess, filters: dict[str, Any], page: Any = 1, per_page: int = PER_PAGE
+) -> Page:
+    """One page of the alliance's audit, as the reader may see it, narrowed by ``filters``
+    (the cleaned data of ``AuditFilter``): the audit page. A page number past the end gives
+    the last page, one that is not a number the first."""
+    shown = Paginator(matching(access, filters), per_page).get_page(page)
+    shown.object_list = redacted(access, list(shown.object_list))
     return shown
 
 
@@ -146,7 +152,7 @@ class AuditFilter(forms.Form):
         return data
 
 
-def _redacted(access: AllianceAccess, entries: list[AuditEntry]) -> list[AuditEntry]:
+def redacted(access: AllianceAccess, entries: list[AuditEntry]) -> list[AuditEntry]:
     """``entries`` with every reference to a record the reader may not see blanked."""
     references = {label: _references(label) for label in {e.model for e in entries}}
     visible: dict[type[AllianceRecord], set[str]] = {}  # one query per referenced model

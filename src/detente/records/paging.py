@@ -12,16 +12,19 @@ rendering near a single overview's; a manager scanning by risk sees the worst 50
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import create_model
 
 PAGE_SIZE = 50
 API_LIMIT = 50  # the API's default ``limit``
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000  # far past any list; keeps OFFSET + LIMIT inside SQL's integers
 
 
 def page_of(
@@ -47,9 +50,64 @@ class PageOut(Schema):
     previous: str | None
 
 
+# The default of a filter naming a side of the alliance (``side``, ``owed_by``): an id that
+# is not one of the alliance's sides is a 422, which the schema marks ``x-detente-record``
+# (``detente.api.openapi.RECORD_PARAMETERS``).
+SIDE: Any = Query(None, description="The id of one of the alliance's sides.")
+
+
+class Paging(Schema):
+    """The two query parameters of every API list (``paging: Query[Paging]``)."""
+
+    limit: int = Field(
+        API_LIMIT, ge=1, le=MAX_LIMIT, description=f"How many records, 1 to {MAX_LIMIT}."
+    )
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description=f"How many records to skip, 0 to {MAX_OFFSET}."
+    )
+
+
+def page_out(item: Any, name: str) -> type[PageOut]:
+    """The response schema of a paginated list of ``item``: ``PageOut`` with ``items``."""
+    model: type[PageOut] = create_model(name, __base__=PageOut, items=(list[item], ...))
+    return model
+
+
+def refuse(parameter: str, message: str) -> NoReturn:
+    """A 422 naming the query parameter, in the API's usual error shape."""
+    raise NinjaValidationError([{"loc": ["query", parameter], "msg": message}])
+
+
+def one_of(parameter: str, value: Any, choices: Iterable[Any]) -> Any:
+    """``value`` if it is one of ``choices`` (or empty: no filter), else a 422 naming the
+    parameter and the values it takes."""
+    if value in (None, ""):
+        return None
+    allowed = [str(c) for c in choices]
+    if str(value) not in allowed:
+        refuse(parameter, f"Give one of: {', '.join(allowed)}.")
+    return value
+
+
+def api_list(
+    request: HttpRequest,
+    items: Any,
+    paging: Paging,
+    out: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """``api_page`` with the ``Paging`` parameters; ``out`` turns each record of the page
+    (and only those) into its answer."""
+    page = api_page(request, items, paging.limit, paging.offset)
+    if out is not None:
+        page["items"] = [out(item) for item in page["items"]]
+    return page
+
+
 def api_page(request: HttpRequest, items: Any, limit: int, offset: int) -> dict[str, Any]:
     """``limit`` records from ``offset`` (a queryset is sliced in SQL and counted with one
-    COUNT), with the total and the links to the neighbouring pages."""
+    COUNT), with the total and the links to the neighbouring pages. ``items`` must already
+    be what the caller may see (through the visibility rule), in an order that ends on a
+    unique key, so that pages neither repeat nor skip a record."""
     try:
         count = items.count()
     except TypeError:  # a list
@@ -67,3 +125,18 @@ def api_page(request: HttpRequest, items: Any, limit: int, offset: int) -> dict[
         "previous": link(max(offset - limit, 0)) if offset > 0 else None,
         "items": chosen,
     }
+
+
+def mine_or_joint(
+    rows: list[dict[str, Any]], sides: Iterable[Any], side: int | None, visibility: str | None
+) -> list[dict[str, Any]]:
+    """The rows (answers with ``side_id`` and ``visibility``) kept by the two filters every
+    record list takes: the side that keeps the record, and joint or private."""
+    one_of("side", side, [s.pk for s in sides])
+    one_of("visibility", visibility, ["joint", "private"])
+    return [
+        r
+        for r in rows
+        if (side is None or r["side_id"] == side)
+        and (not visibility or r["visibility"] == visibility)
+    ]

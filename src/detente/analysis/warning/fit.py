@@ -139,20 +139,35 @@ def differences(
     # Carry-over pairs: this difference and the previous one, on the same side.
     prev_ok = np.zeros_like(ok)
     prev_ok[1:] = ok[:-1] & ok[1:] & next_period[:-1, None] & next_period[1:, None]
-    i, s = np.nonzero(prev_ok)
-    lagged = (cell_m[1:][i], step[i, s], step[i - 1, s])
+    # Positions in the flattened (cells - 1, 2) arrays: cell i = at // 2, side = at % 2, and
+    # the same side one cell earlier at at - 2 (np.nonzero's pairs, in its order).
+    flat = step.ravel()
+    at = np.flatnonzero(prev_ok)
+    lagged = (cell_m[1:][at >> 1], flat[at], flat[at - 2])
     both = ok.all(axis=1)
     paired = (cell_m[1:][both], step[both, 0], step[both, 1])
-    i, s = np.nonzero(ok)
+    at = np.flatnonzero(ok)
+    i = at >> 1
     return Differences(
         alliance=cell_a[1:][i],
         measure=cell_m[1:][i],
         ordinal=cell_p[1:][i],
-        side=s,
-        d=step[i, s],
+        side=at & 1,
+        d=flat[at],
         lagged=lagged,
         paired=paired,
     )
+
+
+def in_order(*keys: np.ndarray) -> bool:
+    """Whether rows are sorted by the keys, first key first: a stable sort (np.lexsort,
+    np.argsort(kind="stable")) would leave them as they are."""
+    ahead = np.zeros(max(keys[0].size - 1, 0), dtype=bool)  # an earlier key orders the pair
+    for key in keys:
+        if (~ahead & (key[1:] < key[:-1])).any():
+            return False
+        ahead |= key[1:] > key[:-1]
+    return True
 
 
 def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
@@ -171,6 +186,19 @@ def group_medians(x: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     return np.where(count > 0, (low + high) / 2, np.nan)
 
 
+def _count_distinct(alliance: np.ndarray, ordinal: np.ndarray, alliances: int) -> int:
+    """How many distinct (alliance, ordinal) pairs: by counting when the pairs are few enough
+    to tabulate (a portfolio file's millions of differences), else by sorting."""
+    if ordinal.size == 0:
+        return 0
+    low = int(ordinal.min())
+    span = int(ordinal.max()) - low + 1
+    key = alliance.astype(np.int64) * span + (ordinal - low)
+    if alliances * span <= max(4 * key.size, 1 << 16):
+        return int(np.count_nonzero(np.bincount(key, minlength=alliances * span)))
+    return int(np.unique(key).size)
+
+
 def fit_measure(
     name: str,
     default_swing: float,
@@ -180,9 +208,7 @@ def fit_measure(
 ) -> MeasureNoise:
     mine = diffs.measure == j
     d = diffs.d[mine]
-    periods = np.unique(
-        diffs.alliance[mine].astype(np.int64) * (1 << 32) + diffs.ordinal[mine]
-    ).size
+    periods = _count_distinct(diffs.alliance[mine], diffs.ordinal[mine], len(alliance_names))
     if d.size < MIN_DIFFERENCES:
         return MeasureNoise(name, default_swing, differences=int(d.size), alliance_periods=periods)
     lag_m, now, before = diffs.lagged
@@ -218,7 +244,7 @@ def fit_measure(
         "learned",
         int(d.size),
         int(periods),
-        int(np.unique(alliance).size),
+        int(np.count_nonzero(np.bincount(alliance, minlength=len(alliance_names)))),
         spread,
         df,
         per_alliance,
@@ -235,8 +261,13 @@ def _shrink(
     alliance_names: list[str],
 ) -> tuple[dict[str, tuple[float, float]], float, float]:
     """Empirical-Bayes swings per alliance (see the module's docstring)."""
-    order = np.argsort(alliance, kind="stable")
-    alliance, d, ordinal = alliance[order], np.abs(d[order]), ordinal[order]
+    # Differences come from cells in (alliance, measure, period) order: the sorts below
+    # then leave them where they are and are skipped.
+    if in_order(alliance):
+        d = np.abs(d)
+    else:
+        order = np.argsort(alliance, kind="stable")
+        alliance, d, ordinal = alliance[order], np.abs(d[order]), ordinal[order]
     starts = np.flatnonzero(np.r_[True, alliance[1:] != alliance[:-1]])
     n = np.diff(np.r_[starts, alliance.size])
     group = np.repeat(np.arange(starts.size), n)
@@ -244,8 +275,9 @@ def _shrink(
     # contiguous halves keep the differences' own dependence (a difference correlates
     # with the next one), so their disagreement measures the sampling variance honestly.
     rank = np.arange(d.size) - np.repeat(starts, n)
-    order = np.lexsort((ordinal, alliance))
-    d, ordinal = d[order], ordinal[order]
+    if not in_order(alliance, ordinal):
+        order = np.lexsort((ordinal, alliance))
+        d, ordinal = d[order], ordinal[order]
     early = rank < np.repeat(n // 2, n)
     own = group_medians(d, group, starts.size)
     n_early = np.bincount(group, weights=early, minlength=starts.size)

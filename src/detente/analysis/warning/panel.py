@@ -20,14 +20,34 @@ from .model import COMBINED_SIDES, MeasureSpec, Observation, Settings, Signal
 from .periods import period_ordinal
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A text column as its distinct values and, per row, the index of its value: what a
+    columnar reader gives, with no Python string per row. Indexing a row gives its text."""
+
+    values: list[str]  # each distinct value once, every one used by some row
+    codes: np.ndarray  # (rows,) int, index into values
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def __getitem__(self, i: int) -> str:
+        return self.values[int(self.codes[i])]
+
+    def tolist(self) -> list[str]:
+        values = self.values
+        return [values[c] for c in self.codes.tolist()]
+
+
 @dataclass
 class Table:
-    """Input rows as columns. ``rows`` are the file's row numbers, for error messages."""
+    """Input rows as columns. ``rows`` are the file's row numbers, for error messages.
+    A text column is an array of str, or :class:`Coded` from the columnar reader."""
 
-    alliance: np.ndarray  # str
-    period: np.ndarray  # str
-    side: np.ndarray  # str
-    measure: np.ndarray  # str
+    alliance: np.ndarray | Coded  # str
+    period: np.ndarray | Coded  # str
+    side: np.ndarray | Coded  # str
+    measure: np.ndarray | Coded  # str
     value: np.ndarray  # float
     rows: np.ndarray | None = None
 
@@ -94,10 +114,17 @@ def _factorize(column: np.ndarray) -> tuple[list[object], np.ndarray]:
 
 
 def _codes(
-    table: Table, column: np.ndarray, name: str, clean: Callable[[str], str] = str.strip
+    table: Table,
+    column: np.ndarray | Coded,
+    name: str,
+    clean: Callable[[str], str] = str.strip,
 ) -> tuple[list[str], np.ndarray]:
     """Sorted distinct cleaned values and each row's code; an empty value is an error."""
-    raw, codes = _factorize(column)
+    if isinstance(column, Coded):
+        raw: list[object] = list(column.values)
+        codes = column.codes
+    else:
+        raw, codes = _factorize(column)
     cleaned = [clean(str(x)) for x in raw]
     if "" in cleaned:
         empty = [i for i, x in enumerate(cleaned) if x == ""]
@@ -105,7 +132,7 @@ def _codes(
         raise InputError(f"{table.where(row)}, {name}", "is empty")
     names = sorted(set(cleaned))
     position = {n: i for i, n in enumerate(names)}
-    remap = np.array([position[x] for x in cleaned], dtype=np.int64)
+    remap: np.ndarray = np.array([position[x] for x in cleaned], dtype=_code_type(len(names)))
     return names, remap[codes]
 
 
@@ -114,9 +141,76 @@ def _measure_name(text: str) -> str:
 
 
 def _dense(names: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Drop names no row uses any more, so that codes stay 0..len-1."""
-    used, inverse = np.unique(codes, return_inverse=True)
-    return [names[i] for i in used], inverse.ravel()
+    """Drop names no row uses any more, so that codes stay 0..len-1 (in the names' order).
+    Counting instead of sorting: codes are below len(names)."""
+    used = np.bincount(codes, minlength=len(names)) > 0
+    new_code: np.ndarray = (np.cumsum(used) - 1).astype(_code_type(len(names)))
+    return [names[i] for i in np.flatnonzero(used)], new_code[codes]
+
+
+def _code_type(n: int) -> type:
+    """The integer type of codes 0..n-1: 32 bits where they fit (half the memory)."""
+    return np.int32 if n < 1 << 31 else np.int64
+
+
+def _distinct(keys: np.ndarray, bound: int) -> np.ndarray:
+    """np.unique(keys) for keys in 0..bound-1: by counting when bound is not much larger
+    than the number of keys, else by sorting."""
+    if bound <= max(4 * keys.size, 1 << 16):
+        return np.flatnonzero(np.bincount(keys, minlength=bound))
+    return np.unique(keys)
+
+
+def _cells(
+    table: Table,
+    rows: np.ndarray,
+    a: np.ndarray,
+    m: np.ndarray,
+    p: np.ndarray,
+    s: np.ndarray,
+    n_measures: int,
+    n_sides: int,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(cells, each row's cell, first period, periods spanned): the distinct (alliance,
+    measure, period) keys in order and each row's index into them, as np.unique(key,
+    return_inverse=True) gives them. Raises if two rows share alliance, period, side and
+    measure, naming the pair that np.lexsort((s, p, m, a)) puts first."""
+    p_min = int(p.min())
+    n_periods = int(p.max()) - p_min + 1
+    cell_key = (a.astype(np.int64) * n_measures + m) * n_periods + (p - p_min)
+    bound = (int(a.max()) + 1) * n_measures * n_periods
+    # A portfolio's keys are dense (alliances x measures x periods): count, do not sort,
+    # unless a key repeats (the sort finds the pair to name).
+    dense = bound * n_sides <= max(4 * a.size, 1 << 16)
+    if dense and np.bincount(cell_key * n_sides + s, minlength=bound * n_sides).max() <= 1:
+        present = np.bincount(cell_key, minlength=bound) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[cell_key], p_min, n_periods
+    if bound * n_sides < 1 << 62:
+        key = cell_key * n_sides + s
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        same = key[1:] == key[:-1]
+        del key
+    else:  # a key this wide would overflow: sort the columns themselves
+        order = np.lexsort((s, p, m, a))
+        same = (
+            (a[order][1:] == a[order][:-1])
+            & (m[order][1:] == m[order][:-1])
+            & (p[order][1:] == p[order][:-1])
+            & (s[order][1:] == s[order][:-1])
+        )
+    if same.any():
+        k = int(np.flatnonzero(same)[0])
+        first, second = sorted((int(rows[order[k]]), int(rows[order[k + 1]])))
+        raise InputError(
+            table.where(second),
+            f"repeats the alliance, period, side and measure of {table.where(first)}",
+        )
+    sorted_key = cell_key[order]
+    starts = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+    cell = np.empty(order.size, dtype=np.int64)
+    cell[order] = np.cumsum(starts) - 1
+    return sorted_key[starts], cell, p_min, n_periods
 
 
 def _split_signals(
@@ -142,7 +236,7 @@ def _split_signals(
         side = side_names[side_code[i]]
         side = "" if side.lower() in COMBINED_SIDES else side
         signals.extend(
-            Signal(alliance_names[alliance_code[i]], str(table.period[i]).strip(), kind, side)
+            Signal(alliance_names[alliance_code[i]], str(table.period[int(i)]).strip(), kind, side)
             for _ in range(int(count))
         )
     return ~is_signal, signals
@@ -162,11 +256,12 @@ def _series_groups(
     ``rho`` and ``df`` are per point but constant along a series."""
     if alliance.size == 0:
         return []
-    order = np.lexsort((ordinal, measure, alliance))
-    alliance, measure, ordinal = alliance[order], measure[order], ordinal[order]
-    y, var, raw = y[order], var[order], raw[order]
-    rho = rho[order] if rho is not None else None
-    df = df[order] if df is not None else None
+    if not fit.in_order(alliance, measure, ordinal):  # the cells of build_panel already are
+        order = np.lexsort((ordinal, measure, alliance))
+        alliance, measure, ordinal = alliance[order], measure[order], ordinal[order]
+        y, var, raw = y[order], var[order], raw[order]
+        rho = rho[order] if rho is not None else None
+        df = df[order] if df is not None else None
     new_series = np.r_[True, (alliance[1:] != alliance[:-1]) | (measure[1:] != measure[:-1])]
     starts = np.flatnonzero(new_series)
     lengths = np.diff(np.r_[starts, alliance.size])
@@ -234,90 +329,91 @@ def build_panel(
             f"{table.period[i]!r} mixes months and quarters in one file",
         )
     period_kind = kinds[0] if kinds else "quarter"
-    ordinal = np.array(ordinals, dtype=np.int64)[label_index] if labels else label_index
 
     rows = np.flatnonzero(keep)
     if rows.size == 0:
         # Only recorded signals: nothing to measure, the signal rule still applies.
         empty: list[SeriesGroup] = []
         return Panel([], [], [], period_kind, empty, [], {}, np.zeros(0), np.zeros(0), signals, 0)
-    # Re-code over the kept rows so that codes are dense.
-    alliances, a = _dense(alliance_names, alliance_code[rows])
-    measures, m = _dense(measure_names, measure_code[rows])
+    # Re-code over the kept rows so that codes are dense. Per-row arrays are let go as soon
+    # as they are used: a portfolio file has millions of rows.
+    if rows.size == keep.size:  # no signal rows: every name is used, nothing to re-code
+        alliances, a = alliance_names, alliance_code
+        measures, m = measure_names, measure_code
+        p = np.array(ordinals, dtype=np.int64)[label_index]
+        value = table.value
+    else:
+        alliances, a = _dense(alliance_names, alliance_code[rows])
+        measures, m = _dense(measure_names, measure_code[rows])
+        side_names, side_code = _dense(side_names, side_code[rows])
+        p = np.array(ordinals, dtype=np.int64)[label_index[rows]]
+        value = table.value[rows]
+    s = side_code
     specs = [spec_for(name, overrides) for name in measures]
-    side_names, s = _dense(side_names, side_code[rows])
-    p = ordinal[rows]
-    value = table.value[rows]
+    del alliance_code, measure_code, side_code, label_index, keep
 
-    # Values outside the measure's range (a 7 on a 1-5 scale) are typing mistakes.
-    for j, spec in enumerate(specs):
-        vals = value[m == j]
-        low = spec.low if spec.low is not None else -np.inf
-        high = spec.high if spec.high is not None else np.inf
-        outside = np.flatnonzero((vals < low) | (vals > high))
-        if outside.size:
-            i = int(rows[np.flatnonzero(m == j)[outside[0]]])
-            span = (
-                f"{spec.low:g} to {spec.high:g}"
-                if spec.high is not None
-                else (f"at least {spec.low:g}")
-            )
-            raise InputError(
-                f"{table.where(i)}, value",
-                f"{table.value[i]:g} is outside {span} for {spec.name}",
-            )
-
-    # One value per alliance, period, side and measure.
-    order = np.lexsort((s, p, m, a))
-    same = (
-        (a[order][1:] == a[order][:-1])
-        & (m[order][1:] == m[order][:-1])
-        & (p[order][1:] == p[order][:-1])
-        & (s[order][1:] == s[order][:-1])
-    )
-    if same.any():
-        k = int(np.flatnonzero(same)[0])
-        first, second = sorted((int(rows[order[k]]), int(rows[order[k + 1]])))
-        raise InputError(
-            table.where(second),
-            f"repeats the alliance, period, side and measure of {table.where(first)}",
+    # Values outside the measure's range (a 7 on a 1-5 scale) are typing mistakes; the
+    # first measure (by name) with one is named, at its first row.
+    low = np.array([-np.inf if spec.low is None else spec.low for spec in specs])
+    high = np.array([np.inf if spec.high is None else spec.high for spec in specs])
+    outside = (value < low[m]) | (value > high[m])
+    if outside.any():
+        j = int(m[outside].min())
+        spec = specs[j]
+        i = int(rows[np.flatnonzero(outside & (m == j))[0]])
+        span = (
+            f"{spec.low:g} to {spec.high:g}"
+            if spec.high is not None
+            else (f"at least {spec.low:g}")
         )
+        raise InputError(
+            f"{table.where(i)}, value",
+            f"{table.value[i]:g} is outside {span} for {spec.name}",
+        )
+
+    # One value per alliance, period, side and measure; the cells are (alliance, measure,
+    # period), in that order.
+    cells, cell, p_min, n_periods_key = _cells(
+        table, rows, a, m, p, s, len(measures), len(side_names)
+    )
+    del rows, m, p
 
     # A value given for both sides at once weighs as two sides' answers.
     combined = np.array([name.lower() in COMBINED_SIDES for name in side_names], dtype=bool)
     weight = np.where(combined[s], 2.0, 1.0)
-
-    # Mean over sides per (alliance, measure, period).
-    n_periods_key = int(p.max() - p.min() + 1)
-    p0 = p - p.min()
-    cell_key = (a.astype(np.int64) * len(measures) + m) * n_periods_key + p0
-    cells, cell = np.unique(cell_key, return_inverse=True)
     weight_sum = np.bincount(cell, weights=weight)
     mean = np.bincount(cell, weights=weight * value) / weight_sum
     cell_a = cells // (len(measures) * n_periods_key)
     cell_m = (cells // n_periods_key) % len(measures)
-    cell_p = cells % n_periods_key + p.min()
+    cell_p = cells % n_periods_key + p_min
     direction = np.array([1.0 if spec.higher_is_better else -1.0 for spec in specs])
 
     # Each side's value per cell: the two named sides of a two-sided alliance, or the one
     # named side of a one-sided alliance in the first column.
     named = ~combined[s]
-    pair_key = np.unique(a[named].astype(np.int64) * len(side_names) + s[named])
+    pair_key = _distinct(
+        a[named].astype(np.int64) * len(side_names) + s[named], len(alliances) * len(side_names)
+    )
     pair_a, pair_s = pair_key // len(side_names), pair_key % len(side_names)
     sides_per_alliance = np.bincount(pair_a, minlength=len(alliances))
     gap_sides: dict[int, tuple[str, str]] = {}
     first_side = np.full(len(alliances), -1)
     second_side = np.full(len(alliances), -1)
-    for two in np.flatnonzero(sides_per_alliance == 2):
-        own = np.sort(pair_s[pair_a == two])
-        first_side[two], second_side[two] = own
-        gap_sides[int(two)] = (side_names[own[0]], side_names[own[1]])
+    # pair_key is sorted: an alliance's two sides are next to each other, in order.
+    two = np.flatnonzero(sides_per_alliance == 2)
+    at = np.searchsorted(pair_a, two)
+    first_side[two], second_side[two] = pair_s[at], pair_s[at + 1]
+    gap_sides = {
+        int(t): (side_names[f], side_names[g])
+        for t, f, g in zip(two.tolist(), pair_s[at].tolist(), pair_s[at + 1].tolist(), strict=True)
+    }
     side_value = np.full((cells.size, 2), np.nan)
     is_first = s == first_side[a]
     is_second = s == second_side[a]
     side_value[cell[is_first], 0] = value[is_first]
     side_value[cell[is_second], 1] = value[is_second]
     both = np.isfinite(side_value).all(axis=1)
+    del is_first, is_second, weight
 
     noise = None
     cell_rho: np.ndarray | None
@@ -330,7 +426,9 @@ def build_panel(
             fitted = side_value.copy()
             alone = named & (sides_per_alliance[a] == 1)
             fitted[cell[alone], 0] = value[alone]
+            del alone, a, s, value, cell, named
             noise = fit_noise(alliances, specs, cell_a, cell_m, cell_p, fitted, period_kind)
+            del fitted
         noise = _with_team_swings(noise, specs, settings.team_swings)
         cell_swing, cell_rho, cell_c, cell_df = _cell_noise(noise, specs, alliances, cell_a, cell_m)
     else:
@@ -364,13 +462,16 @@ def build_panel(
     )
 
     measures_per_alliance = np.bincount(
-        np.unique(cell_a * len(measures) + cell_m) // len(measures),
+        _distinct(cell_a * len(measures) + cell_m, len(alliances) * len(measures)) // len(measures),
         minlength=len(alliances),
     )
-    gap_cells = np.unique(cell_a[both] * len(measures) + cell_m[both])
+    gap_cells = _distinct(
+        cell_a[both] * len(measures) + cell_m[both], len(alliances) * len(measures)
+    )
     gap_measures_per_alliance = np.bincount(gap_cells // len(measures), minlength=len(alliances))
     periods_per_alliance = np.bincount(
-        np.unique(cell_a * n_periods_key + (cell_p - p.min())) // n_periods_key,
+        _distinct(cell_a * n_periods_key + (cell_p - p_min), len(alliances) * n_periods_key)
+        // n_periods_key,
         minlength=len(alliances),
     )
     return Panel(
