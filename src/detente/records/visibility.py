@@ -81,6 +81,16 @@ class RecordQuerySet(models.QuerySet[R]):
             return self.none()
         return self.filter(visible_q(user))
 
+    def visible_in(self, alliance_id: int, side_ids: list[int]) -> Self:
+        """The rule inside one alliance for a user already known to hold ``side_ids`` there
+        (``AllianceAccess.records``): its joint records and those sides' private ones. The
+        same records as ``visible_to(user).filter(alliance=...)`` without asking the
+        database for every alliance of the user on each query (10,000 for a manager of a
+        large portfolio)."""
+        return self.filter(alliance_id=alliance_id).filter(
+            models.Q(visibility=JOINT) | models.Q(owner_side_id__in=side_ids)
+        )
+
     def visible_to_side(self, side_id: int | None) -> Self:
         """What a member of side ``side_id`` sees (joint only when None), for work done on
         a side's behalf without a signed-in user: a survey answered through a link, the
@@ -170,7 +180,7 @@ class AllianceAccess:
 
     def records(self, model: type[R]) -> models.QuerySet[R]:
         """The records of this alliance that the user may see."""
-        return model.objects.visible_to(self.user).filter(alliance=self.alliance)
+        return model.objects.visible_in(self.alliance.pk, sorted(self.roles))
 
     def get_record(self, model: type[R], pk: Any, *, write: bool = False) -> R:
         """A record the user may see (else 404); with ``write``, one the user may change (else 403)."""
