@@ -127,13 +127,23 @@ def main() -> None:
         metavar="SRC",
         help="also run `detente warn` from another source tree (e.g. main's src/)",
     )
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     python = sys.executable
+    if args.write is not None:
+        write_file(args.write, args.alliances, args.quarters)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file
         if path is None:
             path = Path(tmp) / "portfolio.csv"
-            write_file(path, args.alliances, args.quarters)
+            # Written by a child: a measured child forked from a parent that built the
+            # table in memory would report the parent's peak as its own (ru_maxrss).
+            subprocess.run(
+                [python, __file__, "--write", str(path), "--alliances", str(args.alliances)]
+                + ["--quarters", str(args.quarters)],
+                check=True,
+            )
         with path.open("rb") as handle:
             rows = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
         print(f"{path.name}: {rows - 1:,} rows, {path.stat().st_size / 1e6:.0f} MB")
