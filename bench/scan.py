@@ -45,18 +45,7 @@ PYTHON = sys.executable
 DB = "detente.sqlite3"
 sys.path.insert(0, str(HERE))
 from load import setup_django  # noqa: E402
-
-
-def build(data: Path, alliances: int) -> None:
-    started = time.monotonic()
-    subprocess.run(
-        [PYTHON, "-m", "detente", "--data-dir", str(data), "demo", "--no-serve"]
-        + [f"--alliances={alliances - 5}"],
-        env={**os.environ, "DETENTE_DATA_DIR": str(data)},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    print(f"built {alliances} alliances in {time.monotonic() - started:.0f} s", flush=True)
+from web import build  # noqa: E402  (the same workspace as bench/web.py)
 
 
 def fresh_copy(pristine: Path, data: Path, name: str) -> Path:
